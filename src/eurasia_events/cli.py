@@ -1,0 +1,293 @@
+"""The ``eurasia-events`` command line.
+
+Data goes to stdout, messages to stderr. Exit 0 on success, 1 for invalid data or an
+integrity failure, 2 for a usage error. Library errors print as one line, no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import EurasiaEventsError, UnknownEntityError
+from .events import EVENT_TYPES
+from .log import LOG_FILE, Log, bundled_path, load, read_event_lines
+from .query import VIEW_NAMES, View
+from .sources import normalise_quote
+from .stores import FileStore
+from .tables import FORMATS, render
+
+__all__ = ["main"]
+
+EXAMPLES = {
+    "validate": "eurasia-events validate --sources ../shared/seeds",
+    "timeline": "eurasia-events timeline --from 2014-01-01 --to 2015-12-31 --party Gazprom",
+    "as-of": "eurasia-events as-of 2020-01-01 volumes --commodity pipeline_gas",
+    "diff": "eurasia-events diff 2014-01-01 2016-01-01",
+    "series": "eurasia-events series gas 2010-01-01 2030-01-01 --every year",
+    "show": "eurasia-events show 2014-05-21-eastern-route-contract",
+    "entities": "eurasia-events entities novartis",
+    "append": "eurasia-events append new-events.jsonl",
+    "coverage": "eurasia-events coverage --sources ../shared/seeds",
+    "repair": "eurasia-events repair events/",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # usage errors: one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="eurasia-events", description="The China-Russia relationship as an append-only event log.")
+    parser.add_argument("--log", help="log folder or .jsonl file (default: the bundled curated log)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=f"example: {EXAMPLES[name]}")
+        p.add_argument("--log", default=argparse.SUPPRESS, help="log folder or .jsonl file")
+        return p
+
+    def formats(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=[f for f in FORMATS if f != "html"], default="table")
+
+    p = command("validate", "verify the log's hash chain, every event, and (with --sources) every quote")
+    p.add_argument("--sources", help="folder of source files: check every quote of a source with a 'file'")
+    p = command("timeline", "events in date order")
+    p.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", help="last day (YYYY-MM-DD)")
+    p.add_argument("--kind", choices=list(EVENT_TYPES), help="event type")
+    p.add_argument("--party", help="entity id, name or alias")
+    p.add_argument("--known-at", help="as the log stood at this instant")
+    formats(p)
+    p = command("as-of", "the state at the end of a day")
+    p.add_argument("day", help="YYYY-MM-DD")
+    p.add_argument("view", nargs="?", default="summary", choices=VIEW_NAMES)
+    p.add_argument("--known-at", help="as the log stood at this instant (ISO 8601, or a day)")
+    p.add_argument("--commodity", default="pipeline_gas", help="for volumes: pipeline_gas, oil, lng, ...")
+    p.add_argument("--binding", choices=["yes", "no", "all"], default="yes", help="for volumes")
+    p.add_argument("--organisation", default="eaeu", help="for members")
+    p.add_argument("--participant", help="for meetings: entity id, name or alias")
+    formats(p)
+    p = command("diff", "what changed between two days")
+    p.add_argument("before")
+    p.add_argument("after")
+    p.add_argument("--known-at")
+    formats(p)
+    p = command("series", "a measure on each day of a period")
+    p.add_argument("measure", help="gas, oil, lng, gas-all, or a view name (row count)")
+    p.add_argument("start")
+    p.add_argument("end")
+    p.add_argument("--every", choices=["year", "month", "day"], default="year")
+    p.add_argument("--known-at")
+    formats(p)
+    p = command("show", "one event: fields, sources and quotes, amendments")
+    p.add_argument("event_id")
+    p = command("entities", "look up entities by id, name or alias")
+    p.add_argument("query", nargs="?")
+    formats(p)
+    p = command("append", "validate a JSON Lines file of new events and append it atomically")
+    p.add_argument("file")
+    p.add_argument("--expected-last-seq", type=int, help="fail unless the log still ends at this record")
+    p = command("coverage", "per source document: events citing it, and dated sentences no event cites")
+    p.add_argument("--sources", required=True, help="folder of source files")
+    p.add_argument("--source", help="only this source id")
+    p = command("repair", "remove an incomplete last record left by a crash (never a complete one)")
+    p.add_argument("path", nargs="?", help="log folder or .jsonl file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    handler = globals()["_cmd_" + args.command.replace("-", "_")]
+    try:
+        return int(handler(args))
+    except BrokenPipeError:
+        return 0
+    except EurasiaEventsError as error:
+        print(f"eurasia-events: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _log(args: argparse.Namespace) -> Log:
+    return load(args.log)
+
+
+def _print_view(view: View[Any], fmt: str) -> int:
+    print(view.render(fmt) if fmt != "table" else str(view))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    log = _log(args)
+    events = log.events()
+    print(f"{log.store.location}: {len(log)} records verified, {len(events)} events, "
+          f"{len(log.entities)} entities, {len(log.sources)} sources", file=sys.stderr)
+    if args.sources is None:
+        return 0
+    missing = check_quotes(log, Path(args.sources))
+    for line in missing:
+        print(line)
+    print(f"{len(missing)} unverified quotes", file=sys.stderr)
+    return 1 if missing else 0
+
+
+def check_quotes(log: Log, folder: Path) -> list[str]:
+    """Every quote attributed to a source with a ``file`` in ``folder`` that the file does not contain."""
+    texts: dict[str, str | None] = {}
+    problems = []
+    for record in log:
+        event = record.event
+        for citation in event.sources:
+            source = log.sources[citation.source]
+            if not source.file:
+                continue
+            if source.id not in texts:
+                path = folder / source.file
+                texts[source.id] = normalise_quote(path.read_text(encoding="utf-8")) if path.is_file() else None
+            text = texts[source.id]
+            if text is None:
+                problems.append(f"{event.id}\t{source.id}\tfile {source.file} not found in {folder}")
+            elif normalise_quote(citation.quote) not in text:
+                problems.append(f"{event.id}\t{source.id}\tquote not found: {citation.quote[:80]!r}")
+    return problems
+
+
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    view = _log(args).timeline(start=args.start, end=args.end, kind=args.kind, party=args.party,
+                               known_at=args.known_at)
+    return _print_view(view, args.format)
+
+
+def _cmd_as_of(args: argparse.Namespace) -> int:
+    state = _log(args).as_of(args.day, known_at=args.known_at)
+    options: dict[str, Any] = {}
+    if args.view == "volumes":
+        options = {"commodity": args.commodity, "binding": {"yes": True, "no": False, "all": None}[args.binding]}
+    elif args.view == "members":
+        options = {"organisation": args.organisation}
+    elif args.view == "meetings" and args.participant:
+        options = {"participant": args.participant}
+    return _print_view(state.view(args.view, **options), args.format)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    return _print_view(_log(args).diff(args.before, args.after, known_at=args.known_at), args.format)
+
+
+def _cmd_series(args: argparse.Namespace) -> int:
+    view = _log(args).series(args.measure, args.start, args.end, every=args.every, known_at=args.known_at)
+    return _print_view(view, args.format)
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from .codec import encode_event
+
+    log = _log(args)
+    for record in log.history(args.event_id):
+        print(f"record {record.seq}, recorded {record.recorded}, {record.event.TYPE}")
+        print(json.dumps(encode_event(record.event), ensure_ascii=False, indent=1))
+        for citation in record.event.sources:
+            source = log.sources[citation.source]
+            print(f"  source {source.id}: {source.title} ({source.publisher}, {source.published or 'n.d.'}) "
+                  f"{source.address or source.file}")
+            print(f"    \u201c{citation.quote}\u201d")
+    try:
+        current = log.get(args.event_id)
+        print(f"as currently known: {current.title} ({current.date})")
+    except EurasiaEventsError as error:
+        print(str(error))
+    return 0
+
+
+def _cmd_entities(args: argparse.Namespace) -> int:
+    log = _log(args)
+    found = list(log.entities.values()) if not args.query else log.entities.search(args.query)
+    if not found:
+        raise UnknownEntityError(f"no entity matches {args.query!r}")
+    records = [{"id": e.id, "name": e.name, "kind": e.kind.value, "aliases": list(e.aliases)} for e in found]
+    print(render(["id", "name", "kind", "aliases"], records, args.format))
+    return 0
+
+
+def _cmd_append(args: argparse.Namespace) -> int:
+    log = _log(args)
+    found = read_event_lines(args.file)
+    events = [event for event, _ in found]
+    log.validate_new(events, [location for _, location in found])
+    records = log.append(events, expected_last_seq=args.expected_last_seq)
+    print(f"appended {len(records)} records to {log.store.location} "
+          f"(now {len(log)} records)", file=sys.stderr)
+    return 0
+
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+def _sentences(text: str) -> list[str]:
+    flat = normalise_quote(text)
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\u201c\"(])", flat) if s.strip()]
+
+
+def coverage(log: Log, folder: Path) -> list[dict[str, Any]]:
+    """Per source with a file: how many events cite it, and its dated sentences no quote covers."""
+    report = []
+    quotes: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    for event in log.events():
+        for citation in event.sources:
+            quotes.setdefault(citation.source, []).append(normalise_quote(citation.quote))
+        for source_id in {c.source for c in event.sources}:
+            counts[source_id] = counts.get(source_id, 0) + 1
+    for source in log.sources.values():
+        if not source.file or not (folder / source.file).is_file():
+            continue
+        cited = quotes.get(source.id, [])
+        uncited = [
+            s for s in _sentences((folder / source.file).read_text(encoding="utf-8"))
+            if _YEAR.search(s) and not any(q in s or s in q for q in cited)
+        ]
+        report.append({"source": source.id, "file": source.file, "events": counts.get(source.id, 0),
+                       "uncited": uncited})
+    return report
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    for item in coverage(_log(args), Path(args.sources)):
+        if args.source and item["source"] != args.source:
+            continue
+        print(f"{item['source']} ({item['file']}): {item['events']} events, "
+              f"{len(item['uncited'])} dated sentences not cited")
+        for sentence in item["uncited"]:
+            print(f"  - {sentence}")
+    return 0
+
+
+def _cmd_repair(args: argparse.Namespace) -> int:
+    from .codec import verify_line
+
+    target = Path(args.path or args.log or bundled_path())
+    store = FileStore(target if target.suffix == ".jsonl" else target / LOG_FILE)
+    with store.locked():
+        tail = store.torn_tail()
+        if not tail:
+            print(f"{store.location}: nothing to repair", file=sys.stderr)
+            return 0
+        if verify_line(tail) is not None:
+            store.append_lines([b"\n"])
+            print(f"{store.location}: the last record was complete but lacked its newline; added it",
+                  file=sys.stderr)
+        else:
+            store.cut_tail(len(tail))
+            print(f"{store.location}: removed an incomplete last record of {len(tail)} bytes: {tail[:60]!r}...",
+                  file=sys.stderr)
+    load(target)  # prove the result verifies
+    return 0
+
+

@@ -1,0 +1,181 @@
+"""Events to JSON and back, and the byte format of one log record.
+
+A record is one line of JSON::
+
+    {"seq":1,"recorded":"2026-11-26T15:00:00.000000Z","schema":1,"type":"meeting",
+     "prev":"<64 hex>","data":{...},"hash":"<64 hex>"}
+
+``hash`` is the SHA-256 of the line's own bytes up to ``,"hash"`` followed by ``}``, so
+it covers ``prev`` (the previous record's hash) and the chain can be checked over raw
+bytes without parsing JSON. Older schema versions are upgraded on read by upcasters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeAlias
+
+import attrs
+
+from .dates import Instant
+from .errors import EurasiaEventsError, InvalidEventError, LogFormatError
+from .events import EVENT_TYPES, Amendment, Event, Record, _thaw
+
+__all__ = [
+    "CURRENT_SCHEMA",
+    "GENESIS",
+    "MAX_LINE_BYTES",
+    "Upcaster",
+    "decode_event",
+    "decode_record",
+    "encode_event",
+    "encode_record",
+    "verify_line",
+]
+
+CURRENT_SCHEMA: Final = 1
+GENESIS: Final = "0" * 64
+"""The ``prev`` of the first record."""
+MAX_LINE_BYTES: Final = 1_000_000
+"""A record longer than this is refused (guards memory against hostile input)."""
+_HASH_TAIL: Final = len(b',"hash":"') + 64 + len(b'"}')
+
+Upcaster: TypeAlias = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
+"""Upgrades ``(type, data)`` written with schema N to schema N + 1."""
+
+
+def encode_event(event: Event | Amendment) -> dict[str, Any]:
+    """The event's fields as JSON values, leaving out fields that hold their default."""
+    data: dict[str, Any] = {}
+    for field in attrs.fields(type(event)):
+        value = getattr(event, field.name)
+        if field.default is not attrs.NOTHING and value == field.default:
+            continue
+        data[field.name] = _to_json(field.metadata.get("codec", "text"), value)
+    return data
+
+
+def _to_json(codec: str, value: Any) -> Any:
+    if value is None or codec in ("text", "int", "bool"):
+        return value
+    if codec == "list":
+        return list(value)
+    if codec in ("date", "quantity"):
+        return str(value)
+    if codec in ("citations", "disputes"):
+        return [item.to_json() for item in value]
+    if codec == "status":
+        return value.value
+    if codec == "changes":
+        return {k: _thaw(v) for k, v in value}
+    raise AssertionError(f"no JSON form for codec {codec!r}")
+
+
+def decode_event(type_: str, data: Any, *, file: str | None = None, line: int | None = None) -> Event | Amendment:
+    """Build the typed event from its ``type`` tag and JSON data; errors name file, line, id, field."""
+    event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    cls = EVENT_TYPES.get(type_) if isinstance(type_, str) else None
+    if cls is None:
+        raise InvalidEventError(
+            f"unknown event type {type_!r}; expected one of {', '.join(EVENT_TYPES)}",
+            event_id=event_id, field="type", file=file, line=line,
+        )
+    if not isinstance(data, dict):
+        raise InvalidEventError("event data must be a JSON object", field="data", file=file, line=line)
+    fields = attrs.fields_dict(cls)
+    for key in data:
+        if key not in fields:
+            raise InvalidEventError(
+                f"unknown field {key!r} for type {type_!r}; expected one of {', '.join(fields)}",
+                event_id=event_id, field=key, file=file, line=line,
+            )
+    for name, field in fields.items():
+        if field.default is attrs.NOTHING and name not in data:
+            raise InvalidEventError(
+                f"missing required field for type {type_!r}", event_id=event_id, field=name, file=file, line=line
+            )
+    try:
+        return cls(**data)
+    except InvalidEventError as error:
+        raise error.located(file, line) from None
+    except EurasiaEventsError as error:
+        raise InvalidEventError(str(error), event_id=event_id, file=file, line=line) from None
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def encode_record(seq: int, recorded: Instant, event: Event | Amendment, prev: str) -> tuple[bytes, str]:
+    """The record's line (with the final newline) and its hash."""
+    body = (
+        f'{{"seq":{seq},"recorded":"{recorded.isoformat()}","schema":{CURRENT_SCHEMA},'
+        f'"type":{_canonical(event.TYPE)},"prev":"{prev}","data":{_canonical(encode_event(event))}'
+    )
+    digest = hashlib.sha256((body + "}").encode("utf-8")).hexdigest()
+    return (body + f',"hash":"{digest}"}}\n').encode("utf-8"), digest
+
+
+def verify_line(raw: bytes) -> str | None:
+    """The hash a line claims if its bytes match it, else ``None``. ``raw`` excludes the newline."""
+    if len(raw) <= _HASH_TAIL or not raw.endswith(b'"}') or raw[-_HASH_TAIL:-66] != b',"hash":"':
+        return None
+    claimed = raw[-66:-2]
+    if hashlib.sha256(raw[:-_HASH_TAIL] + b"}").hexdigest().encode("ascii") != claimed:
+        return None
+    return claimed.decode("ascii")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a valid JSON number")
+
+
+def decode_record(
+    raw: bytes,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    upcasters: Mapping[int, Upcaster] | None = None,
+) -> tuple[Record, str]:
+    """Parse one line (no newline) into a :class:`Record` and its ``prev`` hash.
+
+    The hash is checked by the caller (see :func:`verify_line`); this checks the shape.
+    """
+    where = f"{file}:{line}" if file is not None else f"line {line}"
+    if len(raw) > MAX_LINE_BYTES:
+        raise LogFormatError(f"{where}: record of {len(raw)} bytes exceeds the limit of {MAX_LINE_BYTES}")
+    try:
+        obj = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError as error:
+        raise LogFormatError(f"{where}: not valid UTF-8 at byte {error.start}") from None
+    except RecursionError:
+        raise LogFormatError(f"{where}: JSON nested too deeply") from None
+    except ValueError as error:
+        raise LogFormatError(f"{where}: not a JSON record: {error}") from None
+    if not isinstance(obj, dict):
+        raise LogFormatError(f"{where}: a record must be a JSON object")
+    keys = ("seq", "recorded", "schema", "type", "prev", "data", "hash")
+    missing = [k for k in keys if k not in obj]
+    if missing or len(obj) != len(keys):
+        raise LogFormatError(f"{where}: a record needs exactly the keys {', '.join(keys)}; missing {missing}")
+    seq, schema, type_, data = obj["seq"], obj["schema"], obj["type"], obj["data"]
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise LogFormatError(f"{where}: 'seq' must be a positive integer, got {seq!r}")
+    if not isinstance(schema, int) or isinstance(schema, bool) or not 0 <= schema <= CURRENT_SCHEMA:
+        raise LogFormatError(f"{where}: unsupported schema version {schema!r} (this library reads up to {CURRENT_SCHEMA})")
+    if not isinstance(obj["recorded"], str) or not isinstance(obj["prev"], str):
+        raise LogFormatError(f"{where}: 'recorded' and 'prev' must be text")
+    try:
+        recorded = Instant.parse(obj["recorded"])
+    except EurasiaEventsError as error:
+        raise LogFormatError(f"{where}: {error}") from None
+    for version in range(schema, CURRENT_SCHEMA):
+        upcast = (upcasters or {}).get(version)
+        if upcast is None:
+            raise LogFormatError(f"{where}: no upcaster from schema {version} to {version + 1}")
+        type_, data = upcast(type_, data)
+    event = decode_event(type_, data, file=file, line=line)
+    record = Record(seq=seq, recorded=recorded, schema=schema, event=event, hash=obj["hash"])
+    return record, obj["prev"]

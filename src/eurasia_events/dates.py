@@ -1,0 +1,394 @@
+"""Two kinds of time: when something happened, and when the log learned of it.
+
+:class:`PartialDate` is the historical date of an event, written in EDTF (the Library of
+Congress Extended Date/Time Format, levels 0 and 1): known to the year, the month or the
+day, possibly uncertain (``?``), approximate (``~``) or both (``%``), or an interval
+with possibly open ends. :class:`Instant` is the UTC instant a record entered the log.
+The two never mix: an as-of query takes a *day*, a known-at query takes an *instant*.
+
+This module is pendulum's only home in the package.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import enum
+import re
+from typing import Final, TypeAlias
+
+import attrs
+import pendulum
+
+from .errors import InvalidDateError
+
+__all__ = [
+    "DayLike",
+    "Instant",
+    "InstantLike",
+    "PartialDate",
+    "Precision",
+    "Relation",
+    "to_day",
+    "to_instant",
+]
+
+DayLike: TypeAlias = "str | _dt.date"
+InstantLike: TypeAlias = "str | _dt.datetime | _dt.date | Instant"
+
+ACCEPTED: Final = (
+    "EDTF dates such as '2015', '2015-05', '2015-05-08', with an optional final "
+    "'?' (uncertain), '~' (approximate) or '%' (both), 'X' for unspecified digits "
+    "('2019-XX'), or an interval 'START/END' whose ends may be open ('..')"
+)
+_POINT = re.compile(r"(\d{4})(?:-(\d\d|XX)(?:-(\d\d|XX))?)?([?~%])?")
+# Open ends of an interval mean "unbounded"; these ordinals stand for minus and plus infinity.
+MIN_ORDINAL: Final = _dt.date.min.toordinal()
+MAX_ORDINAL: Final = _dt.date.max.toordinal()
+
+
+class Precision(enum.Enum):
+    """How much of a date is known."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+class Relation(enum.Enum):
+    """How a partial date stands to a given day: three answers, not two."""
+
+    ON_OR_BEFORE = "on or before"
+    AFTER = "after"
+    UNCERTAIN = "uncertain"
+
+
+@attrs.frozen
+class _Point:
+    """One EDTF date (not an interval): year, optional month and day, qualifier."""
+
+    year: int
+    month: int | None
+    day: int | None
+    qualifier: str  # "", "?", "~" or "%"
+    month_x: bool = False  # month written as "XX": unspecified, but month precision
+    day_x: bool = False
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None or self.day_x:
+            return Precision.DAY
+        if self.month is not None or self.month_x:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    def bounds(self) -> tuple[int, int]:
+        """First and last day (ordinals) the point covers, as stated."""
+        if self.month is None:
+            return _dt.date(self.year, 1, 1).toordinal(), _dt.date(self.year, 12, 31).toordinal()
+        if self.day is None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            return (
+                _dt.date(self.year, self.month, 1).toordinal(),
+                _dt.date(self.year, self.month, last).toordinal(),
+            )
+        day = _dt.date(self.year, self.month, self.day).toordinal()
+        return day, day
+
+    def fuzzy_bounds(self) -> tuple[int, int]:
+        """Possible days: a qualified point widens by one unit of its precision each way."""
+        first, last = self.bounds()
+        if not self.qualifier:
+            return first, last
+        try:
+            return self._widened()
+        except ValueError:  # past year 1 or 9999: widen to the calendar's ends
+            return MIN_ORDINAL if self.year == 1 else first, MAX_ORDINAL if self.year == 9999 else last
+
+    def _widened(self) -> tuple[int, int]:
+        first, last = self.bounds()
+        precision = self.precision
+        if precision is Precision.DAY:
+            return first - 1, last + 1
+        if precision is Precision.MONTH and self.month is not None:
+            before = _add_months(self.year, self.month, -1)
+            after = _add_months(self.year, self.month, 1)
+            return (
+                _dt.date(before[0], before[1], 1).toordinal(),
+                _dt.date(after[0], after[1], calendar.monthrange(*after)[1]).toordinal(),
+            )
+        return _dt.date(self.year - 1, 1, 1).toordinal(), _dt.date(self.year + 1, 12, 31).toordinal()
+
+    def format(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None or self.month_x:
+            text += "-XX" if self.month_x else f"-{self.month:02d}"
+            if self.day is not None or self.day_x:
+                text += "-XX" if self.day_x else f"-{self.day:02d}"
+        return text + self.qualifier
+
+
+def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _parse_point(text: str, whole: str) -> _Point:
+    match = _POINT.fullmatch(text)
+    if match is None:
+        raise InvalidDateError(f"invalid date {whole!r}: expected {ACCEPTED}")
+    year_s, month_s, day_s, qualifier = match.groups()
+    year = int(year_s)
+    month_x = month_s == "XX"
+    day_x = day_s == "XX"
+    month = None if month_s is None or month_x else int(month_s)
+    day = None if day_s is None or day_x or month is None else int(day_s)
+    if month_x and day_s is not None and not day_x:
+        raise InvalidDateError(f"invalid date {whole!r}: a known day needs a known month")
+    if year == 0:
+        raise InvalidDateError(f"invalid date {whole!r}: year 0000 is not supported")
+    if month is not None and not 1 <= month <= 12:
+        raise InvalidDateError(f"invalid date {whole!r}: month {month} is not 01..12")
+    if month is not None and day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise InvalidDateError(
+                f"invalid date {whole!r}: day {day} is not 01..{last:02d} for {year:04d}-{month:02d}"
+            )
+    return _Point(year, month, day, qualifier or "", month_x, day_x)
+
+
+@attrs.frozen(eq=True, order=False, repr=False)
+class PartialDate:
+    """The date of a historical event: a day, a month or a year, or an interval of them.
+
+    Build one with :meth:`parse`; ``str()`` gives the EDTF text back.
+
+    >>> d = PartialDate.parse("2015-05")
+    >>> d.earliest, d.latest, d.precision.value
+    (Date(2015, 5, 1), Date(2015, 5, 31), 'month')
+    >>> d.relation_to("2015-05-10").value
+    'uncertain'
+    """
+
+    start: _Point | None
+    """The first (or only) point; ``None`` for an open start (``../2018``)."""
+    end: _Point | None
+    """The last point; the same as ``start`` for a single date; ``None`` for an open end."""
+    interval: bool
+    """Whether the text was an interval ``START/END``."""
+    earliest_ordinal: int = attrs.field(eq=False)
+    """Earliest possible day, as a proleptic Gregorian ordinal (fast comparisons)."""
+    latest_ordinal: int = attrs.field(eq=False)
+    """Latest possible day, as an ordinal."""
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse EDTF text; raise :class:`InvalidDateError` naming the text if it is not one."""
+        if not isinstance(text, str):
+            raise InvalidDateError(f"invalid date {text!r}: expected a string, {ACCEPTED}")
+        stripped = text.strip()
+        if not stripped:
+            raise InvalidDateError(f"invalid date {text!r}: it is empty; expected {ACCEPTED}")
+        if "/" not in stripped:
+            point = _parse_point(stripped, text)
+            first, last = point.fuzzy_bounds()
+            return cls(point, point, False, first, last)
+        left, sep, right = stripped.partition("/")
+        if "/" in right:
+            raise InvalidDateError(f"invalid date {text!r}: an interval has one '/'; expected {ACCEPTED}")
+        start = None if left in ("..", "") else _parse_point(left, text)
+        end = None if right in ("..", "") else _parse_point(right, text)
+        if start is None and end is None:
+            raise InvalidDateError(f"invalid date {text!r}: both ends are open; expected {ACCEPTED}")
+        if start is not None and end is not None and start.bounds()[0] > end.bounds()[1]:
+            raise InvalidDateError(f"invalid date {text!r}: the interval ends before it starts")
+        first = MIN_ORDINAL if start is None else start.fuzzy_bounds()[0]
+        last = MAX_ORDINAL if end is None else end.fuzzy_bounds()[1]
+        return cls(start, end, True, first, last)
+
+    @classmethod
+    def from_day(cls, day: DayLike) -> PartialDate:
+        """A date known to the day."""
+        return cls.parse(to_day(day).isoformat())
+
+    def __str__(self) -> str:
+        if not self.interval:
+            assert self.start is not None
+            return self.start.format()
+        left = ".." if self.start is None else self.start.format()
+        right = ".." if self.end is None else self.end.format()
+        return f"{left}/{right}"
+
+    def __repr__(self) -> str:
+        return f"PartialDate({str(self)!r})"
+
+    @property
+    def earliest(self) -> pendulum.Date:
+        """Earliest possible day (``Date(1, 1, 1)`` for an open start)."""
+        return _pdate(self.earliest_ordinal)
+
+    @property
+    def latest(self) -> pendulum.Date:
+        """Latest possible day (``Date(9999, 12, 31)`` for an open end)."""
+        return _pdate(self.latest_ordinal)
+
+    @property
+    def precision(self) -> Precision:
+        """The coarsest precision among the known points."""
+        points = [p for p in (self.start, self.end) if p is not None]
+        order = [Precision.YEAR, Precision.MONTH, Precision.DAY]
+        return min((p.precision for p in points), key=order.index)
+
+    @property
+    def qualified(self) -> bool:
+        """Whether the date carries ``?``, ``~`` or ``%``."""
+        return any(p is not None and p.qualifier for p in (self.start, self.end))
+
+    @property
+    def exact(self) -> bool:
+        """Whether the date is a single day, unqualified."""
+        return self.earliest_ordinal == self.latest_ordinal and not self.qualified
+
+    def relation_to(self, day: DayLike) -> Relation:
+        """Three-valued comparison with a day.
+
+        ``ON_OR_BEFORE`` when every possible day is on or before ``day``, ``AFTER`` when
+        every possible day is after it, ``UNCERTAIN`` otherwise. A qualified date
+        (``?``/``~``/``%``) widens its possible days by one unit of its precision each way.
+        """
+        ordinal = to_day(day).toordinal()
+        if self.latest_ordinal <= ordinal:
+            return Relation.ON_OR_BEFORE
+        if ordinal < self.earliest_ordinal:
+            return Relation.AFTER
+        return Relation.UNCERTAIN
+
+
+def _pdate(ordinal: int) -> pendulum.Date:
+    day = _dt.date.fromordinal(ordinal)
+    return pendulum.Date(day.year, day.month, day.day)
+
+
+def to_day(value: DayLike) -> pendulum.Date:
+    """A whole day from ``'2015-05-08'``, a ``datetime.date`` or a pendulum value.
+
+    Partial text such as ``'2015-05'`` is refused: an as-of day must be a day, and this
+    library never guesses the first of the month.
+    """
+    if isinstance(value, _dt.datetime):
+        return pendulum.Date(value.year, value.month, value.day)
+    if isinstance(value, _dt.date):
+        return pendulum.Date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        text = value.strip()
+        match = _POINT.fullmatch(text)
+        if match and match.group(3) and not match.group(4) and "X" not in text:
+            point = _parse_point(text, value)
+            assert point.month is not None and point.day is not None
+            return pendulum.Date(point.year, point.month, point.day)
+        raise InvalidDateError(
+            f"invalid day {value!r}: expected a full day 'YYYY-MM-DD' (or a datetime.date)"
+        )
+    raise InvalidDateError(f"invalid day {value!r}: expected 'YYYY-MM-DD' or a datetime.date")
+
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+@attrs.frozen(order=True, repr=False)
+class Instant:
+    """A UTC instant, to the microsecond: when a record entered the log.
+
+    >>> Instant.parse("2026-11-26T15:00:00Z")
+    Instant('2026-11-26T15:00:00.000000Z')
+    """
+
+    micros: int
+    """Microseconds since 1970-01-01T00:00:00Z."""
+
+    @classmethod
+    def parse(cls, text: str) -> Instant:
+        """Parse ISO 8601 with ``Z`` or an offset; naive text is refused (no guessing a zone)."""
+        try:
+            moment = _dt.datetime.fromisoformat(text)
+        except (TypeError, ValueError):
+            raise InvalidDateError(
+                f"invalid instant {text!r}: expected ISO 8601 with a zone, e.g. '2026-11-26T15:00:00Z'"
+            ) from None
+        if moment.tzinfo is None:
+            raise InvalidDateError(
+                f"invalid instant {text!r}: it has no time zone; add 'Z' for UTC"
+            )
+        return cls.from_datetime(moment)
+
+    @classmethod
+    def from_datetime(cls, moment: _dt.datetime) -> Instant:
+        """From an aware ``datetime`` (pendulum's included)."""
+        if moment.tzinfo is None:
+            raise InvalidDateError(f"invalid instant {moment!r}: a naive datetime has no zone")
+        delta = moment - _EPOCH
+        return cls((delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds)
+
+    @classmethod
+    def now(cls) -> Instant:
+        """The current instant (only the log's clock calls this)."""
+        return cls.from_datetime(pendulum.now("UTC"))
+
+    def to_datetime(self) -> pendulum.DateTime:
+        """As a pendulum ``DateTime`` in UTC."""
+        moment = _EPOCH + _dt.timedelta(microseconds=self.micros)
+        return pendulum.instance(moment, tz="UTC")
+
+    def isoformat(self) -> str:
+        """Fixed-width ISO text, so text order is time order."""
+        moment = _EPOCH + _dt.timedelta(microseconds=self.micros)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+    def __repr__(self) -> str:
+        return f"Instant({self.isoformat()!r})"
+
+
+def to_instant(value: InstantLike) -> Instant:
+    """An :class:`Instant` from text, an aware datetime, or a day (its last microsecond, UTC).
+
+    A bare day means "as the log stood at the end of that day".
+    """
+    if isinstance(value, Instant):
+        return value
+    if isinstance(value, _dt.datetime):
+        return Instant.from_datetime(value)
+    if isinstance(value, _dt.date):
+        end = _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.timezone.utc)
+        return Instant(Instant.from_datetime(end).micros + 86_400_000_000 - 1)
+    if isinstance(value, str) and "T" not in value and " " not in value.strip():
+        return to_instant(to_day(value))
+    if isinstance(value, str):
+        return Instant.parse(value)
+    raise InvalidDateError(f"invalid instant {value!r}: expected ISO 8601 text or a datetime")
+
+
+def add_years(ordinal: int, years: int | float | str | object) -> int:
+    """The day ``years`` after a day (ordinals); fractions of a year count as whole months.
+
+    29 February plus one year is 28 February, as pendulum counts it.
+    """
+    from decimal import Decimal
+
+    amount = Decimal(str(years))
+    whole = int(amount)
+    months = int((amount - whole) * 12)
+    if ordinal >= MAX_ORDINAL - 366 * (abs(whole) + 1) or ordinal <= MIN_ORDINAL + 366 * (abs(whole) + 1):
+        return ordinal  # an open end stays open
+    day = _pdate(ordinal).add(years=whole, months=months)
+    return int(day.toordinal())
+
+
+def ordinal_to_text(ordinal: int) -> str:
+    """ISO text of a day ordinal; open ends print as ``..``."""
+    if ordinal <= MIN_ORDINAL or ordinal >= MAX_ORDINAL:
+        return ".."
+    return _dt.date.fromordinal(ordinal).isoformat()

@@ -1,0 +1,167 @@
+"""Actors and things the events talk about, looked up by id or by any alias.
+
+The registry is data (``events/entities.json``), reviewable like the log. Ids are ISO
+3166-1 alpha-2 codes for states (``RU``, ``CN``) and lowercase slugs for everything else
+(``gazprom``, ``eaeu``, ``putin``). Garbled spellings from machine translation are
+aliases of the real entity, never entities of their own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import InvalidEventError, UnknownEntityError
+
+__all__ = ["Entity", "EntityKind", "EntityRegistry"]
+
+_STATE_ID = re.compile(r"[A-Z]{2}")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+class EntityKind(enum.Enum):
+    """What sort of actor an entity is."""
+
+    STATE = "state"
+    ORGANISATION = "organisation"
+    COMPANY = "company"
+    BANK = "bank"
+    FUND = "fund"
+    PERSON = "person"
+    AGENCY = "agency"
+    PROJECT = "project"
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@attrs.frozen(kw_only=True)
+class Entity:
+    """One actor: a state, an organisation, a company, a bank, a fund, a person, a project."""
+
+    id: str
+    """``RU`` for a state (ISO 3166-1 alpha-2), a lowercase slug otherwise."""
+    name: str
+    """Display name."""
+    kind: EntityKind = attrs.field(converter=EntityKind)
+    """What sort of actor it is."""
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """Other names, including garbled spellings found in sources."""
+
+    def __attrs_post_init__(self) -> None:
+        pattern = _STATE_ID if self.kind is EntityKind.STATE else _SLUG
+        if not pattern.fullmatch(self.id):
+            want = "two upper-case letters (ISO 3166-1)" if self.kind is EntityKind.STATE else "a lowercase slug"
+            raise InvalidEventError(f"entity id {self.id!r} must be {want}", field="id")
+        if not self.name.strip():
+            raise InvalidEventError(f"entity {self.id!r} has an empty name", field="name")
+
+
+@attrs.frozen
+class EntityRegistry(Mapping[str, Entity]):
+    """All known entities; a mapping from id to :class:`Entity` that also resolves aliases.
+
+    >>> reg = EntityRegistry.from_records([{"id": "novatek", "name": "Novatek",
+    ...     "kind": "company", "aliases": ["Novartis"]}])
+    >>> reg.resolve("  NOVARTIS ").id
+    'novatek'
+    """
+
+    _by_id: dict[str, Entity]
+    _by_name: dict[str, str] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_name: dict[str, str] = {}
+        for entity in self._by_id.values():
+            for name in (entity.id, entity.name, *entity.aliases):
+                key = _normal(name)
+                owner = by_name.setdefault(key, entity.id)
+                if owner != entity.id:
+                    raise InvalidEventError(
+                        f"entity {entity.id!r}: name or alias {name!r} already belongs to {owner!r}"
+                    )
+        object.__setattr__(self, "_by_name", by_name)
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]], *, file: str | None = None) -> EntityRegistry:
+        """Build from plain dicts (as stored in ``entities.json``)."""
+        by_id: dict[str, Entity] = {}
+        for index, record in enumerate(records):
+            try:
+                entity = Entity(
+                    id=record["id"], name=record["name"], kind=record["kind"], aliases=record.get("aliases", ())
+                )
+            except KeyError as missing:
+                raise InvalidEventError(f"{file or 'entities'} entry {index}: missing field {missing}") from None
+            except ValueError as error:
+                raise InvalidEventError(f"{file or 'entities'} entry {index}: {error}") from None
+            if entity.id in by_id:
+                raise InvalidEventError(f"{file or 'entities'} entry {index}: duplicate entity id {entity.id!r}")
+            by_id[entity.id] = entity
+        return cls(by_id)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> EntityRegistry:
+        """Read a JSON list of entities."""
+        path = Path(path)
+        try:
+            records = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise InvalidEventError(f"{path}: cannot read the entity registry: {error}") from None
+        if not isinstance(records, list):
+            raise InvalidEventError(f"{path}: the entity registry must be a JSON list")
+        return cls.from_records(records, file=str(path))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Plain dicts, as stored."""
+        return [
+            {"id": e.id, "name": e.name, "kind": e.kind.value, "aliases": list(e.aliases)}
+            for e in self._by_id.values()
+        ]
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        try:
+            return self._by_id[entity_id]
+        except KeyError:
+            raise self._unknown(entity_id) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def resolve(self, name: str) -> Entity:
+        """The entity whose id, name or alias is ``name`` (case and spacing ignored)."""
+        entity_id = self._by_name.get(_normal(name))
+        if entity_id is None:
+            raise self._unknown(name)
+        return self._by_id[entity_id]
+
+    def search(self, query: str) -> list[Entity]:
+        """Entities whose id, name or an alias contains ``query``, then close spellings."""
+        needle = _normal(query)
+        found = [e for e in self._by_id.values() if any(needle in _normal(n) for n in (e.id, e.name, *e.aliases))]
+        if not found:
+            close = difflib.get_close_matches(needle, self._by_name, n=5, cutoff=0.6)
+            found = list({self._by_name[c]: self._by_id[self._by_name[c]] for c in close}.values())
+        return found
+
+    def closest(self, name: str, n: int = 3) -> list[str]:
+        """Display strings of the closest known names, for error messages."""
+        close = difflib.get_close_matches(_normal(name), self._by_name, n=3 * n, cutoff=0.5)
+        ids = list(dict.fromkeys(self._by_name[c] for c in close))[:n]
+        return [f"{i} ({self._by_id[i].name})" for i in ids]
+
+    def _unknown(self, name: str) -> UnknownEntityError:
+        close = self.closest(name)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        return UnknownEntityError(f"unknown entity {name!r}{hint}")

@@ -1,0 +1,733 @@
+"""The typed events of the log: one frozen, keyword-only attrs class per kind.
+
+Every event shares an envelope (:class:`Event`): a stable id, the historical date (a
+:class:`~eurasia_events.dates.PartialDate`), the parties, a title, the sources with
+verbatim quotes, and a status separating what happened from what was planned. Fields
+are validated at construction, so an invalid event never reaches the log; errors name
+the event id and the field.
+
+Mistakes are fixed by appending a :class:`Correction` or a :class:`Retraction`; there is
+no API that edits or deletes a record.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar, Final
+
+import attrs
+
+from .dates import PartialDate
+from .errors import EurasiaEventsError, InvalidEventError
+from .quantities import UNITS, Quantity
+
+__all__ = [
+    "EVENT_TYPES",
+    "AgreementEnded",
+    "AgreementEvent",
+    "AgreementExtended",
+    "Amendment",
+    "Announcement",
+    "Citation",
+    "Correction",
+    "Dispute",
+    "EnteredIntoForce",
+    "Event",
+    "Forum",
+    "Investment",
+    "JointStatement",
+    "Loan",
+    "Meeting",
+    "MembershipJoined",
+    "MembershipLeft",
+    "Memorandum",
+    "ProjectMilestone",
+    "Record",
+    "Retraction",
+    "SanctionsExtended",
+    "SanctionsImposed",
+    "SanctionsLifted",
+    "Status",
+    "SupplyContract",
+    "SupplyStarted",
+    "TradeStatistic",
+    "TreatySigned",
+]
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_ENTITY_ID = re.compile(r"[A-Z]{2}|[a-z0-9][a-z0-9-]*")
+
+COMMODITIES: Final = ("pipeline_gas", "lng", "oil", "oil_products", "coal", "electricity", "grain", "other")
+
+
+class Status(enum.Enum):
+    """Whether an event happened, was only planned or announced, or is unconfirmed."""
+
+    HAPPENED = "happened"
+    PLANNED = "planned"
+    UNCONFIRMED = "unconfirmed"
+
+
+# --- field helpers -----------------------------------------------------------------
+# Each helper returns an attrs field whose converter checks the JSON-level type and
+# raises InvalidEventError naming the event id and the field. The "codec" metadata tells
+# the codec how to write the value back; "doc" feeds the event types reference.
+
+
+def _fail(instance: Any, field: attrs.Attribute[Any], problem: str) -> InvalidEventError:
+    return InvalidEventError(problem, event_id=getattr(instance, "id", None), field=field.name)
+
+
+def _field(codec: str, doc: str, convert: Callable[[Any, Any, attrs.Attribute[Any]], Any], **kwargs: Any) -> Any:
+    metadata = {"codec": codec, "doc": doc, "entity": kwargs.pop("entity", False)}
+    return attrs.field(
+        converter=attrs.Converter(convert, takes_self=True, takes_field=True),  # type: ignore[call-overload]
+        metadata=metadata,
+        **kwargs,
+    )
+
+
+def _text(doc: str, *, default: str | None = None, required: bool = True) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str:
+        if not isinstance(value, str):
+            raise _fail(instance, field, f"expected text, got {value!r}")
+        if required and not value.strip():
+            raise _fail(instance, field, "must not be empty")
+        return value
+
+    if default is None:
+        return _field("text", doc, convert)
+    return _field("text", doc, convert, default=default)
+
+
+def _slug(doc: str) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str:
+        if not isinstance(value, str) or not _SLUG.fullmatch(value):
+            raise _fail(instance, field, f"expected a lowercase slug like 'gazprom-cnpc-2014', got {value!r}")
+        return value
+
+    return _field("text", doc, convert)
+
+
+def _slugs(doc: str) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and _SLUG.fullmatch(v) for v in value):
+            raise _fail(instance, field, f"expected a list of lowercase slugs, got {value!r}")
+        return tuple(value)
+
+    return _field("list", doc, convert, default=())
+
+
+def _choice(doc: str, choices: tuple[str, ...], *, default: str | None = None, optional: bool = False) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str | None:
+        if value is None and optional:
+            return None
+        if value not in choices:
+            raise _fail(instance, field, f"got {value!r}; expected one of {', '.join(choices)}")
+        return str(value)
+
+    doc = f"{doc} One of: {', '.join(f'`{c}`' for c in choices)}."
+    if default is None and not optional:
+        return _field("text", doc, convert)
+    return _field("text", doc, convert, default=default)
+
+
+def _choices(doc: str, choices: tuple[str, ...]) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)) or not all(v in choices for v in value):
+            raise _fail(instance, field, f"got {value!r}; expected a list of: {', '.join(choices)}")
+        return tuple(value)
+
+    return _field("list", f"{doc} Any of: {', '.join(f'`{c}`' for c in choices)}.", convert, default=())
+
+
+def _flag(doc: str, default: bool) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> bool:
+        if not isinstance(value, bool):
+            raise _fail(instance, field, f"expected true or false, got {value!r}")
+        return value
+
+    return _field("bool", doc, convert, default=default)
+
+
+def _number(doc: str) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise _fail(instance, field, f"expected a positive whole number, got {value!r}")
+        return value
+
+    return _field("int", doc, convert, default=None)
+
+
+def _date(doc: str, *, optional: bool = False) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> PartialDate | None:
+        if value is None and optional:
+            return None
+        if isinstance(value, PartialDate):
+            return value
+        try:
+            return PartialDate.parse(value)
+        except EurasiaEventsError as error:
+            raise _fail(instance, field, str(error)) from None
+
+    if optional:
+        return _field("date", doc, convert, default=None)
+    return _field("date", doc, convert)
+
+
+def _quantity(doc: str, *, dimensions: tuple[str, ...], optional: bool = True, positive: bool = True) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> Quantity | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, Quantity):
+            try:
+                value = Quantity.parse(value)
+            except EurasiaEventsError as error:
+                raise _fail(instance, field, str(error)) from None
+        if not any(value.dimension.startswith(d) for d in dimensions):
+            allowed = [u for u in UNITS if any(UNITS[u].dimension.startswith(d) for d in dimensions)]
+            raise _fail(instance, field, f"unit {value.unit!r} does not fit; expected one of {', '.join(allowed)}")
+        if positive and value.value <= 0:
+            raise _fail(instance, field, f"must be positive, got {value}")
+        return value
+
+    if optional:
+        return _field("quantity", doc, convert, default=None)
+    return _field("quantity", doc, convert)
+
+
+def _entity(doc: str, *, optional: bool = False) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not _ENTITY_ID.fullmatch(value):
+            raise _fail(instance, field, f"expected an entity id like 'RU' or 'gazprom', got {value!r}")
+        return value
+
+    if optional:
+        return _field("text", doc, convert, default=None, entity=True)
+    return _field("text", doc, convert, entity=True)
+
+
+def _entities(doc: str, *, required: bool = False) -> Any:
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)) or not all(
+            isinstance(v, str) and _ENTITY_ID.fullmatch(v) for v in value
+        ):
+            raise _fail(instance, field, f"expected a list of entity ids like ['RU', 'CN'], got {value!r}")
+        if required and not value:
+            raise _fail(instance, field, "must name at least one entity")
+        if len(set(value)) != len(value):
+            raise _fail(instance, field, f"lists an entity twice: {value!r}")
+        return tuple(value)
+
+    if required:
+        return _field("list", doc, convert, entity=True)
+    return _field("list", doc, convert, default=(), entity=True)
+
+
+_MONEY = ("money",)
+_RATE = ("gas volume per year", "mass per year")
+_DURATION = ("duration",)
+
+
+# --- citations ---------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Citation:
+    """A source cited by an event, with the verbatim words that support it."""
+
+    source: str
+    """Id of a source in the source registry."""
+    quote: str
+    """Verbatim excerpt of the source (compared after whitespace normalisation)."""
+    locator: str = ""
+    """Where in the source (page, paragraph), optional."""
+
+    def to_json(self) -> dict[str, str]:
+        data = {"source": self.source, "quote": self.quote}
+        if self.locator:
+            data["locator"] = self.locator
+        return data
+
+
+@attrs.frozen(kw_only=True)
+class Dispute:
+    """A source that disagrees with a value the event records."""
+
+    field: str
+    """The disputed field, e.g. ``date`` or ``annual_volume``."""
+    value: str
+    """The other value, as text (EDTF for a date, ``"NUMBER UNIT"`` for a quantity)."""
+    source: str
+    """Id of the source that gives the other value."""
+    note: str = ""
+    """Why, or what the source says."""
+
+    def to_json(self) -> dict[str, str]:
+        data = {"field": self.field, "value": self.value, "source": self.source}
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+def _citations(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[Citation, ...]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise _fail(instance, field, "needs at least one source: [{'source': ID, 'quote': '...'}]")
+    citations = []
+    for item in value:
+        if isinstance(item, Citation):
+            citations.append(item)
+            continue
+        if not isinstance(item, Mapping) or set(item) - {"source", "quote", "locator"}:
+            raise _fail(instance, field, f"a source must be {{'source', 'quote', 'locator'?}}, got {item!r}")
+        source, quote, locator = item.get("source"), item.get("quote"), item.get("locator", "")
+        if not isinstance(source, str) or not source.strip():
+            raise _fail(instance, field, f"a source needs a 'source' id, got {item!r}")
+        if not isinstance(quote, str) or not quote.strip():
+            raise _fail(instance, field, f"source {source!r} needs a verbatim 'quote'")
+        if not isinstance(locator, str):
+            raise _fail(instance, field, f"source {source!r}: 'locator' must be text")
+        citations.append(Citation(source=source, quote=quote, locator=locator))
+    return tuple(citations)
+
+
+def _disputes(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[Dispute, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise _fail(instance, field, f"expected a list, got {value!r}")
+    disputes = []
+    for item in value:
+        if isinstance(item, Dispute):
+            disputes.append(item)
+            continue
+        keys = {"field", "value", "source", "note"}
+        if not isinstance(item, Mapping) or set(item) - keys or not all(
+            isinstance(item.get(k), str) and item.get(k) for k in ("field", "value", "source")
+        ):
+            raise _fail(instance, field, f"a dispute must be {{'field', 'value', 'source', 'note'?}}, got {item!r}")
+        if item["field"] == "date":
+            try:
+                PartialDate.parse(item["value"])
+            except EurasiaEventsError as error:
+                raise _fail(instance, field, f"disputed date: {error}") from None
+        disputes.append(Dispute(field=item["field"], value=item["value"], source=item["source"],
+                                note=item.get("note", "")))
+    return tuple(disputes)
+
+
+def _status(value: Any, instance: Any, field: attrs.Attribute[Any]) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise _fail(instance, field, f"got {value!r}; expected happened, planned or unconfirmed") from None
+
+
+# --- the envelope --------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """The envelope every event shares. Not stored by itself: use a subclass."""
+
+    TYPE: ClassVar[str] = ""
+    """The ``type`` tag written in the log."""
+
+    id: str = _slug("Stable slug, unique in the log, e.g. `2014-05-21-eastern-route-contract`.")
+    date: PartialDate = _date("When it happened (EDTF). For a plan or announcement: when it was announced.")
+    title: str = _text("Short human title.")
+    sources: tuple[Citation, ...] = _field(
+        "citations", "Non-empty list of `{source, quote, locator?}`; the quote is verbatim.", _citations
+    )
+    parties: tuple[str, ...] = _entities("Entity ids of the actors involved.")
+    status: Status = _field(
+        "status",
+        "`happened` (default), `planned` or `unconfirmed`.",
+        _status,
+        default=Status.HAPPENED,
+    )
+    disputes: tuple[Dispute, ...] = _field(
+        "disputes", "Other values given by other sources: `{field, value, source, note?}`.", _disputes, default=()
+    )
+    related: tuple[str, ...] = _slugs("Ids of earlier events this one confirms, changes or cancels.")
+    notes: str = _text("Curator's notes.", default="", required=False)
+
+    def entity_refs(self) -> Iterator[tuple[str, str]]:
+        """Every ``(field, entity id)`` the event refers to."""
+        for field in attrs.fields(type(self)):
+            if not field.metadata.get("entity"):
+                continue
+            value = getattr(self, field.name)
+            if isinstance(value, str):
+                yield field.name, value
+            elif isinstance(value, tuple):
+                for item in value:
+                    yield field.name, item
+
+    def disputed_dates(self) -> tuple[PartialDate, ...]:
+        """Dates that other sources give for this event."""
+        return tuple(PartialDate.parse(d.value) for d in self.disputes if d.field == "date")
+
+
+@attrs.frozen(kw_only=True)
+class Meeting(Event):
+    """A summit, state visit, talks or call between leaders or officials."""
+
+    TYPE: ClassVar[str] = "meeting"
+    kind: str = _choice("What sort of meeting.", ("summit", "visit", "talks", "call"))
+    location: str = _text("Where (city), if known.", default="", required=False)
+
+
+@attrs.frozen(kw_only=True)
+class Forum(Event):
+    """A multilateral forum (e.g. a Belt and Road Forum); parties are the attendees."""
+
+    TYPE: ClassVar[str] = "forum"
+    name: str = _text("The forum's name.")
+    edition: int | None = _number("Which edition (1 for the first), if numbered.")
+    location: str = _text("Where (city), if known.", default="", required=False)
+
+
+@attrs.frozen(kw_only=True)
+class AgreementEvent(Event):
+    """Base of the events that sign an agreement; ``agreement`` names the agreement."""
+
+    agreement: str = _slug("Slug of the agreement itself, shared by its later events (in force, extended, ended).")
+    supersedes: tuple[str, ...] = _slugs("Agreements this one replaces or firms up (their volumes stop counting).")
+    term: Quantity | None = _quantity("Duration, e.g. `20 years`.", dimensions=_DURATION)
+
+    binding: ClassVar[bool]
+    in_force_on_signature: ClassVar[bool]
+    term_from: ClassVar[str]
+
+
+@attrs.frozen(kw_only=True)
+class TreatySigned(AgreementEvent):
+    """A treaty, intergovernmental agreement or protocol was signed."""
+
+    TYPE: ClassVar[str] = "treaty_signed"
+    kind: str = _choice("Kind of instrument.", ("treaty", "agreement", "protocol"), default="agreement")
+    binding: bool = _flag("Whether it binds the parties.", True)  # type: ignore[misc]
+    term_from: str = _choice(  # type: ignore[misc]
+        "What the term counts from.", ("entry_into_force", "signature"), default="entry_into_force"
+    )
+    in_force_on_signature: bool = _flag("Whether it takes effect when signed.", False)  # type: ignore[misc]
+    founds: str | None = _entity("Organisation this treaty founds (its parties are the founding members).", optional=True)
+
+
+@attrs.frozen(kw_only=True)
+class JointStatement(AgreementEvent):
+    """A joint statement or declaration: in effect on signature, not binding."""
+
+    TYPE: ClassVar[str] = "joint_statement"
+    binding: ClassVar[bool] = False
+    in_force_on_signature: ClassVar[bool] = True
+    term_from: ClassVar[str] = "signature"
+
+
+@attrs.frozen(kw_only=True)
+class Memorandum(AgreementEvent):
+    """A memorandum of understanding, framework agreement or heads of agreement."""
+
+    TYPE: ClassVar[str] = "memorandum"
+    kind: str = _choice(
+        "Kind of document.",
+        ("memorandum", "framework", "heads_of_agreement", "agreement_in_principle"),
+        default="memorandum",
+    )
+    binding: bool = _flag("Whether it binds the parties (usually not).", False)  # type: ignore[misc]
+    in_force_on_signature: ClassVar[bool] = True
+    term_from: ClassVar[str] = "signature"
+    commodity: str | None = _choice("Commodity, if it concerns supply.", COMMODITIES, optional=True)
+    route: str | None = _entity("Route or project (entity id).", optional=True)
+    annual_volume: Quantity | None = _quantity("Annual volume stated, e.g. `30 bcm/yr`.", dimensions=_RATE)
+
+
+@attrs.frozen(kw_only=True)
+class SupplyContract(AgreementEvent):
+    """A supply contract: who sells what to whom, how much a year, from when, for how long."""
+
+    TYPE: ClassVar[str] = "supply_contract"
+    commodity: str = _choice("What is supplied.", COMMODITIES)
+    annual_volume: Quantity = _quantity(
+        "Contracted annual volume, e.g. `38 bcm/yr`.", dimensions=_RATE, optional=False
+    )
+    seller: str | None = _entity("Seller (entity id).", optional=True)
+    buyer: str | None = _entity("Buyer (entity id).", optional=True)
+    route: str | None = _entity("Route or pipeline (project entity id).", optional=True)
+    start: PartialDate | None = _date("Planned start of deliveries.", optional=True)
+    term_from: str = _choice(  # type: ignore[misc]
+        "What the term counts from.", ("signature", "entry_into_force", "start"), default="start")
+    binding: bool = _flag("Whether it is a binding contract.", True)  # type: ignore[misc]
+    in_force_on_signature: bool = _flag("Whether it takes effect when signed.", True)  # type: ignore[misc]
+
+
+@attrs.frozen(kw_only=True)
+class EnteredIntoForce(Event):
+    """An agreement entered into force."""
+
+    TYPE: ClassVar[str] = "entered_into_force"
+    agreement: str = _slug("The agreement's slug.")
+
+
+@attrs.frozen(kw_only=True)
+class AgreementExtended(Event):
+    """An agreement's term was extended, by a duration or until a date."""
+
+    TYPE: ClassVar[str] = "agreement_extended"
+    agreement: str = _slug("The agreement's slug.")
+    term: Quantity | None = _quantity("Length of the extension, e.g. `5 years`.", dimensions=_DURATION)
+    until: PartialDate | None = _date("New expiry, if given as a date.", optional=True)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.term is None) == (self.until is None):
+            raise InvalidEventError("give exactly one of 'term' or 'until'", event_id=self.id, field="term")
+
+
+@attrs.frozen(kw_only=True)
+class AgreementEnded(Event):
+    """An agreement expired, was terminated, suspended or superseded."""
+
+    TYPE: ClassVar[str] = "agreement_ended"
+    agreement: str = _slug("The agreement's slug.")
+    reason: str = _choice("How it ended.", ("expired", "terminated", "suspended", "superseded"))
+
+
+@attrs.frozen(kw_only=True)
+class SupplyStarted(Event):
+    """Deliveries started on a route."""
+
+    TYPE: ClassVar[str] = "supply_started"
+    commodity: str = _choice("What is delivered.", COMMODITIES)
+    route: str = _entity("Route or pipeline (project entity id).")
+    capacity: Quantity | None = _quantity("Capacity, where known.", dimensions=_RATE)
+    seller: str | None = _entity("Seller.", optional=True)
+    buyer: str | None = _entity("Buyer.", optional=True)
+
+
+@attrs.frozen(kw_only=True)
+class Loan(Event):
+    """A loan or credit line."""
+
+    TYPE: ClassVar[str] = "loan"
+    lender: str = _entity("Who lends.")
+    borrower: str = _entity("Who borrows.")
+    amount: Quantity = _quantity("Amount, in its currency.", dimensions=_MONEY, optional=False)
+    kind: str = _choice("Loan or credit line.", ("loan", "credit_line"), default="loan")
+    project: str | None = _entity("Project financed, if any.", optional=True)
+    purpose: str = _text("What for.", default="", required=False)
+
+
+@attrs.frozen(kw_only=True)
+class Investment(Event):
+    """An investment or the acquisition of a stake in a project or company."""
+
+    TYPE: ClassVar[str] = "investment"
+    investor: str = _entity("Who invests.")
+    project: str = _entity("In what (project or company entity id).")
+    amount: Quantity | None = _quantity("Amount, if known.", dimensions=_MONEY)
+    stake: Quantity | None = _quantity("Share acquired, e.g. `9.9 %`.", dimensions=("share",))
+    seller: str | None = _entity("Who sold the stake, if known.", optional=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.stake is not None and self.stake.value > 100:
+            raise InvalidEventError(f"a stake cannot exceed 100 %, got {self.stake}", event_id=self.id, field="stake")
+
+
+STAGES: Final = ("proposed", "planned", "construction_started", "completed", "opened", "suspended", "cancelled")
+
+
+@attrs.frozen(kw_only=True)
+class ProjectMilestone(Event):
+    """A stage reached by an infrastructure or investment project."""
+
+    TYPE: ClassVar[str] = "project_milestone"
+    project: str = _entity("The project (entity id).")
+    stage: str = _choice("Stage reached.", STAGES)
+    capacity: Quantity | None = _quantity("Capacity, where known.", dimensions=_RATE)
+    length: Quantity | None = _quantity("Length, where known.", dimensions=("length",))
+
+
+SECTORS: Final = ("energy", "finance", "payments", "trade", "technology", "individuals", "transport", "defence")
+
+
+@attrs.frozen(kw_only=True)
+class SanctionsImposed(Event):
+    """Sanctions adopted (``date``) and taking effect (``effective``, if later)."""
+
+    TYPE: ClassVar[str] = "sanctions_imposed"
+    measure: str = _slug("Slug naming the measure or package, shared by its extensions and lifting.")
+    imposer: str = _entity("Who imposes them.")
+    targets: tuple[str, ...] = _entities("Who they target.", required=True)
+    description: str = _text("What the measure does.")
+    sectors: tuple[str, ...] = _choices("Sectors the measure bears on.", SECTORS)
+    effective: PartialDate | None = _date("When it takes effect, if not on adoption.", optional=True)
+    until: PartialDate | None = _date("When it expires, if it has an end date.", optional=True)
+
+    def __attrs_post_init__(self) -> None:
+        start = self.effective or self.date
+        if self.until is not None and self.until.latest_ordinal < start.earliest_ordinal:
+            raise InvalidEventError(f"ends ({self.until}) before it starts ({start})", event_id=self.id, field="until")
+
+
+@attrs.frozen(kw_only=True)
+class SanctionsExtended(Event):
+    """Sanctions renewed until a new date."""
+
+    TYPE: ClassVar[str] = "sanctions_extended"
+    measure: str = _slug("The measure's slug.")
+    until: PartialDate | None = _date("New expiry.", optional=True)
+    effective: PartialDate | None = _date("When the extension takes effect.", optional=True)
+
+
+@attrs.frozen(kw_only=True)
+class SanctionsLifted(Event):
+    """Sanctions lifted."""
+
+    TYPE: ClassVar[str] = "sanctions_lifted"
+    measure: str = _slug("The measure's slug.")
+    effective: PartialDate | None = _date("When the lifting takes effect.", optional=True)
+
+
+@attrs.frozen(kw_only=True)
+class MembershipJoined(Event):
+    """A state became a member of an organisation; ``date`` is when membership took effect."""
+
+    TYPE: ClassVar[str] = "membership_joined"
+    organisation: str = _entity("The organisation.")
+    member: str = _entity("The new member.")
+
+
+@attrs.frozen(kw_only=True)
+class MembershipLeft(Event):
+    """A member left an organisation; ``date`` is when it took effect."""
+
+    TYPE: ClassVar[str] = "membership_left"
+    organisation: str = _entity("The organisation.")
+    member: str = _entity("The member leaving.")
+
+
+@attrs.frozen(kw_only=True)
+class TradeStatistic(Event):
+    """A reported trade figure for a period."""
+
+    TYPE: ClassVar[str] = "trade_statistic"
+    period: PartialDate = _date("Period covered, e.g. `2017` or `2023-01/2023-09`.")
+    flow: str = _choice("Which flow.", ("total", "exports", "imports"))
+    value: Quantity = _quantity("The figure.", dimensions=("money", "mass", "gas volume"), optional=False)
+    exporter: str | None = _entity("Exporting side, for a one-way flow.", optional=True)
+    importer: str | None = _entity("Importing side, for a one-way flow.", optional=True)
+    change: Quantity | None = _quantity("Year-on-year change, e.g. `29.5 %`.", dimensions=("share",), positive=False)
+    reporter: str | None = _entity("Who reported it (e.g. `china-customs`).", optional=True)
+    commodity: str = _text("Goods covered, if not all trade.", default="", required=False)
+
+
+@attrs.frozen(kw_only=True)
+class Announcement(Event):
+    """A plan, expectation or announcement: what was expected, and by when."""
+
+    TYPE: ClassVar[str] = "announcement"
+    status: Status = _field("status", "`planned` (default) or `unconfirmed`.", _status, default=Status.PLANNED)
+    subject: str = _text("What it is about: an entity id or an agreement slug.")
+    expected: str = _text("What was expected, in words.")
+    expected_by: PartialDate | None = _date("When it was expected, if stated.", optional=True)
+    amount: Quantity | None = _quantity("Amount or volume stated, if any.", dimensions=("money", "gas", "mass", "length"))
+
+
+# --- amendments ----------------------------------------------------------------------
+
+
+def _changes(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[tuple[str, Any], ...]:
+    if isinstance(value, tuple):
+        return value
+    if not isinstance(value, Mapping) or not value:
+        raise _fail(instance, field, "expected a non-empty object {field: new value}")
+    for key in value:
+        if key in ("id", "type"):
+            raise _fail(instance, field, f"cannot change {key!r}: retract the event and append a new one")
+    return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+
+
+def _freeze(value: Any) -> Any:
+    # Nested JSON made hashable, so amendments stay frozen values.
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Amendment:
+    """Base of :class:`Correction` and :class:`Retraction`: records about other records."""
+
+    TYPE: ClassVar[str] = ""
+    id: str = _slug("Stable slug of the amendment itself.")
+    target: str = _slug("Id of the event amended.")
+    reason: str = _text("Why.")
+    sources: tuple[Citation, ...] = _field(
+        "citations", "Sources for the amendment, if any.", lambda v, i, f: _citations(v, i, f) if v else (), default=()
+    )
+    notes: str = _text("Curator's notes.", default="", required=False)
+
+
+@attrs.frozen(kw_only=True)
+class Correction(Amendment):
+    """Replaces fields of an earlier event, from the moment the correction was recorded."""
+
+    TYPE: ClassVar[str] = "correction"
+    changes: tuple[tuple[str, Any], ...] = _field(
+        "changes", "Object `{field: new value}` in the log's JSON form.", _changes
+    )
+
+    def changes_dict(self) -> dict[str, Any]:
+        """The changes as plain JSON values."""
+        return {k: _thaw(v) for k, v in self.changes}
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple):
+        if value and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str) for v in value):
+            return {k: _thaw(v) for k, v in value}
+        return [_thaw(v) for v in value]
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Retraction(Amendment):
+    """Withdraws an earlier event, from the moment the retraction was recorded."""
+
+    TYPE: ClassVar[str] = "retraction"
+
+
+EVENT_TYPES: Final[dict[str, type[Event] | type[Amendment]]] = {
+    cls.TYPE: cls
+    for cls in (
+        Meeting, Forum, TreatySigned, JointStatement, Memorandum, SupplyContract, EnteredIntoForce,
+        AgreementExtended, AgreementEnded, SupplyStarted, Loan, Investment, ProjectMilestone,
+        SanctionsImposed, SanctionsExtended, SanctionsLifted, MembershipJoined, MembershipLeft,
+        TradeStatistic, Announcement, Correction, Retraction,
+    )
+}
+"""Every stored type, by its ``type`` tag."""
+
+
+@attrs.frozen(kw_only=True)
+class Record:
+    """One line of the log: an event (or amendment) and when and where it was recorded."""
+
+    seq: int
+    """Position in the log, from 1, without gaps."""
+    recorded: Any
+    """The :class:`~eurasia_events.dates.Instant` the record was appended."""
+    schema: int
+    """Schema version the record was written with (older ones are upcast when read)."""
+    event: Event | Amendment
+    """The event."""
+    hash: str
+    """SHA-256 (hex) of the record's canonical bytes, which include the previous hash."""
+

@@ -1,0 +1,402 @@
+"""Projections: pure folds from events to state, and the rows each view shows on a day.
+
+Events are folded in order of their earliest possible day, then sequence number. The
+fold state of the keyed views (agreements, members, sanctions, projects, supply, stakes)
+depends only on *which* events are folded, never on the as-of day; the day enters when
+rows are rendered, by comparing it with the date spans the state keeps. That split lets
+:mod:`eurasia_events.query` checkpoint fold states along the date axis.
+
+A date span is a pair of day ordinals ``(lo, hi)``: the earliest and latest possible day
+of an event, widened by qualifiers and by other sources' disputed dates.
+
+A projection of your own is a :class:`Projection`: an initial state and one function per
+event type, each returning the new state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from .dates import MAX_ORDINAL, add_years, ordinal_to_text
+from .events import (
+    AgreementEnded,
+    AgreementEvent,
+    AgreementExtended,
+    Announcement,
+    EnteredIntoForce,
+    Event,
+    Forum,
+    Investment,
+    JointStatement,
+    Loan,
+    Meeting,
+    MembershipJoined,
+    MembershipLeft,
+    Memorandum,
+    ProjectMilestone,
+    SanctionsExtended,
+    SanctionsImposed,
+    SanctionsLifted,
+    SupplyContract,
+    SupplyStarted,
+    TradeStatistic,
+    TreatySigned,
+)
+from .quantities import Quantity
+
+__all__ = ["Projection", "Span", "span_of"]
+
+S = TypeVar("S")
+Span = tuple[int, int]
+NEVER: Span = (MAX_ORDINAL, MAX_ORDINAL)
+
+
+def span_of(event: Event) -> Span:
+    """The possible days of an event: its date, widened by every disputed date."""
+    lo, hi = event.date.earliest_ordinal, event.date.latest_ordinal
+    for other in event.disputed_dates():
+        lo, hi = min(lo, other.earliest_ordinal), max(hi, other.latest_ordinal)
+    return lo, hi
+
+
+def _date_span(date: Any, fallback: Span) -> Span:
+    return fallback if date is None else (date.earliest_ordinal, date.latest_ordinal)
+
+
+def reached(span: Span, day: int) -> bool | None:
+    """True if certainly reached by ``day``, False if certainly not, None if uncertain."""
+    if span[1] <= day:
+        return True
+    if day < span[0]:
+        return False
+    return None
+
+
+def span_text(span: Span) -> str:
+    """``2014-05-21`` for a day, ``2014-05-01..2014-05-31`` for a range."""
+    if span[0] == span[1]:
+        return ordinal_to_text(span[0])
+    lo, hi = ordinal_to_text(span[0]), ordinal_to_text(span[1])
+    return f"{'' if lo == '..' else lo}..{'' if hi == '..' else hi}"
+
+
+@attrs.frozen
+class Projection(Generic[S]):
+    """A fold of your own: an initial state and one function per event type.
+
+    Each handler takes the state and an event and returns the new state; events of
+    types without a handler are skipped. Handlers are matched by ``isinstance``, so a
+    handler for :class:`~eurasia_events.events.Event` sees every event.
+
+    >>> import eurasia_events as ee
+    >>> count = ee.Projection(initial=0, handlers={ee.Meeting: lambda n, e: n + 1})
+    >>> ee.load().project(count, as_of="2020-01-01") > 0
+    True
+    """
+
+    initial: S
+    """The state before any event (never mutated: handlers return new states)."""
+    handlers: Mapping[type[Event], Callable[[S, Event], S]]
+    """Event type to function ``(state, event) -> new state``."""
+
+    def fold(self, events: list[Event]) -> S:
+        """Apply the handlers to the events in order."""
+        state = self.initial
+        table = list(self.handlers.items())
+        for event in events:
+            for cls, handler in table:
+                if isinstance(event, cls):
+                    state = handler(state, event)
+        return state
+
+
+# --- fold state of the keyed views ---------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class AgreementState:
+    """What the log says about one agreement, with date spans (day-independent)."""
+
+    agreement: str
+    kind: str
+    title: str
+    parties: tuple[str, ...]
+    binding: bool
+    signed: Span
+    in_force: Span | None
+    term: Decimal | None
+    term_from: str
+    start: Span | None
+    extensions: tuple[tuple[Span, Decimal | None, Span | None], ...] = ()
+    ended: tuple[Span, str] | None = None
+    superseded_by: tuple[Span, str] | None = None
+    commodity: str | None = None
+    route: str | None = None
+    annual_volume: Quantity | None = None
+    events: tuple[str, ...] = ()
+    founds: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MeasureState:
+    """One sanctions measure."""
+
+    measure: str
+    imposer: str
+    targets: tuple[str, ...]
+    description: str
+    sectors: tuple[str, ...]
+    adopted: Span
+    effective: Span
+    until: Span | None
+    lifted: Span | None = None
+    events: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class ProjectState:
+    """Stages a project reached, each with its span, in fold order."""
+
+    project: str
+    stages: tuple[tuple[str, Span, str], ...]  # (stage, span, event id)
+    capacity: Quantity | None = None
+    length: Quantity | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FoldState:
+    """The state of every keyed view; dicts are private to the fold and copied at checkpoints."""
+
+    agreements: dict[str, AgreementState] = attrs.field(factory=dict)
+    memberships: dict[tuple[str, str], tuple[tuple[str, Span, str], ...]] = attrs.field(factory=dict)
+    measures: dict[str, MeasureState] = attrs.field(factory=dict)
+    projects: dict[str, ProjectState] = attrs.field(factory=dict)
+    supply: dict[tuple[str, str], tuple[Span, Quantity | None, str]] = attrs.field(factory=dict)
+
+    def copy(self) -> FoldState:
+        """A checkpoint: the dicts are copied, their (immutable) values shared."""
+        return FoldState(
+            agreements=dict(self.agreements),
+            memberships=dict(self.memberships),
+            measures=dict(self.measures),
+            projects=dict(self.projects),
+            supply=dict(self.supply),
+        )
+
+
+def _stub(agreement: str, event: Event) -> AgreementState:
+    # A later event about an agreement whose signature is not in the log.
+    return AgreementState(agreement=agreement, kind="agreement", title=agreement, parties=event.parties,
+                          binding=True, signed=NEVER, in_force=None, term=None, term_from="entry_into_force",
+                          start=None)
+
+
+def _on_signed(state: FoldState, event: AgreementEvent) -> None:
+    span = span_of(event)
+    volume = getattr(event, "annual_volume", None)
+    term = event.term.value if event.term is not None else None
+    previous = state.agreements.get(event.agreement)
+    state.agreements[event.agreement] = AgreementState(
+        agreement=event.agreement,
+        kind=getattr(event, "kind", event.TYPE) if not isinstance(event, (SupplyContract, JointStatement))
+        else event.TYPE,
+        title=event.title,
+        parties=event.parties,
+        binding=bool(event.binding),
+        signed=span,
+        in_force=span if event.in_force_on_signature else (previous.in_force if previous else None),
+        term=term,
+        term_from=event.term_from,
+        start=_date_span(getattr(event, "start", None), span) if isinstance(event, SupplyContract) else None,
+        extensions=previous.extensions if previous else (),
+        ended=previous.ended if previous else None,
+        superseded_by=previous.superseded_by if previous else None,
+        commodity=getattr(event, "commodity", None),
+        route=getattr(event, "route", None),
+        annual_volume=volume,
+        events=(previous.events if previous else ()) + (event.id,),
+        founds=getattr(event, "founds", None),
+    )
+    for old in event.supersedes:
+        row = state.agreements.get(old) or _stub(old, event)
+        state.agreements[old] = attrs.evolve(row, superseded_by=(span, event.agreement))
+
+
+def _on_in_force(state: FoldState, event: EnteredIntoForce) -> None:
+    row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
+    state.agreements[event.agreement] = attrs.evolve(row, in_force=span_of(event), events=(*row.events, event.id))
+
+
+def _on_extended(state: FoldState, event: AgreementExtended) -> None:
+    row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
+    until = None if event.until is None else _date_span(event.until, NEVER)
+    extension = (span_of(event), event.term.value if event.term else None, until)
+    state.agreements[event.agreement] = attrs.evolve(
+        row, extensions=(*row.extensions, extension), events=(*row.events, event.id)
+    )
+
+
+def _on_ended(state: FoldState, event: AgreementEnded) -> None:
+    row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
+    state.agreements[event.agreement] = attrs.evolve(
+        row, ended=(span_of(event), event.reason), events=(*row.events, event.id)
+    )
+
+
+def _membership(state: FoldState, org: str, member: str, change: str, span: Span, event_id: str) -> None:
+    key = (org, member)
+    state.memberships[key] = (*state.memberships.get(key, ()), (change, span, event_id))
+
+
+def _on_joined(state: FoldState, event: MembershipJoined) -> None:
+    _membership(state, event.organisation, event.member, "joined", span_of(event), event.id)
+
+
+def _on_left(state: FoldState, event: MembershipLeft) -> None:
+    _membership(state, event.organisation, event.member, "left", span_of(event), event.id)
+
+
+def _on_sanctions(state: FoldState, event: SanctionsImposed) -> None:
+    adopted = span_of(event)
+    state.measures[event.measure] = MeasureState(
+        measure=event.measure, imposer=event.imposer, targets=event.targets, description=event.description,
+        sectors=event.sectors, adopted=adopted, effective=_date_span(event.effective, adopted),
+        until=None if event.until is None else _date_span(event.until, NEVER), events=(event.id,),
+    )
+
+
+def _on_sanctions_extended(state: FoldState, event: SanctionsExtended) -> None:
+    row = state.measures.get(event.measure)
+    if row is None:
+        return  # an extension of a measure the log does not record: nothing to extend
+    until = None if event.until is None else _date_span(event.until, NEVER)
+    state.measures[event.measure] = attrs.evolve(row, until=until, events=(*row.events, event.id))
+
+
+def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
+    row = state.measures.get(event.measure)
+    if row is None:
+        return
+    lifted = _date_span(event.effective, span_of(event))
+    state.measures[event.measure] = attrs.evolve(row, lifted=lifted, events=(*row.events, event.id))
+
+
+def _on_milestone(state: FoldState, event: ProjectMilestone) -> None:
+    row = state.projects.get(event.project) or ProjectState(project=event.project, stages=())
+    state.projects[event.project] = attrs.evolve(
+        row,
+        stages=(*row.stages, (event.stage, span_of(event), event.id)),
+        capacity=event.capacity or row.capacity,
+        length=event.length or row.length,
+    )
+
+
+def _on_announcement(state: FoldState, event: Announcement) -> None:
+    # A plan shows its subject as "announced"; the projects view keeps only subjects that
+    # are project entities, so plans about agreements or organisations drop out there.
+    row = state.projects.get(event.subject) or ProjectState(project=event.subject, stages=())
+    state.projects[event.subject] = attrs.evolve(row, stages=(*row.stages, ("announced", span_of(event), event.id)))
+
+
+def _on_supply(state: FoldState, event: SupplyStarted) -> None:
+    key = (event.route, event.commodity)
+    if key not in state.supply:
+        state.supply[key] = (span_of(event), event.capacity, event.id)
+    else:
+        span, capacity, first = state.supply[key]
+        state.supply[key] = (span, event.capacity or capacity, first)
+
+
+def _on_project_event(state: FoldState, event: Event) -> None:
+    # Founding treaties, investments and loans name projects; nothing to fold for them here.
+    return None
+
+
+FOLD_HANDLERS: dict[type[Event], Callable[[FoldState, Any], None]] = {
+    TreatySigned: _on_signed,
+    JointStatement: _on_signed,
+    Memorandum: _on_signed,
+    SupplyContract: _on_signed,
+    EnteredIntoForce: _on_in_force,
+    AgreementExtended: _on_extended,
+    AgreementEnded: _on_ended,
+    MembershipJoined: _on_joined,
+    MembershipLeft: _on_left,
+    SanctionsImposed: _on_sanctions,
+    SanctionsExtended: _on_sanctions_extended,
+    SanctionsLifted: _on_sanctions_lifted,
+    ProjectMilestone: _on_milestone,
+    Announcement: _on_announcement,
+    SupplyStarted: _on_supply,
+    Meeting: _on_project_event,
+    Forum: _on_project_event,
+    Loan: _on_project_event,
+    Investment: _on_project_event,
+    TradeStatistic: _on_project_event,
+}
+"""One function per event type: ``(state, event) -> None``, updating the privately owned state."""
+
+
+def fold(state: FoldState, events: list[Event]) -> FoldState:
+    """Apply events, in order, to a privately owned state (returned for chaining)."""
+    handlers = FOLD_HANDLERS
+    for event in events:
+        handlers[type(event)](state, event)
+    return state
+
+
+def expiry(row: AgreementState, day: int) -> tuple[Span | None, bool]:
+    """When the agreement expires, counting extensions possibly made by ``day``.
+
+    Returns the expiry span (``None`` if it has no term) and whether every extension
+    counted is certain by ``day``.
+    """
+    if row.term is None:
+        base = None
+    else:
+        origin = {"signature": row.signed, "entry_into_force": row.in_force, "start": row.start or row.in_force}
+        start = origin.get(row.term_from) or row.in_force or row.signed
+        base = (add_years(start[0], row.term), add_years(start[1], row.term))
+    certain = True
+    for span, years, until in row.extensions:
+        seen = reached(span, day)
+        if seen is False:
+            continue
+        certain = certain and bool(seen)
+        if until is not None:
+            base = until
+        elif base is not None and years is not None:
+            base = (add_years(base[0], years), add_years(base[1], years))
+    return base, certain
+
+
+def agreement_status(row: AgreementState, day: int) -> tuple[str, bool, Span | None]:
+    """Status on ``day`` (signed, in force, expired, terminated, superseded...) and whether certain."""
+    until, extensions_certain = expiry(row, day)
+    milestones: list[tuple[str, Span]] = [("signed", row.signed)]
+    if row.in_force is not None:
+        milestones.append(("in force", row.in_force))
+    terminal: list[tuple[str, Span]] = []
+    if row.ended is not None:
+        terminal.append((row.ended[1], row.ended[0]))
+    if row.superseded_by is not None:
+        terminal.append(("superseded", row.superseded_by[0]))
+    if until is not None and row.in_force is not None:
+        terminal.append(("expired", until))
+    if terminal:
+        milestones.append(min(terminal, key=lambda item: item[1][0]))
+    status, certain = "not yet signed", True
+    for index, (name, span) in enumerate(milestones):
+        seen = reached(span, day)
+        if seen is False:
+            break
+        status = name
+        later = milestones[index + 1] if index + 1 < len(milestones) else None
+        certain = bool(seen) and (later is None or reached(later[1], day) is False)
+    if status == "expired" or (until is not None and reached(until, day) is None):
+        certain = certain and extensions_certain
+    return status, certain, until

@@ -1,0 +1,863 @@
+"""As-of queries: the state of the relationship at the end of a day, and as known at an instant.
+
+``log.as_of(day, known_at=...)`` returns a :class:`State`, whose methods are the built-in
+views. Each view is a :class:`View`: immutable rows (each with ``certain``), totals, and
+renderings for terminals and notebooks.
+
+Speed: the events (as known now) are kept sorted by their earliest possible day, with
+fold checkpoints every :data:`CHECKPOINT_EVERY` events. A query folds from the nearest
+checkpoint at or before its day. An appended event invalidates only the checkpoints
+after its position, so retroactive facts cost little and answers stay exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+
+import attrs
+
+from .dates import DayLike, Instant, InstantLike, PartialDate, to_day, to_instant
+from .entities import EntityKind
+from .errors import EurasiaEventsError, MissingExtraError
+from .events import (
+    Correction,
+    Event,
+    Forum,
+    Investment,
+    Loan,
+    Meeting,
+    Record,
+    Retraction,
+    TradeStatistic,
+)
+from .projections import (
+    FoldState,
+    Projection,
+    Span,
+    agreement_status,
+    fold,
+    reached,
+    span_of,
+    span_text,
+)
+from .quantities import Quantity
+from .tables import cell, render
+
+if TYPE_CHECKING:
+    from .log import Log
+
+__all__ = [
+    "AgreementRow",
+    "DiffRow",
+    "FinanceRow",
+    "MeetingRow",
+    "MemberRow",
+    "ProjectRow",
+    "SanctionRow",
+    "SeriesRow",
+    "State",
+    "SupplyRow",
+    "TimelineRow",
+    "Total",
+    "TradeRow",
+    "View",
+    "VolumeRow",
+]
+
+CHECKPOINT_EVERY: Final = 512
+R = TypeVar("R")
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Total:
+    """A total that may be uncertain: what certainly counts, and what possibly counts."""
+
+    certain: Quantity | None
+    possible: Quantity | None
+
+    @property
+    def exact(self) -> bool:
+        """Whether the certain and possible totals agree."""
+        return self.certain == self.possible
+
+    def __str__(self) -> str:
+        if self.exact:
+            return str(self.certain)
+        return f"{self.certain or 0} (possibly {self.possible})"
+
+
+@attrs.frozen
+class View(Generic[R]):
+    """Rows of one view on one day: iterable, indexable, and rendered in notebooks as a table.
+
+    ``totals`` holds the view's totals (for example contracted volume per unit).
+    """
+
+    name: str
+    rows: tuple[R, ...]
+    columns: tuple[str, ...]
+    totals: Mapping[str, Any] = attrs.field(factory=dict)
+    title: str = ""
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> R:
+        return self.rows[index]
+
+    def find(self, **fields: Any) -> list[R]:
+        """Rows whose fields equal the given values: ``view.find(member="AM")``."""
+        return [r for r in self.rows if all(getattr(r, k) == v for k, v in fields.items())]
+
+    def get(self, **fields: Any) -> R:
+        """The one row matching, or a ``KeyError`` listing what there is."""
+        found = self.find(**fields)
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} rows of {self.name} match {fields}")
+        return found[0]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Rows as JSON-friendly dicts (the documented JSON shape), plus nothing else."""
+        return [{c: cell(getattr(r, c)) for c in self.columns} for r in self.rows]
+
+    def render(self, fmt: str = "table") -> str:
+        """The rows as text: ``table``, ``markdown``, ``html``, ``csv`` or ``json``."""
+        text = render(self.columns, self.to_records(), fmt)
+        if fmt in ("table", "markdown") and self.totals:
+            text += "\n\n" + "\n".join(f"total {k}: {v}" for k, v in self.totals.items())
+        return text
+
+    def __str__(self) -> str:
+        return (self.title + "\n" if self.title else "") + self.render("table")
+
+    def _repr_html_(self) -> str:
+        heading = f"<p><b>{self.title}</b></p>" if self.title else ""
+        return heading + self.render("html")
+
+    def _repr_markdown_(self) -> str:
+        return (f"**{self.title}**\n\n" if self.title else "") + self.render("markdown")
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame (needs the ``pandas`` extra)."""
+        try:
+            import pandas as pd  # noqa: PLC0415
+        except ImportError:
+            raise MissingExtraError(
+                "to_pandas() needs pandas: pip install 'eurasia-events[pandas]'"
+            ) from None
+        return pd.DataFrame(self.to_records(), columns=list(self.columns))
+
+
+@attrs.frozen(kw_only=True)
+class AgreementRow:
+    """An agreement and its status on the day."""
+
+    agreement: str
+    title: str
+    kind: str
+    status: str
+    certain: bool
+    binding: bool
+    parties: tuple[str, ...]
+    signed: str
+    in_force_from: str | None
+    in_force_until: str | None
+    commodity: str | None
+    annual_volume: Quantity | None
+    events: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class VolumeRow:
+    """Contracted annual supply under one agreement on the day."""
+
+    agreement: str
+    route: str | None
+    commodity: str
+    binding: bool
+    status: str
+    certain: bool
+    annual_volume: Quantity
+    term: Quantity | None
+    cumulative: Quantity | None
+    counted: bool
+    note: str
+
+
+@attrs.frozen(kw_only=True)
+class SupplyRow:
+    """A route delivering on the day."""
+
+    route: str
+    commodity: str
+    since: str
+    certain: bool
+    capacity: Quantity | None
+    event: str
+
+
+@attrs.frozen(kw_only=True)
+class MemberRow:
+    """A member of an organisation on the day."""
+
+    organisation: str
+    member: str
+    since: str
+    certain: bool
+    events: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class SanctionRow:
+    """A sanctions measure and its status on the day."""
+
+    measure: str
+    imposer: str
+    targets: tuple[str, ...]
+    status: str
+    certain: bool
+    adopted: str
+    effective: str
+    until: str | None
+    sectors: tuple[str, ...]
+    description: str
+    events: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ProjectRow:
+    """A project and the stage it had reached on the day."""
+
+    project: str
+    stage: str
+    since: str
+    certain: bool
+    capacity: Quantity | None
+    length: Quantity | None
+    events: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class FinanceRow:
+    """A loan, credit line, investment or stake committed by the day."""
+
+    event: str
+    date: str
+    kind: str
+    source_of_funds: str
+    recipient: str
+    project: str | None
+    amount: Quantity | None
+    stake: Quantity | None
+    certain: bool
+    title: str
+
+
+@attrs.frozen(kw_only=True)
+class MeetingRow:
+    """A summit, visit, talks or forum held by the day."""
+
+    event: str
+    date: str
+    kind: str
+    title: str
+    location: str
+    parties: tuple[str, ...]
+    certain: bool
+
+
+@attrs.frozen(kw_only=True)
+class TradeRow:
+    """The latest reported figure for a period ending by the day."""
+
+    event: str
+    period: str
+    flow: str
+    exporter: str | None
+    importer: str | None
+    value: Quantity
+    change: Quantity | None
+    reported: str
+    certain: bool
+
+
+@attrs.frozen(kw_only=True)
+class DiffRow:
+    """What changed in a view between two days."""
+
+    view: str
+    key: str
+    change: str
+    before: str
+    after: str
+
+
+@attrs.frozen(kw_only=True)
+class SeriesRow:
+    """The value of a measure on one day."""
+
+    day: str
+    value: Any
+    possible: Any
+    certain: bool
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(cls))
+
+
+# --- the index of sorted events with checkpoints -------------------------------------
+
+
+class _Index:
+    """Resolved events sorted by (earliest possible day, seq), with fold checkpoints."""
+
+    def __init__(self, pairs: Sequence[tuple[int, Event]]) -> None:
+        keyed = sorted(((span_of(e)[0], seq), e) for seq, e in pairs)
+        self.keys: list[tuple[int, int]] = [k for k, _ in keyed]
+        self.events: list[Event] = [e for _, e in keyed]
+        self.position: dict[str, tuple[int, int]] = {e.id: k for k, e in keyed}
+        self.checkpoints: list[FoldState] = [FoldState()]
+
+    def count_until(self, day: int) -> int:
+        """How many events may have happened by ``day`` (their earliest day is on or before it)."""
+        return bisect.bisect_right(self.keys, (day, float("inf")))  # type: ignore[arg-type]
+
+    def state_at(self, count: int) -> FoldState:
+        """The fold over the first ``count`` events, from the nearest checkpoint."""
+        slot = count // CHECKPOINT_EVERY
+        while len(self.checkpoints) <= slot:
+            index = len(self.checkpoints)
+            base = self.checkpoints[-1].copy()
+            start = (index - 1) * CHECKPOINT_EVERY
+            self.checkpoints.append(fold(base, self.events[start : index * CHECKPOINT_EVERY]))
+        state = self.checkpoints[slot].copy()
+        return fold(state, self.events[slot * CHECKPOINT_EVERY : count])
+
+    def _invalidate(self, position: int) -> None:
+        # Checkpoint i holds the first i * CHECKPOINT_EVERY events; those before the change stay.
+        del self.checkpoints[position // CHECKPOINT_EVERY + 1 :]
+
+    def _remove(self, event_id: str) -> int:
+        key = self.position.pop(event_id)
+        index = bisect.bisect_left(self.keys, key)
+        del self.keys[index]
+        del self.events[index]
+        return index
+
+    def _insert(self, seq: int, event: Event) -> int:
+        key = (span_of(event)[0], seq)
+        index = bisect.bisect_left(self.keys, key)
+        self.keys.insert(index, key)
+        self.events.insert(index, event)
+        self.position[event.id] = key
+        return index
+
+    def add(self, record: Record, resolved: Callable[[str], Event]) -> None:
+        """Take in a newly appended record, invalidating only later checkpoints."""
+        event = record.event
+        if isinstance(event, Retraction):
+            self._invalidate(self._remove(event.target))
+        elif isinstance(event, Correction):
+            seq = self.position[event.target][1]
+            old = self._remove(event.target)
+            new = self._insert(seq, resolved(event.target))
+            self._invalidate(min(old, new))
+        else:
+            assert isinstance(event, Event)
+            self._invalidate(self._insert(record.seq, event))
+
+
+def index_for(log: Log, known_at: Instant | None) -> _Index:
+    """The log's sorted index as known at ``known_at`` (the live, incrementally kept one for ``None``)."""
+    if known_at is None:
+        if log._index is None:
+            log._index = _Index(log.resolved_with_seq())
+        return log._index
+    key = ("index", known_at)
+    index = log._cache.get(key)
+    if index is None:
+        index = log._cache[key] = _Index(log.resolved_with_seq(known_at))
+    return index
+
+
+# --- the state on a day --------------------------------------------------------------
+
+
+class State:
+    """The relationship at the end of ``day``, as the log stood at ``known_at``.
+
+    Each method is a view; rows carry ``certain`` (False when a partial, qualified or
+    disputed date straddles the day).
+    """
+
+    def __init__(self, log: Log, day: DayLike, known_at: InstantLike | None = None, *, naive: bool = False) -> None:
+        self.log = log
+        self.day = to_day(day)
+        self.known_at = None if known_at is None else to_instant(known_at)
+        self._ordinal = self.day.toordinal()
+        if naive:
+            # The reference answer: a plain fold of every event that may have happened by the day.
+            events = [e for _, e in sorted(((span_of(e)[0], s), e) for s, e in log.resolved_with_seq(known_at))]
+            self.events = [e for e in events if span_of(e)[0] <= self._ordinal]
+            self.fold = fold(FoldState(), self.events)
+        else:
+            index = index_for(log, self.known_at)
+            count = index.count_until(self._ordinal)
+            self.events = index.events[:count]
+            self.fold = index.state_at(count)
+
+    def __repr__(self) -> str:
+        known = f", known_at={self.known_at}" if self.known_at else ""
+        return f"<State as of {self.day}{known}: {len(self.events)} events may have happened>"
+
+    def _title(self, what: str) -> str:
+        known = f" (as known at {self.known_at})" if self.known_at else ""
+        return f"{what} as of {self.day}{known}"
+
+    # -- agreements and volumes ----------------------------------------------------------
+
+    def agreements(self, *, status: str | None = None, party: str | None = None) -> View[AgreementRow]:
+        """Treaties, statements, memoranda and contracts signed by the day, with their status.
+
+        Status is one of: signed, in force, expired, terminated, suspended, superseded.
+        """
+        rows = []
+        for row in self.fold.agreements.values():
+            if reached(row.signed, self._ordinal) is False:
+                continue
+            state, certain, until = agreement_status(row, self._ordinal)
+            if status is not None and state != status:
+                continue
+            if party is not None and party not in row.parties:
+                continue
+            rows.append(AgreementRow(
+                agreement=row.agreement, title=row.title, kind=row.kind, status=state, certain=certain,
+                binding=row.binding, parties=row.parties, signed=span_text(row.signed),
+                in_force_from=None if row.in_force is None else span_text(row.in_force),
+                in_force_until=None if until is None else span_text(until),
+                commodity=row.commodity, annual_volume=row.annual_volume, events=row.events,
+            ))
+        rows.sort(key=lambda r: (r.signed, r.agreement))
+        return View("agreements", tuple(rows), _fields(AgreementRow), title=self._title("Agreements"))
+
+    def volumes(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> View[VolumeRow]:
+        """Contracted annual supply of a commodity per agreement, and the total.
+
+        ``binding=True`` counts binding contracts, ``False`` non-binding memoranda, ``None``
+        both. Within one route, the most recent document in force that states a volume
+        restates it: earlier ones on that route are listed but not counted. Explicit
+        ``supersedes`` links end the earlier document altogether.
+        """
+        rows = []
+        latest_on_route: dict[str, tuple[Span, str]] = {}
+        candidates = []
+        for row in self.fold.agreements.values():
+            if row.annual_volume is None or row.commodity != commodity:
+                continue
+            if binding is not None and row.binding != binding:
+                continue
+            state, certain, _ = agreement_status(row, self._ordinal)
+            if state != "in force":
+                continue
+            candidates.append((row, certain))
+            if row.route is not None:
+                best = latest_on_route.get(row.route)
+                if best is None or row.signed > best[0]:
+                    latest_on_route[row.route] = (row.signed, row.agreement)
+        certain_total: Quantity | None = None
+        possible_total: Quantity | None = None
+        for row, certain in candidates:
+            assert row.annual_volume is not None
+            counted = row.route is None or latest_on_route[row.route][1] == row.agreement
+            note = "" if counted else f"restated by {latest_on_route[row.route or ''][1]}"
+            term = None if row.term is None else Quantity(row.term, "years")
+            rows.append(VolumeRow(
+                agreement=row.agreement, route=row.route, commodity=commodity, binding=row.binding,
+                status="in force", certain=certain, annual_volume=row.annual_volume, term=term,
+                cumulative=None if term is None else row.annual_volume * term, counted=counted, note=note,
+            ))
+            if counted:
+                possible_total = _add(possible_total, row.annual_volume)
+                if certain:
+                    certain_total = _add(certain_total, row.annual_volume)
+        rows.sort(key=lambda r: (r.route or "", r.agreement))
+        totals = {"annual volume": Total(certain_total, possible_total)} if rows else {}
+        what = {True: "binding", False: "non-binding", None: "all"}[binding]
+        return View("volumes", tuple(rows), _fields(VolumeRow), totals,
+                    title=self._title(f"Contracted {commodity} ({what})"))
+
+    def contracted(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> Total:
+        """The total contracted annual volume (certain and possible); zero-free ``None`` if none."""
+        totals = self.volumes(commodity, binding=binding).totals
+        return totals.get("annual volume", Total(None, None))
+
+    # -- supply, members, sanctions, projects --------------------------------------------
+
+    def supply(self) -> View[SupplyRow]:
+        """Routes delivering by the day (from supply start events), with capacity where known."""
+        rows = [
+            SupplyRow(route=route, commodity=commodity, since=span_text(span), certain=bool(reached(span, self._ordinal)),
+                      capacity=capacity, event=event_id)
+            for (route, commodity), (span, capacity, event_id) in self.fold.supply.items()
+        ]
+        rows.sort(key=lambda r: (r.since, r.route))
+        return View("supply", tuple(rows), _fields(SupplyRow), title=self._title("Supply"))
+
+    def members(self, organisation: str = "eaeu") -> View[MemberRow]:
+        """Member states of an organisation on the day.
+
+        Founding members count from the founding treaty's entry into force (not its
+        signature); others from their accession taking effect, until they leave.
+        """
+        organisation = self.log.entities.resolve(organisation).id
+        changes: dict[str, list[tuple[str, Span, str]]] = {}
+        for row in self.fold.agreements.values():
+            if row.founds == organisation and row.in_force is not None:
+                for party in row.parties:
+                    if self.log.entities.get(party) and self.log.entities[party].kind is EntityKind.STATE:
+                        changes.setdefault(party, []).append(("joined", row.in_force, row.events[-1]))
+        for (org, member), items in self.fold.memberships.items():
+            if org == organisation:
+                changes.setdefault(member, []).extend(items)
+        rows = []
+        for member, items in changes.items():
+            items.sort(key=lambda item: item[1])
+            status, certain, since, events = "out", True, None, []
+            for change, span, event_id in items:
+                seen = reached(span, self._ordinal)
+                if seen is False:
+                    continue
+                events.append(event_id)
+                if seen is None:
+                    certain = False
+                if change == "joined" and status == "out":
+                    status, since = "member", span
+                    certain = certain and bool(seen)
+                elif change == "left":
+                    status = "out"
+                    certain = bool(seen)
+            if status == "member" and since is not None:
+                rows.append(MemberRow(organisation=organisation, member=member, since=span_text(since),
+                                      certain=certain, events=tuple(events)))
+        rows.sort(key=lambda r: (r.since, r.member))
+        return View("members", tuple(rows), _fields(MemberRow),
+                    title=self._title(f"Members of {self.log.entities[organisation].name}"))
+
+    def sanctions(self, *, imposer: str | None = None, target: str | None = None,
+                  in_force_only: bool = True) -> View[SanctionRow]:
+        """Sanctions measures on the day, keyed on their effective date (not only adoption).
+
+        With ``in_force_only=False`` also measures adopted but not yet effective, expired or lifted.
+        """
+        rows = []
+        for m in self.fold.measures.values():
+            if imposer is not None and m.imposer != imposer:
+                continue
+            if target is not None and target not in m.targets:
+                continue
+            milestones: list[tuple[str, Span]] = [("adopted", m.adopted), ("in force", m.effective)]
+            ends = [(name, span) for name, span in (("lifted", m.lifted), ("expired", m.until)) if span is not None]
+            if ends:
+                name, span = min(ends, key=lambda item: item[1])
+                milestones.append((name, (span[0] + (1 if name == "expired" else 0), span[1] + (1 if name == "expired" else 0))))
+            status, certain = "adopted", bool(reached(m.adopted, self._ordinal))
+            for index, (name, span) in enumerate(milestones):
+                seen = reached(span, self._ordinal)
+                if seen is False:
+                    break
+                status = name
+                later = milestones[index + 1] if index + 1 < len(milestones) else None
+                certain = bool(seen) and (later is None or reached(later[1], self._ordinal) is False)
+            if in_force_only and status != "in force":
+                continue
+            rows.append(SanctionRow(
+                measure=m.measure, imposer=m.imposer, targets=m.targets, status=status, certain=certain,
+                adopted=span_text(m.adopted), effective=span_text(m.effective),
+                until=None if m.until is None else span_text(m.until), sectors=m.sectors,
+                description=m.description, events=m.events,
+            ))
+        rows.sort(key=lambda r: (r.effective, r.measure))
+        return View("sanctions", tuple(rows), _fields(SanctionRow), title=self._title("Sanctions"))
+
+    def projects(self) -> View[ProjectRow]:
+        """Projects with the latest stage reached by the day (``announced`` for plans only)."""
+        rows = []
+        for p in self.fold.projects.values():
+            entity = self.log.entities.get(p.project)
+            if entity is None or entity.kind is not EntityKind.PROJECT:
+                continue
+            possible = [(stage, span, eid) for stage, span, eid in p.stages if reached(span, self._ordinal) is not False]
+            if not possible:
+                continue
+            # A plan ("announced") never hides a stage actually reached; among real stages the
+            # latest by date wins (ties: the more advanced stage).
+            real = [item for item in possible if item[0] != "announced"] or possible
+            real.sort(key=lambda item: (item[1][0], _STAGE_RANK.get(item[0], 0)))
+            stage, span, _ = real[-1]
+            certain = bool(reached(span, self._ordinal)) and all(
+                reached(s, self._ordinal) is not None for st, s, _ in p.stages if st != "announced"
+            )
+            rows.append(ProjectRow(project=p.project, stage=stage, since=span_text(span), certain=bool(certain),
+                                   capacity=p.capacity, length=p.length,
+                                   events=tuple(eid for _, _, eid in possible)))
+        rows.sort(key=lambda r: r.project)
+        return View("projects", tuple(rows), _fields(ProjectRow), title=self._title("Projects"))
+
+    # -- per-event views -------------------------------------------------------------------
+
+    def _certain(self, event: Event) -> bool:
+        return bool(reached(span_of(event), self._ordinal))
+
+    def finance(self) -> View[FinanceRow]:
+        """Loans, credit lines and investments committed by the day.
+
+        ``totals`` holds the committed amount per currency (never converted) and
+        ``shares``: the stake each investor holds in each project where stakes are recorded.
+        """
+        rows = []
+        money: dict[str, tuple[Quantity | None, Quantity | None]] = {}
+        shares: dict[str, dict[str, Decimal]] = {}
+        for event in self.events:
+            if event.status.value != "happened" or not isinstance(event, (Loan, Investment)):
+                continue
+            certain = self._certain(event)
+            if isinstance(event, Loan):
+                row = FinanceRow(event=event.id, date=str(event.date), kind=event.kind, source_of_funds=event.lender,
+                                 recipient=event.borrower, project=event.project, amount=event.amount, stake=None,
+                                 certain=certain, title=event.title)
+            else:
+                row = FinanceRow(event=event.id, date=str(event.date), kind="investment", source_of_funds=event.investor,
+                                 recipient=event.project, project=event.project, amount=event.amount,
+                                 stake=event.stake, certain=certain, title=event.title)
+                if event.stake is not None:
+                    holders = shares.setdefault(event.project, {})
+                    holders[event.investor] = holders.get(event.investor, Decimal(0)) + event.stake.value
+                    if event.seller is not None:
+                        holders[event.seller] = holders.get(event.seller, Decimal(0)) - event.stake.value
+            rows.append(row)
+            if row.amount is not None:
+                sure, maybe = money.get(row.amount.unit, (None, None))
+                money[row.amount.unit] = (_add(sure, row.amount) if certain else sure, _add(maybe, row.amount))
+        totals: dict[str, Any] = {unit: Total(sure, maybe) for unit, (sure, maybe) in sorted(money.items())}
+        if shares:
+            totals["shares"] = {p: {i: Quantity(v, "%") for i, v in h.items()} for p, h in shares.items()}
+        return View("finance", tuple(rows), _fields(FinanceRow), totals, title=self._title("Finance"))
+
+    def meetings(self, participant: str | None = None) -> View[MeetingRow]:
+        """Summits, visits, talks and forums held by the day; filter by a participant (name or alias)."""
+        who = None if participant is None else self.log.entities.resolve(participant).id
+        rows = [
+            MeetingRow(event=e.id, date=str(e.date), kind="forum" if isinstance(e, Forum) else e.kind,
+                       title=e.title, location=e.location, parties=e.parties, certain=self._certain(e))
+            for e in self.events
+            if isinstance(e, (Meeting, Forum)) and e.status.value == "happened" and (who is None or who in e.parties)
+        ]
+        return View("meetings", tuple(rows), _fields(MeetingRow), title=self._title("Meetings"))
+
+    def trade(self) -> View[TradeRow]:
+        """The latest reported trade figures for periods ending by the day, one per period and flow."""
+        latest: dict[tuple[str, str, str | None, str | None, str], TradeRow] = {}
+        for e in self.events:
+            if not isinstance(e, TradeStatistic) or reached((e.period.earliest_ordinal, e.period.latest_ordinal),
+                                                            self._ordinal) is False:
+                continue
+            key = (str(e.period), e.flow, e.exporter, e.importer, e.commodity)
+            latest[key] = TradeRow(event=e.id, period=str(e.period), flow=e.flow, exporter=e.exporter,
+                                   importer=e.importer, value=e.value, change=e.change, reported=str(e.date),
+                                   certain=self._certain(e) and e.period.latest_ordinal <= self._ordinal)
+        rows = sorted(latest.values(), key=lambda r: (PartialDate.parse(r.period).earliest_ordinal, r.flow))
+        return View("trade", tuple(rows), _fields(TradeRow), title=self._title("Trade"))
+
+    def summary(self) -> View[Any]:
+        """One screen: counts and headline figures of every view."""
+        agreements = self.agreements()
+        gas = self.contracted("pipeline_gas")
+        lines = [
+            ("agreements in force", str(sum(r.status == "in force" for r in agreements))),
+            ("agreements signed, not yet in force", str(sum(r.status == "signed" for r in agreements))),
+            ("contracted pipeline gas (binding)", str(gas) if gas.possible else "none"),
+            ("contracted oil (binding)", _or_none(self.contracted("oil"))),
+            ("routes delivering", ", ".join(r.route for r in self.supply()) or "none"),
+            ("EAEU members", ", ".join(r.member for r in self.members("eaeu")) or "none"),
+            ("sanctions measures in force", str(len(self.sanctions()))),
+            ("projects by stage", _stages(self.projects())),
+            ("meetings and forums held", str(len(self.meetings()))),
+        ]
+        rows = tuple(_SummaryRow(item=k, value=v) for k, v in lines)
+        return View("summary", rows, ("item", "value"), title=self._title("Summary"))
+
+    def view(self, name: str, **options: Any) -> View[Any]:
+        """A view by name, as the command line asks for it."""
+        method = getattr(self, name.replace("-", "_"), None)
+        if name not in VIEW_NAMES or method is None:
+            raise EurasiaEventsError(f"unknown view {name!r}; expected one of {', '.join(VIEW_NAMES)}")
+        return method(**options)  # type: ignore[no-any-return]
+
+
+VIEW_NAMES: Final = ("summary", "agreements", "volumes", "supply", "members", "sanctions", "projects", "finance",
+                     "meetings", "trade")
+_STAGE_RANK: Final = {"announced": 0, "proposed": 1, "planned": 2, "construction_started": 3, "suspended": 4,
+                      "completed": 5, "opened": 6, "cancelled": 7}
+
+
+@attrs.frozen(kw_only=True)
+class _SummaryRow:
+    item: str
+    value: str
+
+
+def _or_none(total: Total) -> str:
+    return str(total) if total.possible else "none"
+
+
+def _stages(view: View[ProjectRow]) -> str:
+    counts: dict[str, int] = {}
+    for row in view:
+        counts[row.stage] = counts.get(row.stage, 0) + 1
+    return ", ".join(f"{stage} {n}" for stage, n in sorted(counts.items())) or "none"
+
+
+def _add(total: Quantity | None, value: Quantity) -> Quantity:
+    return value if total is None else total + value
+
+
+# --- entry points used by Log ----------------------------------------------------------
+
+
+def as_of(log: Log, day: DayLike, *, known_at: InstantLike | None = None) -> State:
+    """The state at the end of ``day`` (see :class:`State`)."""
+    return State(log, day, known_at)
+
+
+def project(log: Log, projection: Projection[Any], *, as_of: DayLike, known_at: InstantLike | None = None) -> Any:
+    """Run a projection of your own over the events that may have happened by ``as_of``."""
+    return projection.fold(State(log, as_of, known_at).events)
+
+
+@attrs.frozen(kw_only=True)
+class TimelineRow:
+    """One event on a timeline."""
+
+    date: str
+    precision: str
+    type: str
+    id: str
+    title: str
+    parties: tuple[str, ...]
+    status: str
+    certain_day: bool
+
+
+def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = None, kind: str | None = None,
+             party: str | None = None, known_at: InstantLike | None = None) -> View[TimelineRow]:
+    """Events in date order (earliest possible day), optionally within ``start``..``end``
+    (events that may fall in the period), of one type, with one party."""
+    from .events import EVENT_TYPES
+
+    if kind is not None and kind not in EVENT_TYPES:
+        raise EurasiaEventsError(f"unknown event type {kind!r}; expected one of {', '.join(EVENT_TYPES)}")
+    lo = None if start is None else to_day(start).toordinal()
+    hi = None if end is None else to_day(end).toordinal()
+    who = None if party is None else log.entities.resolve(party).id
+    rows = []
+    for event in log.events(known_at):
+        span = span_of(event)
+        if (lo is not None and span[1] < lo) or (hi is not None and span[0] > hi):
+            continue
+        if (kind is not None and event.TYPE != kind) or (who is not None and who not in _involved(event)):
+            continue
+        rows.append(TimelineRow(date=str(event.date), precision=event.date.precision.value, type=event.TYPE,
+                                id=event.id, title=event.title, parties=event.parties, status=event.status.value,
+                                certain_day=event.date.exact and not event.disputes))
+    return View("timeline", tuple(rows), _fields(TimelineRow), title="Timeline")
+
+
+def _involved(event: Event) -> set[str]:
+    return {entity for _, entity in event.entity_refs()}
+
+
+def _row_key(view: str, row: Any) -> str:
+    for name in ("agreement", "measure", "member", "project", "route", "event"):
+        if hasattr(row, name):
+            return str(getattr(row, name))
+    return str(getattr(row, "item", row))
+
+
+def diff(log: Log, before: DayLike, after: DayLike, *, known_at: InstantLike | None = None,
+         views: Iterable[str] = ("agreements", "members", "sanctions", "projects", "supply", "meetings",
+                                 "finance")) -> View[DiffRow]:
+    """What entered, left or changed in each view between two days."""
+    a, b = State(log, before, known_at), State(log, after, known_at)
+    rows = []
+    for name in views:
+        old = {_row_key(name, r): r for r in a.view(name)}
+        new = {_row_key(name, r): r for r in b.view(name)}
+        for key in sorted(old.keys() | new.keys()):
+            left, right = old.get(key), new.get(key)
+            if left is None:
+                rows.append(DiffRow(view=name, key=key, change="entered", before="", after=_brief(right)))
+            elif right is None:
+                rows.append(DiffRow(view=name, key=key, change="left", before=_brief(left), after=""))
+            elif _brief(left) != _brief(right):
+                rows.append(DiffRow(view=name, key=key, change="changed", before=_brief(left), after=_brief(right)))
+    return View("diff", tuple(rows), _fields(DiffRow), title=f"Changes from {a.day} to {b.day}")
+
+
+def _brief(row: Any) -> str:
+    parts = [f"{k}={getattr(row, k)}" for k in ("status", "stage", "certain") if hasattr(row, k)]
+    return ", ".join(parts) if parts else "present"
+
+
+MEASURES: Final[dict[str, Callable[[State], Any]]] = {
+    "gas": lambda s: s.contracted("pipeline_gas"),
+    "oil": lambda s: s.contracted("oil"),
+    "lng": lambda s: s.contracted("lng"),
+    "gas-all": lambda s: s.contracted("pipeline_gas", binding=None),
+}
+
+
+def series(log: Log, measure: str | Callable[[State], Any], start: DayLike, end: DayLike, *,
+           every: str = "year", known_at: InstantLike | None = None) -> View[SeriesRow]:
+    """The value of a measure on each day from ``start`` to ``end`` (every year, month or day).
+
+    ``measure`` is a callable taking a :class:`State`, or a view name (its row count), or
+    ``"gas"``, ``"oil"``, ``"lng"`` (binding contracted annual volume), ``"gas-all"``.
+    """
+    if every not in ("year", "month", "day"):
+        raise EurasiaEventsError(f"unknown step {every!r}; expected year, month or day")
+    first, last = to_day(start), to_day(end)
+    if last < first:
+        raise EurasiaEventsError(f"series ends ({last}) before it starts ({first})")
+    if callable(measure):
+        compute = measure
+        label = getattr(measure, "__name__", "value")
+    elif measure in MEASURES:
+        compute, label = MEASURES[measure], measure
+    elif measure in VIEW_NAMES:
+        compute, label = (lambda s, name=measure: len(s.view(name))), measure
+    else:
+        raise EurasiaEventsError(f"unknown measure {measure!r}; expected a callable, gas, oil, lng, gas-all "
+                                 f"or a view name ({', '.join(VIEW_NAMES)})")
+    rows = []
+    day = first
+    while day <= last:
+        value = compute(State(log, day, known_at))
+        if isinstance(value, Total):
+            rows.append(SeriesRow(day=day.isoformat(), value=value.certain, possible=value.possible,
+                                  certain=value.exact))
+        else:
+            rows.append(SeriesRow(day=day.isoformat(), value=value, possible=value, certain=True))
+        day = day.add(**{f"{every}s": 1})
+    return View("series", tuple(rows), _fields(SeriesRow), title=f"{label} from {first} to {last} every {every}")
+
+

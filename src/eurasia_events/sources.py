@@ -1,0 +1,129 @@
+"""Where facts come from: source documents and the registry that names them.
+
+A :class:`Source` is a document (a seed file or a public page) with its title,
+publisher and publication date; events cite it by id with a verbatim quote. The fields
+map onto W3C PROV and Wikidata references (see ``docs/curation.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .dates import PartialDate
+from .errors import EurasiaEventsError, InvalidEventError
+
+__all__ = ["Source", "SourceRegistry", "normalise_quote"]
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def normalise_quote(text: str) -> str:
+    """Whitespace-normalised text: how quotes are compared with their sources."""
+    return " ".join(text.split())
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """A document that events cite."""
+
+    id: str
+    """Lowercase slug, e.g. ``seed-004`` or ``kremlin-2001-07-16-treaty``."""
+    title: str
+    """The document's title."""
+    publisher: str
+    """Who published it (outlet, institution)."""
+    published: PartialDate | None = None
+    """When it was published, as precisely as known (``2024-04~``)."""
+    address: str = ""
+    """A URL, for public documents."""
+    file: str = ""
+    """A file name, for documents shipped beside the log (the seeds)."""
+    language: str = "en"
+    """Language of the text quoted."""
+    machine_translated: bool = False
+    """Whether the quoted text is a machine translation."""
+    retrieved: str = ""
+    """When the address was read (``YYYY-MM-DD``)."""
+
+    def __attrs_post_init__(self) -> None:
+        if not _SLUG.fullmatch(self.id):
+            raise InvalidEventError(f"source id {self.id!r} must be a lowercase slug", field="id")
+        if not self.address and not self.file:
+            raise InvalidEventError(f"source {self.id!r} needs an address or a file", field="address")
+        for name in ("title", "publisher"):
+            if not getattr(self, name).strip():
+                raise InvalidEventError(f"source {self.id!r} has an empty {name}", field=name)
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Source:
+        """From a stored dict."""
+        published = record.get("published")
+        fields = dict(record)
+        fields["published"] = PartialDate.parse(published) if published else None
+        return cls(**fields)
+
+    def to_record(self) -> dict[str, Any]:
+        """As stored: fields with empty or default values left out."""
+        record: dict[str, Any] = {"id": self.id, "title": self.title, "publisher": self.publisher}
+        if self.published is not None:
+            record["published"] = str(self.published)
+        for name in ("address", "file", "retrieved"):
+            if getattr(self, name):
+                record[name] = getattr(self, name)
+        record["language"] = self.language
+        if self.machine_translated:
+            record["machine_translated"] = True
+        return record
+
+
+@attrs.frozen
+class SourceRegistry(Mapping[str, Source]):
+    """All sources the log cites, by id."""
+
+    _by_id: dict[str, Source]
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]], *, file: str | None = None) -> SourceRegistry:
+        """Build from plain dicts (as stored in ``sources.json``)."""
+        by_id: dict[str, Source] = {}
+        for index, record in enumerate(records):
+            where = f"{file or 'sources'} entry {index}"
+            try:
+                source = Source.from_record(record)
+            except (TypeError, EurasiaEventsError) as error:
+                raise InvalidEventError(f"{where}: {error}") from None
+            if source.id in by_id:
+                raise InvalidEventError(f"{where}: duplicate source id {source.id!r}")
+            by_id[source.id] = source
+        return cls(by_id)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> SourceRegistry:
+        """Read a JSON list of sources."""
+        path = Path(path)
+        try:
+            records = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise InvalidEventError(f"{path}: cannot read the source registry: {error}") from None
+        if not isinstance(records, list):
+            raise InvalidEventError(f"{path}: the source registry must be a JSON list")
+        return cls.from_records(records, file=str(path))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Plain dicts, as stored."""
+        return [s.to_record() for s in self._by_id.values()]
+
+    def __getitem__(self, source_id: str) -> Source:
+        return self._by_id[source_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
