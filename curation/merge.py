@@ -17,6 +17,14 @@ HERE = Path(__file__).parent
 ROOT = HERE.parent
 
 
+# Drafts that describe one happening under two ids: the first id is folded into the second.
+SAME_AS = {
+    "2015-armenia-joins-eaeu": "2015-01-02-armenia-joins-eaeu",
+    "2015-kyrgyzstan-joins-eaeu": "2015-08-12-kyrgyzstan-joins-eaeu",
+    "2023-cku-railway-construction-started": "2024-12-27-cku-railway-construction-started",
+}
+
+
 def read_json(path: Path, default):
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else default
 
@@ -76,6 +84,10 @@ def main(out: str, names: list[str]) -> None:
         for line in (HERE / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             if line.strip():
                 event = json.loads(line)
+                event["id"] = SAME_AS.get(event["id"], event["id"])
+                event["related"] = [SAME_AS.get(r, r) for r in event.get("related", [])] or None
+                if event["related"] is None:
+                    del event["related"]
                 events[event["id"]] = merge_event(events[event["id"]], event) if event["id"] in events else event
     (out_dir / "entities.json").write_text(json.dumps(list(by_entity.values()), indent=1, ensure_ascii=False) + "\n")
     (out_dir / "sources.json").write_text(json.dumps(list(by_source.values()), indent=1, ensure_ascii=False) + "\n")

@@ -383,7 +383,10 @@ def add_years(ordinal: int, years: int | float | str | object) -> int:
     months = int((amount - whole) * 12)
     if ordinal >= MAX_ORDINAL - 366 * (abs(whole) + 1) or ordinal <= MIN_ORDINAL + 366 * (abs(whole) + 1):
         return ordinal  # an open end stays open
-    day = _pdate(ordinal).add(years=whole, months=months)
+    try:
+        day = _pdate(ordinal).add(years=whole, months=months)
+    except (OverflowError, ValueError):  # past year 9999 (or before year 1): unbounded
+        return MAX_ORDINAL if amount > 0 else MIN_ORDINAL
     return int(day.toordinal())
 
 

@@ -81,7 +81,16 @@ def _fail(instance: Any, field: attrs.Attribute[Any], problem: str) -> InvalidEv
 
 
 def _field(codec: str, doc: str, convert: Callable[[Any, Any, attrs.Attribute[Any]], Any], **kwargs: Any) -> Any:
-    metadata = {"codec": codec, "doc": doc, "entity": kwargs.pop("entity", False)}
+    # "shape" and its details let the codec, the reference docs and the testing strategies
+    # know what a field holds without reading the converter.
+    metadata = {
+        "codec": codec,
+        "doc": doc,
+        "entity": kwargs.pop("entity", False),
+        "shape": kwargs.pop("shape", codec),
+        "choices": kwargs.pop("choices", ()),
+        "dimensions": kwargs.pop("dimensions", ()),
+    }
     return attrs.field(
         converter=attrs.Converter(convert, takes_self=True, takes_field=True),  # type: ignore[call-overload]
         metadata=metadata,
@@ -108,7 +117,7 @@ def _slug(doc: str) -> Any:
             raise _fail(instance, field, f"expected a lowercase slug like 'gazprom-cnpc-2014', got {value!r}")
         return value
 
-    return _field("text", doc, convert)
+    return _field("text", doc, convert, shape="slug")
 
 
 def _slugs(doc: str) -> Any:
@@ -117,7 +126,7 @@ def _slugs(doc: str) -> Any:
             raise _fail(instance, field, f"expected a list of lowercase slugs, got {value!r}")
         return tuple(value)
 
-    return _field("list", doc, convert, default=())
+    return _field("list", doc, convert, default=(), shape="slugs")
 
 
 def _choice(doc: str, choices: tuple[str, ...], *, default: str | None = None, optional: bool = False) -> Any:
@@ -130,8 +139,8 @@ def _choice(doc: str, choices: tuple[str, ...], *, default: str | None = None, o
 
     doc = f"{doc} One of: {', '.join(f'`{c}`' for c in choices)}."
     if default is None and not optional:
-        return _field("text", doc, convert)
-    return _field("text", doc, convert, default=default)
+        return _field("text", doc, convert, shape="choice", choices=choices)
+    return _field("text", doc, convert, default=default, shape="choice", choices=choices)
 
 
 def _choices(doc: str, choices: tuple[str, ...]) -> Any:
@@ -140,7 +149,8 @@ def _choices(doc: str, choices: tuple[str, ...]) -> Any:
             raise _fail(instance, field, f"got {value!r}; expected a list of: {', '.join(choices)}")
         return tuple(value)
 
-    return _field("list", f"{doc} Any of: {', '.join(f'`{c}`' for c in choices)}.", convert, default=())
+    return _field("list", f"{doc} Any of: {', '.join(f'`{c}`' for c in choices)}.", convert, default=(),
+                  shape="choices", choices=choices)
 
 
 def _flag(doc: str, default: bool) -> Any:
@@ -196,8 +206,8 @@ def _quantity(doc: str, *, dimensions: tuple[str, ...], optional: bool = True, p
         return value
 
     if optional:
-        return _field("quantity", doc, convert, default=None)
-    return _field("quantity", doc, convert)
+        return _field("quantity", doc, convert, default=None, dimensions=dimensions)
+    return _field("quantity", doc, convert, dimensions=dimensions)
 
 
 def _entity(doc: str, *, optional: bool = False) -> Any:
@@ -209,8 +219,8 @@ def _entity(doc: str, *, optional: bool = False) -> Any:
         return value
 
     if optional:
-        return _field("text", doc, convert, default=None, entity=True)
-    return _field("text", doc, convert, entity=True)
+        return _field("text", doc, convert, default=None, entity=True, shape="entity")
+    return _field("text", doc, convert, entity=True, shape="entity")
 
 
 def _entities(doc: str, *, required: bool = False) -> Any:
@@ -226,8 +236,8 @@ def _entities(doc: str, *, required: bool = False) -> Any:
         return tuple(value)
 
     if required:
-        return _field("list", doc, convert, entity=True)
-    return _field("list", doc, convert, default=(), entity=True)
+        return _field("list", doc, convert, entity=True, shape="entities")
+    return _field("list", doc, convert, default=(), entity=True, shape="entities")
 
 
 _MONEY = ("money",)
@@ -649,7 +659,11 @@ def _changes(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[tu
     for key in value:
         if key in ("id", "type"):
             raise _fail(instance, field, f"cannot change {key!r}: retract the event and append a new one")
-    return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    return _FrozenMap(sorted((str(k), _freeze(v)) for k, v in value.items()))
+
+
+class _FrozenMap(tuple):  # type: ignore[type-arg]
+    """A JSON object made hashable: sorted (key, value) pairs, told apart from a list."""
 
 
 def _freeze(value: Any) -> Any:
@@ -657,7 +671,7 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_freeze(v) for v in value)
     if isinstance(value, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+        return _FrozenMap(sorted((k, _freeze(v)) for k, v in value.items()))
     return value
 
 
@@ -690,9 +704,9 @@ class Correction(Amendment):
 
 
 def _thaw(value: Any) -> Any:
+    if isinstance(value, _FrozenMap):
+        return {k: _thaw(v) for k, v in value}
     if isinstance(value, tuple):
-        if value and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str) for v in value):
-            return {k: _thaw(v) for k, v in value}
         return [_thaw(v) for v in value]
     return value
 
