@@ -58,6 +58,7 @@ from .projections import Projection
 from .quantities import Quantity
 from .query import State, Total, View
 from .sources import Source, SourceRegistry
+from .sqlite_store import SQLiteStore
 from .stores import FileStore, MemoryStore, Store
 
 __all__ = [
@@ -101,6 +102,7 @@ __all__ = [
     "Record",
     "Relation",
     "Retraction",
+    "SQLiteStore",
     "SanctionsExtended",
     "SanctionsImposed",
     "SanctionsLifted",

@@ -25,15 +25,17 @@ from .errors import (
 )
 from .events import Amendment, Correction, Event, Record, Retraction
 from .sources import SourceRegistry
+from .sqlite_store import SQLITE_SUFFIXES, SQLiteStore, is_sqlite_file
 from .stores import FileStore, MemoryStore, Store
 
 if TYPE_CHECKING:
     from .projections import Projection
     from .query import DiffRow, SeriesRow, State, TimelineRow, View
 
-__all__ = ["LOG_FILE", "Log", "bundled_path", "load"]
+__all__ = ["LOG_FILE", "SQLITE_LOG_FILE", "Log", "bundled_path", "load", "open_store"]
 
 LOG_FILE = "log.jsonl"
+SQLITE_LOG_FILE = "log.sqlite"
 ENTITIES_FILE = "entities.json"
 SOURCES_FILE = "sources.json"
 
@@ -52,10 +54,13 @@ def load(
     *,
     upcasters: Mapping[int, Upcaster] | None = None,
 ) -> Log:
-    """Read and verify a log: a folder holding ``log.jsonl`` (and ``entities.json``,
-    ``sources.json``), or a ``.jsonl`` file. With no argument, the bundled curated log.
+    """Read and verify a log: a folder holding ``log.jsonl`` (or ``log.sqlite``) and
+    ``entities.json``, ``sources.json``; a ``.jsonl`` file; or an SQLite file (``.sqlite``,
+    ``.sqlite3``, ``.db``). With no argument, the bundled curated log.
 
-    A folder's registries default to the bundled ones when it has none of its own.
+    A log's registries are the ``entities.json`` and ``sources.json`` next to it, and
+    default to the bundled ones where it has none of its own. A file that does not exist
+    yet is an empty log (appending creates it).
 
     >>> import eurasia_events as ee
     >>> log = ee.load()
@@ -63,12 +68,9 @@ def load(
     True
     """
     folder = bundled_path() if path is None else Path(path)
-    if folder.suffix == ".jsonl" or folder.is_file():
-        log_file, folder = folder, folder.parent
-    else:
-        log_file = folder / LOG_FILE
-        if not folder.is_dir():
-            raise LogFormatError(f"{folder}: no such log folder or file")
+    store = open_store(folder)
+    if not folder.is_dir():
+        folder = folder.parent  # a log file: the registries sit next to it
     entities_file = folder / ENTITIES_FILE
     sources_file = folder / SOURCES_FILE
     if not entities_file.is_file() or not sources_file.is_file():
@@ -76,11 +78,26 @@ def load(
         entities_file = entities_file if entities_file.is_file() else default / ENTITIES_FILE
         sources_file = sources_file if sources_file.is_file() else default / SOURCES_FILE
     return Log(
-        FileStore(log_file),
+        store,
         entities=EntityRegistry.from_file(entities_file),
         sources=SourceRegistry.from_file(sources_file),
         upcasters=upcasters,
     )
+
+
+def open_store(path: str | Path) -> FileStore | SQLiteStore:
+    """The store for a log path: an SQLite file by its name or header, a ``.jsonl`` file,
+    or a folder holding ``log.jsonl`` (or only ``log.sqlite``)."""
+    path = Path(path)
+    if path.suffix in SQLITE_SUFFIXES or (path.is_file() and is_sqlite_file(path)):
+        return SQLiteStore(path)
+    if path.suffix == ".jsonl" or path.is_file():
+        return FileStore(path)
+    if not path.is_dir():
+        raise LogFormatError(f"{path}: no such log folder or file (expected a folder, a .jsonl or a .sqlite file)")
+    if not (path / LOG_FILE).exists() and (path / SQLITE_LOG_FILE).exists():
+        return SQLiteStore(path / SQLITE_LOG_FILE)
+    return FileStore(path / LOG_FILE)
 
 
 class Log(Sequence[Record]):

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from .codec import MAX_LINE_BYTES
 from .errors import LogFormatError, TornTailError
 
 __all__ = ["FileStore", "MemoryStore", "Store"]
@@ -86,35 +87,62 @@ class FileStore:
             os.close(fd)  # closing releases the lock
 
     def read_lines(self, start: int = 0) -> list[bytes]:
+        # Read line by line with a bounded readline, so a hostile multi-megabyte line
+        # costs at most MAX_LINE_BYTES of memory before it is refused.
         try:
-            data = self.path.read_bytes()
+            handle = self.path.open("rb")
         except FileNotFoundError:
             return []
         except OSError as error:
-            raise LogFormatError(f"{self.path}: cannot read: {error}") from None
-        lines = data.split(b"\n")
-        tail = lines.pop()  # after the final newline: empty unless the last line is torn
-        if tail:
-            raise TornTailError(
-                f"{self.path}:{len(lines) + 1}: the last record is incomplete ({len(tail)} bytes, no final "
-                f"newline), as a crash mid-write leaves it; run 'eurasia-events repair {self.path.parent}' "
-                "to remove it"
-            )
-        return lines[start:]
+            raise LogFormatError(f"{self.path}: cannot read: {error.strerror}") from None
+        lines: list[bytes] = []
+        with handle:
+            number = 0
+            while raw := handle.readline(MAX_LINE_BYTES + 1):
+                number += 1
+                if number == 1:
+                    raw = raw.removeprefix(_BOM)  # an editor's byte order mark is not part of the record
+                    if not raw:
+                        break
+                if not raw.endswith(b"\n"):
+                    if len(raw) > MAX_LINE_BYTES:
+                        raise LogFormatError(
+                            f"{self.path}:{number}: record longer than the limit of {MAX_LINE_BYTES} bytes"
+                        )
+                    raise TornTailError(
+                        f"{self.path}:{number}: the last record is incomplete ({len(raw)} bytes, no final "
+                        f"newline), as a crash mid-write leaves it; run 'eurasia-events repair {self.path}' "
+                        "to remove it"
+                    )
+                if number > start:
+                    lines.append(raw[:-1])
+        return lines
 
     def append_lines(self, lines: Sequence[bytes]) -> None:
         payload = b"".join(lines)
+        if not payload:
+            return
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         try:
-            written = 0
-            while written < len(payload):
-                written += os.write(fd, payload[written:])
-            os.fsync(fd)
+            size = os.fstat(fd).st_size
+            try:
+                written = 0
+                while written < len(payload):
+                    written += os.write(fd, payload[written:])
+                os.fsync(fd)
+            except OSError as error:
+                # Disk full or an I/O error mid-write: take the partial bytes back, so
+                # the append is all or nothing even when the process survives.
+                os.ftruncate(fd, size)
+                os.fsync(fd)
+                raise LogFormatError(f"{self.path}: append failed, nothing written: {error.strerror}") from None
         finally:
             os.close(fd)
+        if size == 0:
+            _fsync_dir(self.path.parent)  # a new file's directory entry must be durable too
 
     def torn_tail(self) -> bytes:
-        """The bytes after the last newline (empty when the log is whole)."""
+        """The bytes after the last newline (empty when the log is whole); for repair."""
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
@@ -127,3 +155,14 @@ class FileStore:
             handle.truncate(self.path.stat().st_size - size)
             handle.flush()
             os.fsync(handle.fileno())
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
