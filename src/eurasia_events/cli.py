@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import EurasiaEventsError, UnknownEntityError
+from .errors import EurasiaEventsError, IntegrityError, LogFormatError, UnknownEntityError
 from .events import EVENT_TYPES
-from .log import LOG_FILE, Log, bundled_path, load, read_event_lines
+from .log import Log, bundled_path, load, open_store, read_event_lines
 from .query import VIEW_NAMES, View
 from .sources import normalise_quote
-from .stores import FileStore
+from .sqlite_store import SQLiteStore
 from .tables import FORMATS, render
 
 __all__ = ["main"]
@@ -35,6 +35,7 @@ EXAMPLES = {
     "append": "eurasia-events append new-events.jsonl",
     "coverage": "eurasia-events coverage --sources ../shared/seeds",
     "repair": "eurasia-events repair events/",
+    "convert": "eurasia-events convert events/log.jsonl big-log.sqlite",
 }
 
 
@@ -98,7 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", required=True, help="folder of source files")
     p.add_argument("--source", help="only this source id")
     p = command("repair", "remove an incomplete last record left by a crash (never a complete one)")
-    p.add_argument("path", nargs="?", help="log folder or .jsonl file")
+    p.add_argument("path", nargs="?", help="log folder, .jsonl or .sqlite file")
+    p = command("convert", "copy a log to another store (.jsonl or .sqlite), verifying the hash chain on both sides")
+    p.add_argument("src", help="log folder, .jsonl or .sqlite file to read")
+    p.add_argument("dest", help=".jsonl or .sqlite file to create (must not hold records yet)")
     return parser
 
 
@@ -273,13 +277,22 @@ def _cmd_repair(args: argparse.Namespace) -> int:
     from .codec import verify_line
 
     target = Path(args.path or args.log or bundled_path())
-    store = FileStore(target if target.suffix == ".jsonl" else target / LOG_FILE)
+    store = open_store(target)
+    if isinstance(store, SQLiteStore):
+        # SQLite commits whole transactions, so a crash cannot leave half a record.
+        problem = store.integrity_check()
+        if problem != "ok":
+            raise IntegrityError(f"{store.location}: SQLite reports damage it cannot repair here: {problem}")
+        print(f"{store.location}: nothing to repair (SQLite commits whole transactions)", file=sys.stderr)
+        load(target)
+        return 0
+    if not store.path.is_file():
+        raise LogFormatError(f"{store.location}: no such log file")
     with store.locked():
         tail = store.torn_tail()
         if not tail:
             print(f"{store.location}: nothing to repair", file=sys.stderr)
-            return 0
-        if verify_line(tail) is not None:
+        elif verify_line(tail.removesuffix(b"\r")) is not None:
             store.append_lines([b"\n"])
             print(f"{store.location}: the last record was complete but lacked its newline; added it",
                   file=sys.stderr)
@@ -291,3 +304,21 @@ def _cmd_repair(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_convert(args: argparse.Namespace) -> int:
+    source = load(args.src)  # verifies every record of the source
+    dest = open_store(args.dest)
+    if Path(dest.location).resolve() == Path(source.store.location).resolve():
+        raise LogFormatError(f"{dest.location}: source and destination are the same log")
+    lines = source.store.read_lines(0)
+    with dest.locked():
+        held = len(dest.read_lines(0))
+        if held:
+            raise LogFormatError(f"{dest.location}: already holds {held} records; convert writes only a new, "
+                                 "empty log")
+        # The records' exact bytes move, never re-encoded, so hashes and links stay valid.
+        dest.append_lines([line + b"\n" for line in lines])
+    copy = Log(dest, entities=source.entities, sources=source.sources)
+    if [r.hash for r in copy] != [r.hash for r in source]:
+        raise IntegrityError(f"{dest.location}: the copy differs from {source.store.location}")
+    print(f"{source.store.location} -> {dest.location}: {len(copy)} records copied and verified", file=sys.stderr)
+    return 0
