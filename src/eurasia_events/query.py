@@ -327,6 +327,7 @@ class _Index:
         self.events: list[Event] = [e for _, e in keyed]
         self.position: dict[str, tuple[int, int]] = {e.id: k for k, e in keyed}
         self.checkpoints: list[FoldState] = [FoldState()]
+        self.every = CHECKPOINT_EVERY  # read at construction, so tests can use a small spacing
 
     def count_until(self, day: int) -> int:
         """How many events may have happened by ``day`` (their earliest day is on or before it)."""
@@ -334,18 +335,18 @@ class _Index:
 
     def state_at(self, count: int) -> FoldState:
         """The fold over the first ``count`` events, from the nearest checkpoint."""
-        slot = count // CHECKPOINT_EVERY
+        every = self.every
+        slot = count // every
         while len(self.checkpoints) <= slot:
             index = len(self.checkpoints)
             base = self.checkpoints[-1].copy()
-            start = (index - 1) * CHECKPOINT_EVERY
-            self.checkpoints.append(fold(base, self.events[start : index * CHECKPOINT_EVERY]))
+            self.checkpoints.append(fold(base, self.events[(index - 1) * every : index * every]))
         state = self.checkpoints[slot].copy()
-        return fold(state, self.events[slot * CHECKPOINT_EVERY : count])
+        return fold(state, self.events[slot * every : count])
 
     def _invalidate(self, position: int) -> None:
-        # Checkpoint i holds the first i * CHECKPOINT_EVERY events; those before the change stay.
-        del self.checkpoints[position // CHECKPOINT_EVERY + 1 :]
+        # Checkpoint i holds the first i * every events; those before the change stay.
+        del self.checkpoints[position // self.every + 1 :]
 
     def _remove(self, event_id: str) -> int:
         key = self.position.pop(event_id)

@@ -1,0 +1,198 @@
+"""The append-only log: verified loading, all-or-nothing appends, amendments, upcasting."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import eurasia_events as ee
+from eurasia_events.codec import GENESIS
+
+CITE = [{"source": "seed-004", "quote": "Russia became China's largest oil source country for the first time in 2016."}]
+
+
+def meeting(event_id: str, date: str = "2016-06-25", **extra) -> ee.Meeting:
+    return ee.Meeting(id=event_id, date=date, title=f"meeting {event_id}", sources=CITE, kind="summit",
+                      parties=["RU", "CN"], **extra)
+
+
+def small_log(folder: Path, n: int = 5) -> Path:
+    log = ee.load(folder)
+    log.append([meeting(f"m{i}", f"201{i}-01-0{i + 1}") for i in range(n)], recorded="2026-01-01T00:00:00Z")
+    return folder / "log.jsonl"
+
+
+def test_bundled_log_loads_and_verifies() -> None:
+    """load() with no argument finds and verifies the bundled curated log."""
+    log = ee.load()
+    assert len(log) > 100
+    assert all(record.seq == index + 1 for index, record in enumerate(log))
+    assert log.get("2014-05-21-pos-gas-contract").TYPE == "supply_contract"
+
+
+def test_append_then_reload_gives_the_same_records(empty_log_dir: Path) -> None:
+    """What was appended is what a fresh load reads, hashes and instants included."""
+    path = small_log(empty_log_dir)
+    first = list(ee.load(empty_log_dir))
+    again = list(ee.load(path))
+    assert first == again
+    assert [r.event.id for r in again] == [f"m{i}" for i in range(5)]
+    assert str(again[0].recorded) == "2026-01-01T00:00:00.000000Z"
+
+
+def test_load_never_writes(empty_log_dir: Path) -> None:
+    """Reading is not writing: the file's bytes and mtime are unchanged by load()."""
+    path = small_log(empty_log_dir)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    ee.load(empty_log_dir).as_of("2020-01-01").summary()
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+@settings(max_examples=80)
+@given(st.data())
+def test_any_single_byte_change_to_a_past_record_is_detected(tmp_path_factory: pytest.TempPathFactory,
+                                                             data: st.DataObject) -> None:
+    """Changing any one byte of any record except the last makes load() fail."""
+    folder = tmp_path_factory.mktemp("log")
+    for name in ("entities.json", "sources.json"):
+        (folder / name).write_bytes((ee.bundled_path() / name).read_bytes())
+    path = small_log(folder, 4)
+    raw = bytearray(path.read_bytes())
+    last_start = raw.rstrip(b"\n").rfind(b"\n") + 1
+    offset = data.draw(st.integers(0, last_start - 1), label="offset")
+    new = data.draw(st.integers(0, 255).filter(lambda b: b != raw[offset]), label="byte")
+    raw[offset] = new
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ee.EurasiaEventsError):
+        ee.load(folder)
+
+
+@pytest.mark.parametrize(("damage", "line"), [("delete", 2), ("swap", 2), ("insert", 3), ("edit", 2)])
+def test_tampering_names_file_and_line(empty_log_dir: Path, damage: str, line: int) -> None:
+    """Deleted, reordered, inserted or edited past lines raise IntegrityError naming file and line."""
+    path = small_log(empty_log_dir)
+    lines = path.read_bytes().splitlines(keepends=True)
+    if damage == "delete":
+        del lines[1]
+    elif damage == "swap":
+        lines[1], lines[2] = lines[2], lines[1]
+    elif damage == "insert":
+        lines.insert(2, lines[0])
+    else:
+        lines[1] = lines[1].replace(b"meeting m1", b"meeting M1")
+    path.write_bytes(b"".join(lines))
+    with pytest.raises(ee.IntegrityError, match=rf"{path}:{line}\b"):
+        ee.load(empty_log_dir)
+
+
+def test_torn_tail_is_reported_not_dropped(empty_log_dir: Path) -> None:
+    """A crash mid-write (no final newline) raises TornTailError; the file is left as it was."""
+    path = small_log(empty_log_dir)
+    torn = path.read_bytes()[:-40]
+    path.write_bytes(torn)
+    with pytest.raises(ee.TornTailError, match="repair"):
+        ee.load(empty_log_dir)
+    assert path.read_bytes() == torn
+
+
+def test_all_or_nothing(empty_log_dir: Path) -> None:
+    """If one event of a batch is invalid, none is written."""
+    path = small_log(empty_log_dir)
+    before = path.read_bytes()
+    log = ee.load(empty_log_dir)
+    bad = ee.Meeting(id="bad", date="2016", title="t", sources=CITE, kind="summit", parties=["XX"])
+    with pytest.raises(ee.InvalidEventError, match="unknown entity 'XX'") as caught:
+        log.append([meeting("good"), bad])
+    assert (caught.value.event_id, caught.value.field) == ("bad", "parties")
+    assert path.read_bytes() == before
+    assert len(log) == 5
+
+
+def test_duplicate_ids_are_refused(empty_log_dir: Path) -> None:
+    """An id already in the log, or twice in one batch, is refused."""
+    small_log(empty_log_dir)
+    log = ee.load(empty_log_dir)
+    with pytest.raises(ee.InvalidEventError, match="duplicate"):
+        log.append([meeting("m1")])
+    with pytest.raises(ee.InvalidEventError, match="duplicate"):
+        log.append([meeting("x"), meeting("x")])
+
+
+def test_stale_expected_last_seq(empty_log_dir: Path) -> None:
+    """A writer that read seq 5 loses to one that appended first: ConcurrencyError, nothing written."""
+    small_log(empty_log_dir)
+    mine, theirs = ee.load(empty_log_dir), ee.load(empty_log_dir)
+    theirs.append([meeting("theirs")], expected_last_seq=5)
+    with pytest.raises(ee.ConcurrencyError, match="expected last record 5"):
+        mine.append([meeting("mine")], expected_last_seq=5)
+    assert [r.event.id for r in ee.load(empty_log_dir)][-1] == "theirs"
+
+
+def test_unknown_source_is_refused(memory_log: ee.Log) -> None:
+    """A citation must name a registered source."""
+    event = ee.Meeting(id="m", date="2016", title="t", sources=[{"source": "nowhere", "quote": "q"}], kind="talks")
+    with pytest.raises(ee.InvalidEventError, match="unknown source 'nowhere'"):
+        memory_log.append([event])
+
+
+def test_corrections_and_retractions_respect_known_at(memory_log: ee.Log) -> None:
+    """A correction replaces fields from when it was recorded; a retraction hides from then on."""
+    memory_log.append([meeting("m", "2016-06-25")], recorded="2026-01-01T00:00:00Z")
+    memory_log.append([ee.Correction(id="fix", target="m", reason="wrong day", changes={"date": "2016-06-26"})],
+                      recorded="2026-02-01T00:00:00Z")
+    assert str(memory_log.get("m").date) == "2016-06-26"
+    assert str(memory_log.get("m", known_at="2026-01-15T00:00:00Z").date) == "2016-06-25"
+    memory_log.append([ee.Retraction(id="gone", target="m", reason="never happened")],
+                      recorded="2026-03-01T00:00:00Z")
+    with pytest.raises(ee.UnknownEventError, match="retracted"):
+        memory_log.get("m")
+    assert [e.id for e in memory_log.events(known_at="2026-02-15")] == ["m"]
+    assert [r.event.id for r in memory_log.history("m")] == ["m", "fix", "gone"]
+
+
+def test_amendments_are_validated(memory_log: ee.Log) -> None:
+    """A correction of an unknown id, or one that makes its target invalid, is refused."""
+    memory_log.append([meeting("m")])
+    with pytest.raises(ee.InvalidEventError, match="no event 'nope'") as caught:
+        memory_log.append([ee.Correction(id="c", target="nope", reason="r", changes={"title": "x"})])
+    assert caught.value.field == "target"
+    with pytest.raises(ee.InvalidEventError, match="makes 'm' invalid"):
+        memory_log.append([ee.Correction(id="c", target="m", reason="r", changes={"date": "2016-13"})])
+    with pytest.raises(ee.InvalidEventError, match="cannot change 'id'"):
+        ee.Correction(id="c", target="m", reason="r", changes={"id": "other"})
+
+
+def _schema0_line(seq: int, prev: str) -> tuple[bytes, str]:
+    # An old-format record: type "summit" with the venue in "place".
+    data = {"id": "old", "date": "2014-05-20", "title": "old record", "sources": CITE, "place": "Shanghai"}
+    body = (f'{{"seq":{seq},"recorded":"2020-01-01T00:00:00.000000Z","schema":0,"type":"summit",'
+            f'"prev":"{prev}","data":{json.dumps(data, separators=(",", ":"))}')
+    digest = hashlib.sha256((body + "}").encode()).hexdigest()
+    return (body + f',"hash":"{digest}"}}\n').encode(), digest
+
+
+def test_old_records_are_upcast_on_read(empty_log_dir: Path) -> None:
+    """A schema-0 record is upgraded by a registered upcaster; the file is never rewritten."""
+    line, _ = _schema0_line(1, GENESIS)
+    (empty_log_dir / "log.jsonl").write_bytes(line)
+
+    def summit_to_meeting(type_: str, data: dict) -> tuple[str, dict]:
+        if type_ == "summit":
+            data = dict(data, kind="summit", location=data.pop("place"))
+            return "meeting", data
+        return type_, data
+
+    with pytest.raises(ee.LogFormatError, match="no upcaster from schema 0"):
+        ee.load(empty_log_dir)
+    log = ee.load(empty_log_dir, upcasters={0: summit_to_meeting})
+    event = log.get("old")
+    assert isinstance(event, ee.Meeting) and event.location == "Shanghai"
+    assert log[0].schema == 0
+    assert (empty_log_dir / "log.jsonl").read_bytes() == line
+    log.append([meeting("new")])
+    assert ee.load(empty_log_dir, upcasters={0: summit_to_meeting})[1].schema == 1

@@ -1,0 +1,258 @@
+"""As-of queries: each rule pinned on a small hand-written log, and the fast path checked
+against a naive fold on random logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import eurasia_events as ee
+from eurasia_events.query import State
+from eurasia_events.testing import events, log_batches
+
+Q = [{"source": "seed-004", "quote": "q"}]
+
+
+def add(log: ee.Log, *items: ee.Event | ee.Amendment, recorded: str | None = None) -> None:
+    log.append(items, recorded=recorded)
+
+
+def test_in_force_interval_and_expiry_from_a_term(memory_log: ee.Log) -> None:
+    """Signed, then in force from entry into force, expired after the term; an extension moves the expiry."""
+    add(memory_log,
+        ee.TreatySigned(id="s", date="2001-07-16", title="treaty", sources=Q, agreement="t", kind="treaty",
+                        term="20 years", parties=["RU", "CN"]),
+        ee.EnteredIntoForce(id="f", date="2002-02-28", title="in force", sources=Q, agreement="t"))
+    status = lambda day: memory_log.as_of(day).agreements().get(agreement="t")  # noqa: E731
+    assert memory_log.as_of("2001-07-15").agreements().find(agreement="t") == []
+    assert status("2001-07-16").status == "signed"
+    assert status("2002-02-28").status == "in force"
+    assert status("2002-02-28").in_force_until == "2022-02-28"
+    assert status("2022-02-28").status == "expired"
+    add(memory_log, ee.AgreementExtended(id="x", date="2021-06-28", title="extended", sources=Q, agreement="t",
+                                         term="5 years"))
+    assert status("2022-03-01").status == "in force"
+    assert status("2022-03-01").in_force_until == "2027-02-28"
+    assert status("2021-01-01").in_force_until == "2022-02-28"  # the extension had not happened yet
+    assert status("2027-02-28").status == "expired"
+
+
+def gas(event_id: str, date: str, volume: str, route: str, *, binding: bool = True, **extra: Any) -> ee.Event:
+    if binding:
+        return ee.SupplyContract(id=event_id, date=date, title=event_id, sources=Q, agreement=event_id,
+                                 commodity="pipeline_gas", annual_volume=volume, route=route, **extra)
+    return ee.Memorandum(id=event_id, date=date, title=event_id, sources=Q, agreement=event_id,
+                         commodity="pipeline_gas", annual_volume=volume, route=route, **extra)
+
+
+def test_volumes_add_across_routes_and_restate_within_one(memory_log: ee.Log) -> None:
+    """Different routes add; a later document on the same route restates instead of adding."""
+    add(memory_log,
+        gas("memo", "2013-03-22", "38 bcm/yr", "power-of-siberia", binding=False),
+        gas("east", "2014-05-21", "38 bcm/yr", "power-of-siberia", term="30 years"),
+        gas("far", "2022-02-04", "10 bcm/yr", "far-eastern-route"))
+    state = memory_log.as_of("2022-06-01")
+    assert state.contracted("pipeline_gas").certain == ee.Quantity.parse("48 bcm/yr")
+    assert state.contracted("pipeline_gas", binding=False).certain == ee.Quantity.parse("38 bcm/yr")
+    assert state.contracted("pipeline_gas", binding=None).certain == ee.Quantity.parse("48 bcm/yr")
+    rows = state.volumes("pipeline_gas", binding=None)
+    assert rows.get(agreement="memo").counted is False
+    assert rows.get(agreement="east").cumulative == ee.Quantity.parse("1140 bcm")
+    add(memory_log, gas("far2", "2025-09-02", "12 bcm/yr", "far-eastern-route", supersedes=["far"]))
+    later = memory_log.as_of("2025-12-31")
+    assert later.contracted("pipeline_gas").certain == ee.Quantity.parse("50 bcm/yr")
+    assert later.agreements().get(agreement="far").status == "superseded"
+
+
+def test_founding_treaty_counts_from_entry_into_force(memory_log: ee.Log) -> None:
+    """Founding members are members from entry into force, not signature; accessions from their date."""
+    add(memory_log,
+        ee.TreatySigned(id="sign", date="2014-05-29", title="EAEU treaty", sources=Q, agreement="eaeu-treaty",
+                        kind="treaty", parties=["RU", "BY", "KZ"], founds="eaeu"),
+        ee.EnteredIntoForce(id="force", date="2015-01-01", title="in force", sources=Q, agreement="eaeu-treaty"),
+        ee.MembershipJoined(id="am", date="2015-01-02", title="Armenia", sources=Q, organisation="eaeu", member="AM"),
+        ee.MembershipLeft(id="am-left", date="2030-01-01", title="hypothetical", sources=Q, organisation="eaeu",
+                          member="AM", status="unconfirmed"))
+    members = lambda day: sorted(r.member for r in memory_log.as_of(day).members("EAEU"))  # noqa: E731
+    assert members("2014-12-31") == []
+    assert members("2015-01-01") == ["BY", "KZ", "RU"]
+    assert members("2015-01-02") == ["AM", "BY", "KZ", "RU"]
+    assert members("2030-01-01") == ["BY", "KZ", "RU"]
+
+
+def test_sanctions_count_from_their_effective_date(memory_log: ee.Log) -> None:
+    """Adopted on one day, in force from the effective date, gone when lifted."""
+    add(memory_log,
+        ee.SanctionsImposed(id="swift", date="2022-03-02", title="SWIFT", sources=Q, measure="swift", imposer="eu",
+                            targets=["vtb"], description="SWIFT ban", effective="2022-03-12"),
+        ee.SanctionsLifted(id="lift", date="2030-01-01", title="lifted", sources=Q, measure="swift"))
+    assert memory_log.as_of("2022-03-05").sanctions().rows == ()
+    pending = memory_log.as_of("2022-03-05").sanctions(in_force_only=False).get(measure="swift")
+    assert (pending.status, pending.certain) == ("adopted", True)
+    assert memory_log.as_of("2022-03-12").sanctions(target="vtb").get(measure="swift").certain
+    assert memory_log.as_of("2030-01-01").sanctions(in_force_only=False).get(measure="swift").status == "lifted"
+
+
+def test_partial_dates_make_rows_uncertain(memory_log: ee.Log) -> None:
+    """A month-precision start is absent before the month, uncertain during it, certain after."""
+    add(memory_log, ee.SupplyStarted(id="first-gas", date="2019-12", title="first gas", sources=Q,
+                                     commodity="pipeline_gas", route="power-of-siberia"))
+    assert memory_log.as_of("2019-11-30").supply().rows == ()
+    assert memory_log.as_of("2019-12-15").supply().get(route="power-of-siberia").certain is False
+    assert memory_log.as_of("2019-12-31").supply().get(route="power-of-siberia").certain is True
+
+
+def test_contested_dates_keep_both(memory_log: ee.Log) -> None:
+    """Between two sources' dates the answer is uncertain; before both, absent; after both, certain."""
+    add(memory_log, ee.MembershipJoined(
+        id="kg", date="2015-08-12", title="Kyrgyzstan", sources=Q, organisation="eaeu", member="KG",
+        disputes=[{"field": "date", "value": "2015-08-06", "source": "seed-002", "note": "other source"}]))
+    members = lambda day: memory_log.as_of(day).members("eaeu")  # noqa: E731
+    assert members("2015-08-05").rows == ()
+    assert members("2015-08-08").get(member="KG").certain is False
+    assert members("2015-08-12").get(member="KG").certain is True
+
+
+def test_totals_separate_certain_from_possible(memory_log: ee.Log) -> None:
+    """A contract signed 'some day in May' counts as possible, not certain, in mid-May."""
+    add(memory_log, gas("a", "2014-05-01", "38 bcm/yr", "power-of-siberia"),
+        gas("b", "2014-05", "10 bcm/yr", "far-eastern-route"))
+    total = memory_log.as_of("2014-05-15").contracted()
+    assert total.certain == ee.Quantity.parse("38 bcm/yr")
+    assert total.possible == ee.Quantity.parse("48 bcm/yr")
+    assert not total.exact
+
+
+def test_corrections_and_retractions_under_known_at(memory_log: ee.Log) -> None:
+    """Views follow corrections and retractions from when they were recorded, and not before."""
+    add(memory_log, gas("a", "2014-05-21", "38 bcm/yr", "power-of-siberia"), recorded="2026-01-01T00:00:00Z")
+    add(memory_log, ee.Correction(id="fix", target="a", reason="misread", changes={"annual_volume": "40 bcm/yr"}),
+        recorded="2026-02-01T00:00:00Z")
+    add(memory_log, ee.Retraction(id="drop", target="a", reason="not a contract"), recorded="2026-03-01T00:00:00Z")
+    at = lambda known: memory_log.as_of("2020-01-01", known_at=known).contracted().certain  # noqa: E731
+    assert at("2025-12-31T00:00:00Z") is None
+    assert at("2026-01-15T00:00:00Z") == ee.Quantity.parse("38 bcm/yr")
+    assert at("2026-02-15T00:00:00Z") == ee.Quantity.parse("40 bcm/yr")
+    assert at(None) is None
+
+
+def test_custom_projection(memory_log: ee.Log) -> None:
+    """A projection of one's own: an initial state and one function per event type."""
+    add(memory_log, gas("a", "2014-05-21", "38 bcm/yr", "power-of-siberia"),
+        ee.Meeting(id="m", date="2014-05-20", title="summit", sources=Q, kind="summit", parties=["putin", "xi"]))
+    routes = ee.Projection(initial=frozenset(), handlers={ee.SupplyContract: lambda s, e: s | {e.route}})
+    assert memory_log.project(routes, as_of="2014-05-20") == frozenset()
+    assert memory_log.project(routes, as_of="2014-05-21") == {"power-of-siberia"}
+
+
+def test_diff_and_series(memory_log: ee.Log) -> None:
+    """diff lists what entered between two days; series gives one value per step."""
+    add(memory_log, gas("a", "2014-05-21", "38 bcm/yr", "power-of-siberia"),
+        gas("b", "2022-02-04", "10 bcm/yr", "far-eastern-route"))
+    changes = memory_log.diff("2020-01-01", "2023-01-01")
+    assert [(r.view, r.key, r.change) for r in changes] == [("agreements", "b", "entered")]
+    values = [r.value for r in memory_log.series("gas", "2013-01-01", "2023-01-01", every="year")]
+    assert values[0] is None and values[1] is None
+    assert values[2] == ee.Quantity.parse("38 bcm/yr") and values[-1] == ee.Quantity.parse("48 bcm/yr")
+
+
+# --- properties ----------------------------------------------------------------------
+
+ENTITIES = ["RU", "CN", "KZ", "AM", "eaeu", "gazprom", "cnpc", "power-of-siberia", "far-eastern-route", "yamal-lng"]
+SOURCES = ["seed-000", "seed-004"]
+DAYS = st.dates(min_value=dt.date(1989, 1, 1), max_value=dt.date(2037, 1, 1))
+
+
+REGISTRIES = (ee.EntityRegistry.from_file(ee.bundled_path() / "entities.json"),
+              ee.SourceRegistry.from_file(ee.bundled_path() / "sources.json"))
+
+
+def fresh_log() -> ee.Log:
+    return ee.Log(ee.MemoryStore(), entities=REGISTRIES[0], sources=REGISTRIES[1])
+
+
+def every_view(state: State) -> dict[str, Any]:
+    views = {
+        "agreements": state.agreements(),
+        "gas": state.volumes("pipeline_gas", binding=None),
+        "oil": state.volumes("oil"),
+        "supply": state.supply(),
+        "members": state.members("eaeu"),
+        "sanctions": state.sanctions(in_force_only=False),
+        "projects": state.projects(),
+        "finance": state.finance(),
+        "meetings": state.meetings(),
+        "trade": state.trade(),
+        "summary": state.summary(),
+    }
+    return {name: (view.to_records(), {k: str(v) for k, v in view.totals.items()}) for name, view in views.items()}
+
+
+def append_batches(log: ee.Log, batches: list[list[Any]], probe: dt.date | None = None) -> None:
+    for number, batch in enumerate(batches):
+        try:
+            log.validate_new(batch)
+        except ee.InvalidEventError:
+            continue  # a drawn correction made its target invalid: skip that batch
+        log.append(batch, recorded=f"2026-01-{number + 1:02d}T00:00:00Z")
+        if probe is not None:
+            log.as_of(probe).agreements()  # warm the index so later appends update it in place
+
+
+@settings(max_examples=40)
+@given(log_batches(ENTITIES, SOURCES), st.lists(DAYS, min_size=1, max_size=3))
+def test_fast_path_equals_naive_fold(batches: list[list[Any]], days: list[dt.date]) -> None:
+    """For random logs appended in random (often retroactive) order, every view from the
+    checkpointed path (checkpoints every 2 events here) equals a naive fold of the filtered events."""
+    memory_log = fresh_log()
+    with mock.patch("eurasia_events.query.CHECKPOINT_EVERY", 2):
+        append_batches(memory_log, batches, probe=days[0])
+    assert memory_log._index is not None and memory_log._index.every == 2
+    for day in days:
+        assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
+    for number in range(len(batches)):
+        known = f"2026-01-{number + 1:02d}T00:00:00Z"
+        assert every_view(memory_log.as_of(days[0], known_at=known)) == every_view(
+            State(memory_log, days[0], known, naive=True))
+
+
+@settings(max_examples=40)
+@given(log_batches(ENTITIES, SOURCES), DAYS, st.data())
+def test_events_after_the_day_change_nothing(batches: list[list[Any]], day: dt.date,
+                                             data: st.DataObject) -> None:
+    """Adding an event whose earliest possible day is after D never changes the answer at D."""
+    memory_log = fresh_log()
+    append_batches(memory_log, batches)
+    before = every_view(memory_log.as_of(day))
+    later = data.draw(events(ENTITIES, SOURCES, event_id="later-event").filter(
+        lambda e: min([e.date.earliest_ordinal] + [d.earliest_ordinal for d in e.disputed_dates()])
+        > day.toordinal()))
+    memory_log.append([later])
+    assert every_view(memory_log.as_of(day)) == before
+
+
+@settings(max_examples=30)
+@given(log_batches(ENTITIES, SOURCES, max_batches=3), DAYS)
+def test_known_at_before_a_record_hides_it(batches: list[list[Any]], day: dt.date) -> None:
+    """As known before the first append, the log is empty; as known at the last, it is the whole log."""
+    memory_log = fresh_log()
+    append_batches(memory_log, batches)
+    empty = fresh_log()
+    assert every_view(memory_log.as_of(day, known_at="2025-12-31T00:00:00Z")) == every_view(empty.as_of(day))
+    assert every_view(memory_log.as_of(day, known_at="2027-01-01T00:00:00Z")) == every_view(memory_log.as_of(day))
+
+
+def test_as_of_accepts_strings_dates_and_pendulum(memory_log: ee.Log) -> None:
+    """The day may be text, a datetime.date or a pendulum date; a partial day is refused."""
+    import pendulum
+
+    add(memory_log, gas("a", "2014-05-21", "38 bcm/yr", "power-of-siberia"))
+    for day in ("2015-01-01", dt.date(2015, 1, 1), pendulum.date(2015, 1, 1)):
+        assert memory_log.as_of(day).contracted().certain == ee.Quantity.parse("38 bcm/yr")
+    with pytest.raises(ee.InvalidDateError, match="full day"):
+        memory_log.as_of("2015")
