@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from logkit import copy_registries, meeting, new_log
 
 import eurasia_events as ee
+from logkit import copy_registries, meeting, new_log
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 PROCESSES, APPENDS = (8, 100) if THOROUGH else (4, 50)

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from logkit import copy_registries, meeting, new_log, write_log_dir
 
 import eurasia_events as ee
 from eurasia_events import stores
 from eurasia_events.cli import main
+from logkit import copy_registries, meeting, new_log, write_log_dir
 
 _ack_write = os.write  # kept apart from the os.write a fault injection replaces
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
