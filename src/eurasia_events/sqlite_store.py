@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from .errors import IntegrityError, LogFormatError
+from .stores import check_sizes
 
 __all__ = ["SQLITE_SUFFIXES", "SQLiteStore"]
 
@@ -152,6 +153,7 @@ class SQLiteStore:
             with self.locked():
                 self.append_lines(lines)
             return
+        check_sizes(lines, self.location)
         try:
             (last,) = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()
             conn.executemany(

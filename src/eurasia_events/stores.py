@@ -19,7 +19,7 @@ from typing import Protocol
 from .codec import MAX_LINE_BYTES
 from .errors import LogFormatError, TornTailError
 
-__all__ = ["FileStore", "MemoryStore", "Store"]
+__all__ = ["FileStore", "MemoryStore", "Store", "check_sizes"]
 
 
 class Store(Protocol):
@@ -62,6 +62,7 @@ class MemoryStore:
         return self._lines[start:]
 
     def append_lines(self, lines: Sequence[bytes]) -> None:
+        check_sizes(lines, self.location)
         self._lines.extend(line.rstrip(b"\n") for line in lines)
 
 
@@ -119,6 +120,7 @@ class FileStore:
         return lines
 
     def append_lines(self, lines: Sequence[bytes]) -> None:
+        check_sizes(lines, self.location)
         payload = b"".join(lines)
         if not payload:
             return
@@ -155,6 +157,18 @@ class FileStore:
             handle.truncate(self.path.stat().st_size - size)
             handle.flush()
             os.fsync(handle.fileno())
+
+
+def check_sizes(lines: Sequence[bytes], location: str) -> None:
+    """Refuse, before writing anything, a record the loader would refuse as too long."""
+    for line in lines:
+        size = len(line.removesuffix(b"\n"))
+        if size > MAX_LINE_BYTES:
+            seq = line[7 : line.find(b",")].decode("ascii", "replace") if line.startswith(b'{"seq":') else "?"
+            raise LogFormatError(
+                f"{location}: record {seq} would be {size} bytes, over the limit of {MAX_LINE_BYTES}; "
+                "nothing was written (shorten its text fields)"
+            )
 
 
 _BOM = b"\xef\xbb\xbf"
