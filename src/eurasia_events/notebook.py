@@ -1,0 +1,280 @@
+"""Notebook helpers: views as pandas DataFrames, and timelines and series as matplotlib figures.
+
+pandas (extra ``eurasia-events[pandas]``) and matplotlib (extra ``eurasia-events[plot]``)
+are imported only when a function here needs them; without them, these functions raise
+:class:`~eurasia_events.errors.MissingExtraError` naming the extra to install.
+
+>>> import eurasia_events as ee
+>>> from eurasia_events.notebook import plot_timeline
+>>> fig = plot_timeline(ee.load().as_of("2020-01-01"))
+>>> fig.axes[0].get_title()
+'China–Russia relations as of 2020-01-01'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
+
+from .dates import to_day
+from .errors import MissingExtraError
+from .events import Forum, Meeting
+from .projections import Span, agreement_status
+from .quantities import Quantity
+
+if TYPE_CHECKING:
+    from .log import Log
+    from .query import State, View
+
+__all__ = ["agreement_intervals", "plot_series", "plot_timeline", "project_intervals", "to_pandas"]
+
+Interval = tuple[Span, Span, bool]
+"""``(possible start days, possible end days, open-ended)``, days as ordinals; an open
+interval ends on the state's day."""
+
+_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BUILDING: Final = ("construction_started",)
+_BUILT: Final = ("completed", "opened", "suspended", "cancelled")
+
+
+def _require(module: str, extra: str, feature: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(
+            f"{feature} needs {module.split('.')[0]}, which is not installed: "
+            f"pip install 'eurasia-events[{extra}]'"
+        ) from None
+
+
+def _figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
+    # A Figure without pyplot: no global figure list to leak or warn about, no backend
+    # to pick, nothing shown; notebooks display the returned figure.
+    _require("matplotlib", "plot", "plotting")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+# --- pandas -----------------------------------------------------------------------------
+
+
+def to_pandas(view: View[Any]) -> Any:
+    """The view's rows as a DataFrame with proper dtypes (needs the ``pandas`` extra).
+
+    A column whose values are all whole days (``YYYY-MM-DD``) becomes ``datetime64``; a
+    column of quantities becomes a float column plus ``<column>_unit``; partial dates
+    and spans (``2014-05``, ``2014-05-01..2014-05-31``) stay text, as written.
+
+    >>> import eurasia_events as ee
+    >>> df = ee.load().series("gas", "2015-01-01", "2025-01-01").to_pandas()
+    >>> str(df["day"].dtype), str(df["value"].dtype), df["value_unit"].dropna().unique().tolist()
+    ('datetime64[ns]', 'float64', ['bcm/yr'])
+    """
+    pd = _require("pandas", "pandas", "to_pandas()")
+    data: dict[str, Any] = {}
+    for column in view.columns:
+        values = [getattr(row, column) for row in view.rows]
+        present = [v for v in values if v is not None]
+        if present and all(isinstance(v, Quantity) for v in present):
+            data[column] = pd.Series([float(v.value) if v is not None else None for v in values], dtype="float64")
+            data[f"{column}_unit"] = pd.Series([v.unit if v is not None else None for v in values], dtype="object")
+        elif present and all(isinstance(v, str) and _DAY.fullmatch(v) for v in present):
+            data[column] = pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d")
+        elif present and all(isinstance(v, bool) for v in present) and len(present) == len(values):
+            data[column] = pd.Series(values, dtype="bool")
+        elif present and all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in present):
+            data[column] = pd.Series([None if v is None else float(v) for v in values], dtype="float64")
+        elif present and all(isinstance(v, str) for v in present):
+            data[column] = pd.Series(values, dtype="object")
+        else:
+            data[column] = pd.Series([v if isinstance(v, (str, bool, tuple)) or v is None else str(v)
+                                      for v in values], dtype="object")
+    return pd.DataFrame(data, index=pd.RangeIndex(len(view.rows)))
+
+
+# --- intervals ---------------------------------------------------------------------------
+
+
+def _interval(start: Span, end: Span | None, last: int) -> Interval:
+    if end is None or end[0] > last:
+        return start, (last, last), True
+    return start, (max(end[0], start[0]), max(end[1], start[0])), False
+
+
+def agreement_intervals(state: State) -> dict[str, Interval]:
+    """Each agreement in force at some point by the state's day: when it was in force.
+
+    The end is the expiry, termination or supersession, or the state's day if still in force.
+    """
+    last = state.day.toordinal()
+    found = {}
+    for row in state.fold.agreements.values():
+        if row.in_force is None or row.in_force[0] > last:
+            continue
+        _, _, until = agreement_status(row, last)
+        ends = [span for span in (until, row.ended[0] if row.ended else None,
+                                  row.superseded_by[0] if row.superseded_by else None) if span is not None]
+        end = min(ends, key=lambda span: span[0]) if ends else None
+        found[row.agreement] = _interval(row.in_force, end, last)
+    return found
+
+
+def project_intervals(state: State) -> dict[str, Interval]:
+    """Each project whose construction started by the state's day: its construction period."""
+    last = state.day.toordinal()
+    found = {}
+    for project in state.fold.projects.values():
+        starts = [span for stage, span, _ in project.stages if stage in _BUILDING and span[0] <= last]
+        if not starts:
+            continue
+        start = min(starts)
+        ends = [span for stage, span, _ in project.stages if stage in _BUILT and span[0] >= start[0]]
+        found[project.project] = _interval(start, min(ends) if ends else None, last)
+    return found
+
+
+# --- plots ---------------------------------------------------------------------------
+
+
+def _date(ordinal: int) -> _dt.date:
+    return _dt.date.fromordinal(ordinal)
+
+
+def plot_timeline(log_or_state: Log | State, *, as_of: Any = None, known_at: Any = None,
+                  start: Any = None, agreements: bool = True, projects: bool = True, meetings: bool = True,
+                  max_agreements: int | None = 40, ax: Any = None) -> Any:
+    """Agreements and projects as bars over their in-force or construction periods, summits
+    and forums as markers. Needs the ``plot`` extra (matplotlib).
+
+    Dates that are not known to the day (a month, a year, a qualified or disputed date) are
+    drawn hatched and pale: the bar or marker covers every day they may fall on.
+
+    Args:
+        log_or_state: a :class:`~eurasia_events.log.Log` (then ``as_of`` is required) or a
+            :class:`~eurasia_events.query.State`.
+        as_of: the last day shown, for a log.
+        known_at: as the log stood at this instant, for a log.
+        start: the first day shown (default: the earliest event drawn).
+        max_agreements: draw at most this many agreements (the most recently in force).
+        ax: a matplotlib Axes to draw on (default: a new figure).
+
+    Returns:
+        The matplotlib Figure (nothing is shown: display it, or ``fig.savefig(path)``).
+    """
+    # Told apart by shape, not imported: query calls into this module, never the reverse.
+    if not hasattr(log_or_state, "as_of"):
+        state: State = log_or_state
+    else:
+        if as_of is None:
+            raise TypeError("plot_timeline(log, ...) needs as_of=DAY (nothing here defaults to today)")
+        state = log_or_state.as_of(as_of, known_at=known_at)
+    fig, ax = _figure((12, 7)) if ax is None else (ax.figure, ax)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    bars: list[tuple[str, str, Interval]] = []
+    if agreements:
+        found = sorted(agreement_intervals(state).items(), key=lambda item: item[1][0])
+        if max_agreements is not None:
+            found = found[-max_agreements:]
+        bars += [("agreement", name, span) for name, span in found]
+    if projects:
+        bars += [("project", name, span) for name, span in sorted(project_intervals(state).items(),
+                                                                  key=lambda item: item[1][0])]
+    colours = {"agreement": "tab:blue", "project": "tab:orange", "meeting": "tab:green", "forum": "tab:purple"}
+    first = state.day.toordinal()
+    labels = []
+    for y, (kind, name, (begin, end, _open)) in enumerate(bars):
+        first = min(first, begin[0])
+        # Solid where the days are certain, pale and hatched over the days a start or end may fall on.
+        if end[0] > begin[1]:
+            ax.broken_barh([(begin[1], end[0] - begin[1])], (y - 0.35, 0.7), facecolors=colours[kind],
+                           edgecolor=colours[kind])
+        fuzzy = [(lo, hi - lo) for lo, hi in (begin, end) if hi > lo]
+        if fuzzy:
+            ax.broken_barh(fuzzy, (y - 0.35, 0.7), facecolors=colours[kind], alpha=0.35, hatch="///",
+                           edgecolor=colours[kind])
+        labels.append(name)
+    marks_y = len(bars)
+    if meetings:
+        for event in state.events:
+            if not isinstance(event, (Meeting, Forum)) or event.status.value != "happened":
+                continue
+            lo, hi = event.date.earliest_ordinal, event.date.latest_ordinal
+            if lo < first and start is None:
+                first = lo
+            kind = "forum" if isinstance(event, Forum) else "meeting"
+            exact = event.date.exact and not event.disputes
+            middle = (lo + hi) / 2
+            y = marks_y + (1 if kind == "forum" else 0)
+            if not exact:
+                ax.hlines(y, lo, hi, colors=colours[kind], alpha=0.4, linewidth=3)
+            ax.plot([middle], [y], marker="o" if kind == "meeting" else "D", linestyle="none",
+                    color=colours[kind], markerfacecolor=colours[kind] if exact else "none", markersize=7)
+        labels += ["summits and visits", "forums"]
+    lo_limit = _dt.date.fromordinal(first).toordinal() if start is None else _to_ordinal(start)
+    ax.set_xlim(lo_limit - 60, state.day.toordinal() + 60)
+    ax.set_ylim(-1, len(labels))
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.invert_yaxis()
+    years = range(_date(lo_limit).year, state.day.year + 1, max(1, (state.day.year - _date(lo_limit).year) // 12))
+    ax.set_xticks([_dt.date(y, 1, 1).toordinal() for y in years], [str(y) for y in years])
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(f"China–Russia relations as of {state.day}"
+                 + (f" (as known at {state.known_at})" if state.known_at else ""))
+    ax.legend(handles=[
+        Patch(facecolor=colours["agreement"], label="agreement in force"),
+        Patch(facecolor=colours["project"], label="project under construction"),
+        Patch(facecolor="grey", alpha=0.35, hatch="///", label="date not known to the day"),
+        Line2D([], [], marker="o", linestyle="none", color=colours["meeting"], label="summit or visit"),
+        Line2D([], [], marker="D", linestyle="none", color=colours["forum"], label="forum"),
+        Line2D([], [], marker="o", linestyle="none", color="grey", markerfacecolor="none",
+               label="hollow: day not known"),
+    ], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
+    return fig
+
+
+def _to_ordinal(day: Any) -> int:
+    return int(to_day(day).toordinal())
+
+
+def plot_series(view: View[Any], *, ax: Any = None, label: str | None = None) -> Any:
+    """A series view (``log.series(...)``) as a step line: the certain value, and the possible
+    value where it differs. Needs the ``plot`` extra. Returns the Figure.
+
+    >>> import eurasia_events as ee
+    >>> fig = ee.load().series("gas", "2010-01-01", "2030-01-01").plot()
+    >>> fig.axes[0].get_ylabel()
+    'bcm/yr'
+    """
+    if "day" not in view.columns or "value" not in view.columns:
+        raise TypeError(f"plot() draws series views (rows with day and value); {view.name!r} has "
+                        f"{', '.join(view.columns)}")
+    fig, ax = _figure((9, 4)) if ax is None else (ax.figure, ax)
+    days = [_dt.date.fromisoformat(row.day) for row in view.rows]
+    units = {v.unit for row in view.rows for v in (row.value, row.possible) if isinstance(v, Quantity)}
+    if len(units) > 1:
+        raise TypeError(f"cannot plot a series mixing units: {', '.join(sorted(units))}")
+
+    def number(value: Any) -> float:
+        if value is None:
+            return 0.0
+        return float(value.value if isinstance(value, Quantity) else value)
+
+    certain = [number(row.value) for row in view.rows]
+    possible = [number(row.possible) for row in view.rows]
+    ax.step(days, certain, where="post", label=label or "certain", color="tab:blue")
+    if possible != certain:
+        ax.step(days, possible, where="post", label="possible", color="tab:blue", linestyle="--", alpha=0.6)
+        ax.fill_between(days, certain, possible, step="post", alpha=0.15, color="tab:blue", hatch="//")
+    ax.set_ylabel(units.pop() if units else "count")
+    ax.set_title(view.title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
