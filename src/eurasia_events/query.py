@@ -21,7 +21,7 @@ import attrs
 
 from .dates import DayLike, Instant, InstantLike, PartialDate, to_day, to_instant
 from .entities import EntityKind
-from .errors import EurasiaEventsError, MissingExtraError
+from .errors import EurasiaEventsError
 from .events import (
     Correction,
     Event,
@@ -147,14 +147,18 @@ class View(Generic[R]):
         return (f"**{self.title}**\n\n" if self.title else "") + self.render("markdown")
 
     def to_pandas(self) -> Any:
-        """A pandas DataFrame (needs the ``pandas`` extra)."""
-        try:
-            import pandas as pd  # noqa: PLC0415
-        except ImportError:
-            raise MissingExtraError(
-                "to_pandas() needs pandas: pip install 'eurasia-events[pandas]'"
-            ) from None
-        return pd.DataFrame(self.to_records(), columns=list(self.columns))
+        """A pandas DataFrame with dates as datetimes and quantities as numbers plus a unit
+        column (needs the ``pandas`` extra); see :func:`eurasia_events.notebook.to_pandas`."""
+        from .notebook import to_pandas
+
+        return to_pandas(self)
+
+    def plot(self, **options: Any) -> Any:
+        """A series drawn as a matplotlib Figure (needs the ``plot`` extra); see
+        :func:`eurasia_events.notebook.plot_series`."""
+        from .notebook import plot_series
+
+        return plot_series(self, **options)
 
 
 @attrs.frozen(kw_only=True)
