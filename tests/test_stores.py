@@ -337,3 +337,22 @@ StoresAgainstAList.TestCase.settings = settings(
     settings(), max_examples=max(10, settings().max_examples // 3), stateful_step_count=15
 )
 test_stores_agree_with_a_list_model = StoresAgainstAList.TestCase
+
+
+def test_convert_round_trip_is_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """file -> SQLite -> file gives the same bytes; convert verifies and refuses a non-empty destination."""
+    from eurasia_events.cli import main
+    from logkit import write_log_dir
+
+    original = write_log_dir(tmp_path, 5)
+    original.write_bytes(original.read_bytes().replace(b"\n", b"\r\n", 1))  # a CRLF record survives too
+    assert main(["convert", str(original), str(tmp_path / "big.sqlite")]) == 0
+    assert main(["convert", str(tmp_path / "big.sqlite"), str(tmp_path / "copy.jsonl")]) == 0
+    assert (tmp_path / "copy.jsonl").read_bytes() == original.read_bytes()
+    assert "5 records copied and verified" in capsys.readouterr().err
+    assert main(["convert", str(original), str(tmp_path / "big.sqlite")]) == 1
+    assert "already holds 5 records" in capsys.readouterr().err
+    original.write_bytes(original.read_bytes().replace(b"Meeting 3", b"Meeting 9"))
+    assert main(["convert", str(original), str(tmp_path / "bad.sqlite")]) == 1
+    assert "log.jsonl:4" in capsys.readouterr().err
+    assert not (tmp_path / "bad.sqlite").exists()
