@@ -10,12 +10,15 @@ import argparse
 import json
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .dates import to_day, to_instant
 from .errors import EurasiaEventsError, IntegrityError, LogFormatError, UnknownEntityError
 from .events import EVENT_TYPES
+from .export import EXPORT_FORMATS, timelinejs, write_csv, write_jsonl
 from .log import Log, bundled_path, load, open_store, read_event_lines
 from .query import VIEW_NAMES, View
 from .sources import normalise_quote
@@ -30,18 +33,64 @@ EXAMPLES = {
     "as-of": "eurasia-events as-of 2020-01-01 volumes --commodity pipeline_gas",
     "diff": "eurasia-events diff 2014-01-01 2016-01-01",
     "series": "eurasia-events series gas 2010-01-01 2030-01-01 --every year",
-    "show": "eurasia-events show 2014-05-21-eastern-route-contract",
+    "show": "eurasia-events show 2014-05-21-pos-gas-contract",
     "entities": "eurasia-events entities novartis",
     "append": "eurasia-events append new-events.jsonl",
     "coverage": "eurasia-events coverage --sources ../shared/seeds",
     "repair": "eurasia-events repair events/",
     "convert": "eurasia-events convert events/log.jsonl big-log.sqlite",
+    "export": "eurasia-events export --format csv --output events.csv",
 }
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # usage errors: one line, exit 2
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _day(text: str) -> str:
+    """An argparse type: a whole day, checked while parsing so a bad one is a usage error (exit 2)."""
+    try:
+        to_day(text)
+    except EurasiaEventsError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _instant(text: str) -> str:
+    """An argparse type: an instant (ISO 8601, or a day), checked while parsing."""
+    try:
+        to_instant(text)
+    except EurasiaEventsError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+class _Progress:
+    """A one-line progress indicator on stderr, drawn only when stderr is a terminal.
+
+    Piped or redirected, it prints nothing, so logs and scripts see only the real messages.
+    """
+
+    def __init__(self, label: str, total: int | None = None, stream: Any = None) -> None:
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.label, self.total, self._drawn = label, total, 0.0
+        self.update(0, force=True)
+
+    def update(self, done: int, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self._drawn < 0.1):  # redraw at most ten times a second
+            return
+        self._drawn = now
+        count = f" {done}/{self.total}" if self.total else (f" {done}" if done else "")
+        self.stream.write(f"\r\033[K{self.label}...{count}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,32 +109,32 @@ def _parser() -> argparse.ArgumentParser:
     p = command("validate", "verify the log's hash chain, every event, and (with --sources) every quote")
     p.add_argument("--sources", help="folder of source files: check every quote of a source with a 'file'")
     p = command("timeline", "events in date order")
-    p.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="end", help="last day (YYYY-MM-DD)")
+    p.add_argument("--from", dest="start", type=_day, help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", type=_day, help="last day (YYYY-MM-DD)")
     p.add_argument("--kind", choices=list(EVENT_TYPES), help="event type")
     p.add_argument("--party", help="entity id, name or alias")
-    p.add_argument("--known-at", help="as the log stood at this instant")
+    p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
     formats(p)
     p = command("as-of", "the state at the end of a day")
-    p.add_argument("day", help="YYYY-MM-DD")
+    p.add_argument("day", type=_day, help="YYYY-MM-DD")
     p.add_argument("view", nargs="?", default="summary", choices=VIEW_NAMES)
-    p.add_argument("--known-at", help="as the log stood at this instant (ISO 8601, or a day)")
+    p.add_argument("--known-at", type=_instant, help="as the log stood at this instant (ISO 8601, or a day)")
     p.add_argument("--commodity", default="pipeline_gas", help="for volumes: pipeline_gas, oil, lng, ...")
     p.add_argument("--binding", choices=["yes", "no", "all"], default="yes", help="for volumes")
-    p.add_argument("--organisation", default="eaeu", help="for members")
+    p.add_argument("--organisation", default="eaeu", help="for members: entity id, name or alias")
     p.add_argument("--participant", help="for meetings: entity id, name or alias")
     formats(p)
     p = command("diff", "what changed between two days")
-    p.add_argument("before")
-    p.add_argument("after")
-    p.add_argument("--known-at")
+    p.add_argument("before", type=_day, help="YYYY-MM-DD")
+    p.add_argument("after", type=_day, help="YYYY-MM-DD")
+    p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
     formats(p)
     p = command("series", "a measure on each day of a period")
     p.add_argument("measure", help="gas, oil, lng, gas-all, or a view name (row count)")
-    p.add_argument("start")
-    p.add_argument("end")
+    p.add_argument("start", type=_day, help="first day (YYYY-MM-DD)")
+    p.add_argument("end", type=_day, help="last day (YYYY-MM-DD)")
     p.add_argument("--every", choices=["year", "month", "day"], default="year")
-    p.add_argument("--known-at")
+    p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
     formats(p)
     p = command("show", "one event: fields, sources and quotes, amendments")
     p.add_argument("event_id")
@@ -95,6 +144,10 @@ def _parser() -> argparse.ArgumentParser:
     p = command("append", "validate a JSON Lines file of new events and append it atomically")
     p.add_argument("file")
     p.add_argument("--expected-last-seq", type=int, help="fail unless the log still ends at this record")
+    p = command("export", "every event as currently known: CSV, JSON Lines (the form append reads), TimelineJS")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
+    p.add_argument("--output", "-o", help="file to write (default: stdout)")
+    p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
     p = command("coverage", "per source document: events citing it, and dated sentences no event cites")
     p.add_argument("--sources", required=True, help="folder of source files")
     p.add_argument("--source", help="only this source id")
@@ -117,10 +170,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EurasiaEventsError as error:
         print(f"eurasia-events: error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # an unwritable --output, a full disk: the user's to fix, no traceback
+        print(f"eurasia-events: error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 1
 
 
 def _log(args: argparse.Namespace) -> Log:
-    return load(args.log)
+    progress = _Progress(f"reading and verifying {args.log or 'the bundled log'}")
+    try:
+        return load(args.log)
+    finally:
+        progress.close()
 
 
 def _print_view(view: View[Any], fmt: str) -> int:
@@ -146,7 +206,9 @@ def check_quotes(log: Log, folder: Path) -> list[str]:
     """Every quote attributed to a source with a ``file`` in ``folder`` that the file does not contain."""
     texts: dict[str, str | None] = {}
     problems = []
-    for record in log:
+    progress = _Progress("checking quotes", len(log))
+    for done, record in enumerate(log, start=1):
+        progress.update(done)
         event = record.event
         for citation in event.sources:
             source = log.sources[citation.source]
@@ -160,6 +222,7 @@ def check_quotes(log: Log, folder: Path) -> list[str]:
                 problems.append(f"{event.id}\t{source.id}\tfile {source.file} not found in {folder}")
             elif normalise_quote(citation.quote) not in text:
                 problems.append(f"{event.id}\t{source.id}\tquote not found: {citation.quote[:80]!r}")
+    progress.close()
     return problems
 
 
@@ -222,10 +285,14 @@ def _cmd_entities(args: argparse.Namespace) -> int:
 
 def _cmd_append(args: argparse.Namespace) -> int:
     log = _log(args)
-    found = read_event_lines(args.file)
-    events = [event for event, _ in found]
-    log.validate_new(events, [location for _, location in found])
-    records = log.append(events, expected_last_seq=args.expected_last_seq)
+    progress = _Progress(f"validating and appending {args.file}")
+    try:
+        found = read_event_lines(args.file)
+        events = [event for event, _ in found]
+        log.validate_new(events, [location for _, location in found])
+        records = log.append(events, expected_last_seq=args.expected_last_seq)
+    finally:
+        progress.close()
     print(f"appended {len(records)} records to {log.store.location} "
           f"(now {len(log)} records)", file=sys.stderr)
     return 0
@@ -322,3 +389,29 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         raise IntegrityError(f"{dest.location}: the copy differs from {source.store.location}")
     print(f"{source.store.location} -> {dest.location}: {len(copy)} records copied and verified", file=sys.stderr)
     return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    log = _log(args)
+    progress = _Progress(f"exporting {args.format}", len(log.events(args.known_at)))
+    out = sys.stdout if args.output is None else open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    try:
+        if args.format == "csv":
+            write_csv(log, out, known_at=args.known_at, progress=progress.update)
+        elif args.format == "jsonl":
+            write_jsonl(log, out, known_at=args.known_at, progress=progress.update)
+        else:
+            json.dump(timelinejs(log, known_at=args.known_at, progress=progress.update), out, ensure_ascii=False,
+                      indent=1)
+            out.write("\n")
+    finally:
+        progress.close()
+        if out is not sys.stdout:
+            out.close()
+    if args.output is not None:
+        print(f"{args.output}: wrote {progress.total} events as {args.format}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
