@@ -73,8 +73,8 @@ def to_pandas(view: View[Any]) -> Any:
 
     >>> import eurasia_events as ee
     >>> df = ee.load().series("gas", "2015-01-01", "2025-01-01").to_pandas()
-    >>> str(df["day"].dtype), str(df["value"].dtype), df["value_unit"].dropna().unique().tolist()
-    ('datetime64[ns]', 'float64', ['bcm/yr'])
+    >>> df["day"].dtype.kind, str(df["value"].dtype), df["value_unit"].dropna().unique().tolist()
+    ('M', 'float64', ['bcm/yr'])
     """
     pd = _require("pandas", "pandas", "to_pandas()")
     data: dict[str, Any] = {}

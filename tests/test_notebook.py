@@ -1,0 +1,131 @@
+"""Notebook helpers: typed DataFrames, plots written to PNG, the extras' absence, and the tutorial run in a kernel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import eurasia_events as ee
+from eurasia_events.notebook import agreement_intervals, plot_timeline, project_intervals
+
+TUTORIAL = Path(__file__).resolve().parents[1] / "docs" / "tutorial.ipynb"
+
+
+@pytest.fixture(scope="module")
+def log() -> ee.Log:
+    return ee.load()
+
+
+def test_to_pandas_dtypes(log: ee.Log) -> None:
+    """Whole days become datetimes; quantities a float column plus a unit column; spans stay text."""
+    pytest.importorskip("pandas")
+    df = log.series("gas", "2018-01-01", "2021-01-01").to_pandas()
+    assert df["day"].dtype.kind == "M"  # datetime64 (ns or us, by pandas version)
+    assert str(df["value"].dtype) == "float64"
+    assert df["value"].iloc[-1] == 38.0
+    assert df["value_unit"].iloc[-1] == "bcm/yr"
+    agreements = log.as_of("2020-01-01").agreements().to_pandas()
+    assert str(agreements["certain"].dtype) == "bool"
+    assert str(agreements["annual_volume"].dtype) == "float64"
+    assert list(agreements.columns).index("annual_volume_unit") == list(agreements.columns).index("annual_volume") + 1
+    timeline = log.timeline().to_pandas()
+    assert set(timeline["date"]) >= {"2014-05"}  # a partial date is not turned into a day
+
+
+def test_plot_timeline_writes_a_png(log: ee.Log, tmp_path: Path) -> None:
+    """plot_timeline returns a Figure that saves as a non-empty PNG, with uncertain spans hatched."""
+    pytest.importorskip("matplotlib")
+    fig = plot_timeline(log, as_of="2024-01-01")
+    path = tmp_path / "timeline.png"
+    fig.savefig(path, dpi=60)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.stat().st_size > 10_000
+    hatches = {c.get_hatch() for c in fig.axes[0].collections}
+    assert "///" in hatches
+    assert None in hatches
+
+
+def test_plot_timeline_needs_a_day_for_a_log(log: ee.Log) -> None:
+    """Nothing defaults to today: a log without as_of is refused."""
+    pytest.importorskip("matplotlib")
+    with pytest.raises(TypeError, match="as_of"):
+        plot_timeline(log)
+
+
+def test_series_plot_writes_a_png(log: ee.Log, tmp_path: Path) -> None:
+    """series(...).plot() draws the measure with its unit on the y axis."""
+    pytest.importorskip("matplotlib")
+    fig = log.series("gas", "2010-01-01", "2030-01-01").plot()
+    assert fig.axes[0].get_ylabel() == "bcm/yr"
+    fig.savefig(tmp_path / "gas.png", dpi=60)
+    assert (tmp_path / "gas.png").stat().st_size > 5_000
+    with pytest.raises(TypeError, match="series"):
+        log.as_of("2020-01-01").members().plot()
+
+
+def test_intervals(log: ee.Log) -> None:
+    """Agreements in force and projects under construction have intervals that start before they end."""
+    state = log.as_of("2024-01-01")
+    agreements, projects = agreement_intervals(state), project_intervals(state)
+    assert "gazprom-cnpc-eastern-2014" in agreements
+    assert "power-of-siberia" in projects
+    for begin, end, _ in (*agreements.values(), *projects.values()):
+        assert begin[0] <= begin[1]
+        assert begin[0] <= state.day.toordinal()
+        assert begin[0] <= end[0] <= end[1]
+
+
+BLOCKED = textwrap.dedent("""
+    import importlib.abc, sys
+
+    class Block(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in ("pandas", "matplotlib"):
+                raise ImportError(f"No module named {name!r} (blocked by the test)")
+            return None
+
+    sys.meta_path.insert(0, Block())
+""")
+
+
+def test_core_works_without_the_extras() -> None:
+    """With pandas and matplotlib unimportable the package loads and answers; the extras fail naming the extra."""
+    script = BLOCKED + textwrap.dedent("""
+        import eurasia_events as ee
+        from eurasia_events import notebook, cli  # the helper modules themselves import fine
+        log = ee.load()
+        assert "power-of-siberia" in str(log.as_of("2020-01-01").summary())
+        for call, extra in ((lambda: log.timeline().to_pandas(), "[pandas]"),
+                            (lambda: notebook.plot_timeline(log, as_of="2020-01-01"), "[plot]"),
+                            (lambda: log.series("gas", "2019-01-01", "2020-01-01").plot(), "[plot]")):
+            try:
+                call()
+            except ee.MissingExtraError as error:
+                assert isinstance(error, ImportError)
+                assert f"eurasia-events{extra}" in str(error), str(error)
+            else:
+                raise AssertionError("no MissingExtraError")
+        assert not any(m.split(".")[0] in ("pandas", "matplotlib") for m in sys.modules)
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_tutorial_notebook_runs_in_a_kernel() -> None:
+    """docs/tutorial.ipynb executes top to bottom in a real Jupyter kernel without a cell error."""
+    nbformat = pytest.importorskip("nbformat", reason="nbformat is missing: pip install -e '.[test]'")
+    nbclient = pytest.importorskip("nbclient", reason="nbclient is missing: pip install -e '.[test]'")
+    notebook = nbformat.read(TUTORIAL, as_version=4)
+    client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                     resources={"metadata": {"path": str(TUTORIAL.parent)}})
+    client.execute()  # raises CellExecutionError on the first failing cell
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "the plots rendered no image"
+    assert any("text/html" in o.get("data", {}) for o in outputs), "the views rendered no HTML table"
