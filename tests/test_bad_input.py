@@ -193,8 +193,7 @@ LOAD_CORPUS: dict[str, tuple[bytes, type[Exception], list[str]]] = {
                                           ["log.jsonl:1"]),
 }
 
-# Known bugs outside the storage layer (see the report in docs/reliability.md): strict
-# xfails, so they turn into failures once fixed and the marker can go.
+# Once bugs of log.Log._ingest (duplicate ids, amendments of unknown events), now fixed.
 LOAD_BUGS = {
     "duplicate id": (_forged(_event(meeting_data(0))), E, ["log.jsonl:2", "'m-0'", "'id'"]),
     "correction of an unknown id": (
@@ -224,11 +223,6 @@ def test_load_refuses_bad_records(name: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", list(LOAD_BUGS))
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in log.Log._ingest (not this suite's file): it checks neither duplicate ids nor amendment targets; "
-    "fix: in _ingest, before _accept, run the same id/target checks as validate_new (raise InvalidEventError "
-    "with event_id, field='id' or 'target', file and line); today a duplicate loads silently and a correction "
-    "of an unknown id makes log.events() raise a bare KeyError"))
 def test_load_refuses_bad_records_known_bugs(name: str, tmp_path: Path) -> None:
     """load() refuses a duplicate id and an amendment of an unknown event."""
     _check_load(tmp_path, *LOAD_BUGS[name])

@@ -132,10 +132,6 @@ def test_duplicate_ids_are_refused(store: ee.Store, batches: list[list[int]]) ->
     assert store.read_lines() == before
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=(
-    "bug in log.Log._ingest (not this suite's file): records are not checked for duplicate ids on load; "
-    "fix: raise InvalidEventError('duplicate event id', event_id=..., field='id', file=..., line=...) "
-    "in _ingest when record.event.id is already in self._ids"))
 def test_a_duplicate_id_written_behind_the_logs_back_is_an_error(store: ee.Store) -> None:
     """A stored log with one id twice (chain intact) fails to load."""
     first, h1 = forge_line(1, {**_data(0)})

@@ -124,6 +124,7 @@ class Log(Sequence[Record]):
         self._clock = clock
         self._records: list[Record] = []
         self._ids: set[str] = set()
+        self._live: set[str] = set()  # ids of events not retracted
         self._cache: dict[Any, Any] = {}
         self._index: Any = None  # query._Index, kept up to date by _accept once a query built it
         self._sync()
@@ -157,12 +158,26 @@ class Log(Sequence[Record]):
                 raise IntegrityError(f"{where}: the link to the previous record is broken: "
                                      "a record before it was deleted, inserted, reordered or edited")
             self._check(record.event, file=location, line=number)
+            self._check_identity(record.event, file=location, line=number)
             self._accept(record)
             prev = claimed
+
+    def _check_identity(self, event: Event | Amendment, *, file: str | None, line: int | None) -> None:
+        """A stored record's id must be new and an amendment's target alive (as append ensures)."""
+        if event.id in self._ids:
+            raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event.id,
+                                    field="id", file=file, line=line)
+        if isinstance(event, Amendment) and event.target not in self._live:
+            raise InvalidEventError(f"no event {event.target!r} to amend before this record", event_id=event.id,
+                                    field="target", file=file, line=line)
 
     def _accept(self, record: Record) -> None:
         self._records.append(record)
         self._ids.add(record.event.id)
+        if isinstance(record.event, Retraction):
+            self._live.discard(record.event.target)
+        elif isinstance(record.event, Event):
+            self._live.add(record.event.id)
         self._cache.clear()
         if self._index is not None:
             self._index.add(record, self.get)

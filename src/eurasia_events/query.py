@@ -13,6 +13,8 @@ after its position, so retroactive facts cost little and answers stay exact.
 from __future__ import annotations
 
 import bisect
+import functools
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
@@ -68,6 +70,8 @@ __all__ = [
 ]
 
 CHECKPOINT_EVERY: Final = 512
+SNAPSHOT_EVERY: Final = 32
+"""Checkpoints between full copies of the fold state; those in between keep only what changed."""
 R = TypeVar("R")
 
 
@@ -185,6 +189,7 @@ class VolumeRow:
     """Contracted annual supply under one agreement on the day."""
 
     agreement: str
+    kind: str
     route: str | None
     commodity: str
     binding: bool
@@ -330,31 +335,52 @@ class _Index:
         self.keys: list[tuple[int, int]] = [k for k, _ in keyed]
         self.events: list[Event] = [e for _, e in keyed]
         self.position: dict[str, tuple[int, int]] = {e.id: k for k, e in keyed}
-        self.checkpoints: list[FoldState] = [FoldState()]
+        # Checkpoint i (the fold of the first i * every events) is snapshots[i // SNAPSHOT_EVERY]
+        # overlaid with deltas[i]: full copies of a large state at every checkpoint would cost
+        # O(state) memory and time each, and gigabytes at a million events.
+        self.snapshots: list[FoldState] = [FoldState()]
+        self.deltas: list[FoldState] = [FoldState()]
         self.every = CHECKPOINT_EVERY  # read at construction, so tests can use a small spacing
+        self.events_shared = False  # a State holds self.events: copy before changing it
 
     def count_until(self, day: int) -> int:
         """How many events may have happened by ``day`` (their earliest day is on or before it)."""
         return bisect.bisect_right(self.keys, (day, float("inf")))  # type: ignore[arg-type]
 
-    def state_at(self, count: int) -> FoldState:
-        """The fold over the first ``count`` events, from the nearest checkpoint."""
+    def state_at(self, count: int) -> tuple[FoldState, ...]:
+        """The fold over the first ``count`` events, as layers (newest first) for :func:`_flatten`.
+
+        Costs the events since the nearest checkpoint, not the size of the state: the
+        layers are shared with the checkpoint, never copied here, and never mutated.
+        """
         every = self.every
         slot = count // every
-        while len(self.checkpoints) <= slot:
-            index = len(self.checkpoints)
-            base = self.checkpoints[-1].copy()
-            self.checkpoints.append(fold(base, self.events[(index - 1) * every : index * every]))
-        state = self.checkpoints[slot].copy()
-        return fold(state, self.events[slot * every : count])
+        while len(self.deltas) <= slot:
+            index = len(self.deltas)
+            below = (self.deltas[index - 1], self.snapshots[(index - 1) // SNAPSHOT_EVERY])
+            front = _fold_over(below, self.events[(index - 1) * every : index * every])
+            delta = _flatten((front, below[0]))
+            if index % SNAPSHOT_EVERY == 0:
+                self.snapshots.append(_flatten((delta, below[1])))
+                delta = FoldState()
+            self.deltas.append(delta)
+        below = (self.deltas[slot], self.snapshots[slot // SNAPSHOT_EVERY])
+        return (_fold_over(below, self.events[slot * every : count]), *below)
 
     def _invalidate(self, position: int) -> None:
         # Checkpoint i holds the first i * every events; those before the change stay.
-        del self.checkpoints[position // self.every + 1 :]
+        del self.deltas[position // self.every + 1 :]
+        del self.snapshots[(len(self.deltas) - 1) // SNAPSHOT_EVERY + 1 :]
+
+    def _own_events(self) -> None:
+        if self.events_shared:
+            self.events = list(self.events)
+            self.events_shared = False
 
     def _remove(self, event_id: str) -> int:
         key = self.position.pop(event_id)
         index = bisect.bisect_left(self.keys, key)
+        self._own_events()
         del self.keys[index]
         del self.events[index]
         return index
@@ -362,6 +388,7 @@ class _Index:
     def _insert(self, seq: int, event: Event) -> int:
         key = (span_of(event)[0], seq)
         index = bisect.bisect_left(self.keys, key)
+        self._own_events()
         self.keys.insert(index, key)
         self.events.insert(index, event)
         self.position[event.id] = key
@@ -380,6 +407,31 @@ class _Index:
         else:
             assert isinstance(event, Event)
             self._invalidate(self._insert(record.seq, event))
+
+
+_FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
+
+
+def _fold_over(below: tuple[FoldState, ...], events: list[Event]) -> FoldState:
+    """Fold ``events`` on top of ``below`` (newest first, left untouched); the changes land in a new layer."""
+    front = FoldState()
+    if events:
+        layered = FoldState(**{name: ChainMap(getattr(front, name), *(getattr(s, name) for s in below))
+                               for name in _FIELDS})
+        fold(layered, events)
+    return front
+
+
+def _flatten(layers: tuple[FoldState, ...]) -> FoldState:
+    """One state from layers, newest first; keys keep the order a single fold gives them."""
+    merged = {}
+    for name in _FIELDS:
+        maps = [getattr(s, name) for s in reversed(layers)]
+        value = dict(maps[0])
+        for later in maps[1:]:
+            value.update(later)
+        merged[name] = value
+    return FoldState(**merged)
 
 
 def index_for(log: Log, known_at: Instant | None) -> _Index:
@@ -418,8 +470,21 @@ class State:
         else:
             index = index_for(log, self.known_at)
             count = index.count_until(self._ordinal)
-            self.events = index.events[:count]
-            self.fold = index.state_at(count)
+            # Both are taken lazily: a query costs the events since a checkpoint; copying the
+            # events and the state happens only for the views that need them.
+            index.events_shared = True
+            self._source, self._count = index.events, count
+            self._layers = index.state_at(count)
+
+    @functools.cached_property
+    def events(self) -> list[Event]:
+        """Events that may have happened by the day, in fold order."""
+        return self._source[: self._count]
+
+    @functools.cached_property
+    def fold(self) -> FoldState:
+        """The keyed views' fold state on the day."""
+        return _flatten(self._layers)
 
     def __repr__(self) -> str:
         known = f", known_at={self.known_at}" if self.known_at else ""
@@ -458,8 +523,9 @@ class State:
     def volumes(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> View[VolumeRow]:
         """Contracted annual supply of a commodity per agreement, and the total.
 
-        ``binding=True`` counts binding contracts, ``False`` non-binding memoranda, ``None``
-        both. Within one route, the most recent document in force that states a volume
+        ``binding=True`` counts binding supply contracts; ``False`` every other document
+        stating a volume (memoranda, frameworks, heads of agreement, including a memorandum
+        called "legally binding", which is not a sales contract); ``None`` both. Within one route, the most recent document in force that states a volume
         restates it: earlier ones on that route are listed but not counted. Explicit
         ``supersedes`` links end the earlier document altogether.
         """
@@ -469,7 +535,8 @@ class State:
         for row in self.fold.agreements.values():
             if row.annual_volume is None or row.commodity != commodity:
                 continue
-            if binding is not None and row.binding != binding:
+            is_contract = row.kind == "supply_contract" and row.binding
+            if binding is not None and is_contract != binding:
                 continue
             state, certain, _ = agreement_status(row, self._ordinal)
             if state != "in force":
@@ -487,7 +554,7 @@ class State:
             note = "" if counted else f"restated by {latest_on_route[row.route or ''][1]}"
             term = None if row.term is None else Quantity(row.term, "years")
             rows.append(VolumeRow(
-                agreement=row.agreement, route=row.route, commodity=commodity, binding=row.binding,
+                agreement=row.agreement, kind=row.kind, route=row.route, commodity=commodity, binding=row.binding,
                 status="in force", certain=certain, annual_volume=row.annual_volume, term=term,
                 cumulative=None if term is None else row.annual_volume * term, counted=counted, note=note,
             ))
@@ -497,7 +564,7 @@ class State:
                     certain_total = _add(certain_total, row.annual_volume)
         rows.sort(key=lambda r: (r.route or "", r.agreement))
         totals = {"annual volume": Total(certain_total, possible_total)} if rows else {}
-        what = {True: "binding", False: "non-binding", None: "all"}[binding]
+        what = {True: "binding contracts", False: "memoranda and frameworks", None: "all documents"}[binding]
         return View("volumes", tuple(rows), _fields(VolumeRow), totals,
                     title=self._title(f"Contracted {commodity} ({what})"))
 

@@ -98,8 +98,13 @@ def _units_for(dimensions: Sequence[str]) -> list[str]:
 
 @st.composite
 def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sources: Sequence[str],
-               event_id: str | None = None, agreement_ids: Sequence[str] = ("agr-a", "agr-b", "agr-c")) -> dict[str, Any]:
-    """The JSON data of a valid event of type ``cls`` (optional fields drawn or left out)."""
+               event_id: str | None = None, agreement_ids: Sequence[str] = ("agr-a", "agr-b", "agr-c"),
+               min_year: int = 1990, intervals: bool = True) -> dict[str, Any]:
+    """The JSON data of a valid event of type ``cls`` (optional fields drawn or left out).
+
+    Dates fall in ``min_year``..2035; ``intervals=False`` leaves out intervals (and so open starts).
+    """
+    dates = partial_dates(min_year=min_year, intervals=intervals)
     data: dict[str, Any] = {}
     for field in attrs.fields(cls):
         meta = field.metadata
@@ -115,7 +120,7 @@ def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sourc
         elif field.name == "sources":
             value = [{"source": draw(st.sampled_from(list(sources))), "quote": draw(st.text(min_size=1, max_size=20).filter(str.strip))}]
         elif field.name in ("disputes",):
-            value = [{"field": "date", "value": str(draw(partial_dates(intervals=False))),
+            value = [{"field": "date", "value": str(draw(partial_dates(min_year=min_year, intervals=False))),
                       "source": draw(st.sampled_from(list(sources)))}]
         elif field.name == "status":
             value = draw(st.sampled_from(("happened", "planned", "unconfirmed")))
@@ -132,7 +137,7 @@ def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sourc
         elif shape == "entities":
             value = draw(st.lists(st.sampled_from(list(entities)), min_size=1, max_size=3, unique=True))
         elif shape == "date":
-            value = str(draw(partial_dates()))
+            value = str(draw(dates))
         elif shape == "quantity":
             units = _units_for(meta["dimensions"])
             quantity = draw(quantities(units))
@@ -153,11 +158,15 @@ def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sourc
 
 @st.composite
 def events(draw: st.DrawFn, entities: EntityRegistry | Sequence[str], sources: SourceRegistry | Sequence[str],
-           types: Sequence[type[Event]] | None = None, event_id: str | None = None) -> Event:
-    """Valid events of the given types (default: every event type) referring to known entities and sources."""
+           types: Sequence[type[Event]] | None = None, event_id: str | None = None, *,
+           min_year: int = 1990, intervals: bool = True) -> Event:
+    """Valid events of the given types (default: every event type) referring to known entities and sources.
+
+    ``min_year`` and ``intervals`` bound the dates drawn (see :func:`event_data`).
+    """
     pool = [c for c in EVENT_TYPES.values() if issubclass(c, Event)] if types is None else list(types)
     cls = draw(st.sampled_from(pool))
-    data = draw(event_data(cls, list(entities), list(sources), event_id))
+    data = draw(event_data(cls, list(entities), list(sources), event_id, min_year=min_year, intervals=intervals))
     try:
         event = decode_event(cls.TYPE, data)
     except EurasiaEventsError:
@@ -191,8 +200,12 @@ def log_batches(draw: st.DrawFn, entities: EntityRegistry | Sequence[str], sourc
             elif choice == 9:
                 target = draw(st.sampled_from(alive))
                 new_date = str(draw(partial_dates()))
+                try:
+                    corrected = attrs.evolve(target, date=PartialDate.parse(new_date))
+                except EurasiaEventsError:
+                    continue  # the new date breaks a cross-field rule of the target: no correction
                 batch.append(Correction(id=f"c{counter}", target=target.id, reason="test", changes={"date": new_date}))
-                alive[alive.index(target)] = attrs.evolve(target, date=PartialDate.parse(new_date))
+                alive[alive.index(target)] = corrected
             else:
                 event = draw(events(entities, sources, types=types, event_id=f"e{counter}"))
                 batch.append(event)
