@@ -303,6 +303,9 @@ def _on_announcement(state: FoldState, event: Announcement) -> None:
 
 
 def _on_supply(state: FoldState, event: SupplyStarted) -> None:
+    # Deliveries starting on a route also mean the route (a project) is open.
+    project = state.projects.get(event.route) or ProjectState(project=event.route, stages=())
+    state.projects[event.route] = attrs.evolve(project, stages=(*project.stages, ("opened", span_of(event), event.id)))
     key = (event.route, event.commodity)
     if key not in state.supply:
         state.supply[key] = (span_of(event), event.capacity, event.id)
