@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,9 +33,14 @@ def test_eurasia_bundled_log_is_a_writable_copy(eurasia_bundled_log: ee.Log) -> 
     assert eurasia_bundled_log.store.location != bundled.store.location
 
 
+DOC = Path(__file__).resolve().parents[1] / "docs" / "testing.md"
+
+
 def test_fixture_is_registered_through_the_entry_point(tmp_path: Path) -> None:
-    """A fresh pytest run in another folder finds the fixture without any conftest or import."""
-    (tmp_path / "test_user.py").write_text("def test_it(eurasia_log):\n    assert len(eurasia_log) == 0\n")
+    """A fresh pytest run in another folder runs the example test of docs/testing.md: no conftest, no import."""
+    example = re.search(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    assert example is not None
+    (tmp_path / "test_user.py").write_text(example.group(1))
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
