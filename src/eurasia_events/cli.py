@@ -303,7 +303,8 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 def _sentences(text: str) -> list[str]:
     flat = normalise_quote(text)
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\u201c\"(])", flat) if s.strip()]
+    # Sentences, and clauses after a semicolon: a quote often covers only the dated clause.
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\u201c\"(])|(?<=;)\s+", flat) if s.strip()]
 
 
 def coverage(log: Log, folder: Path) -> list[dict[str, Any]]:
@@ -320,13 +321,29 @@ def coverage(log: Log, folder: Path) -> list[dict[str, Any]]:
         if not source.file or not (folder / source.file).is_file():
             continue
         cited = quotes.get(source.id, [])
+        joined = " | ".join(cited)  # "|" keeps word runs from spanning two quotes
         uncited = [
             s for s in _sentences((folder / source.file).read_text(encoding="utf-8"))
-            if _YEAR.search(s) and not any(q in s or s in q for q in cited)
+            if _YEAR.search(s) and not any(q in s for q in cited) and not _overlaps(s, joined)
         ]
         report.append({"source": source.id, "file": source.file, "events": counts.get(source.id, 0),
                        "uncited": uncited})
     return report
+
+
+def _overlaps(sentence: str, quotes: str, window: int = 6) -> bool:
+    """Whether a run of ``window`` consecutive words of the sentence is quoted (quotes often
+    cross sentence boundaries, so whole-sentence containment misses them)."""
+    words = _bare(sentence).split()
+    quotes = _bare(quotes)
+    if len(words) <= window:
+        return " ".join(words) in quotes
+    return any(" ".join(words[i : i + window]) in quotes for i in range(len(words) - window + 1))
+
+
+def _bare(text: str) -> str:
+    """Words only: punctuation dropped, spaces collapsed (quotes end mid-sentence)."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:

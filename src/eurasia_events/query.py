@@ -416,15 +416,16 @@ def _fold_over(below: tuple[FoldState, ...], events: list[Event]) -> FoldState:
     """Fold ``events`` on top of ``below`` (newest first, left untouched); the changes land in a new layer."""
     front = FoldState()
     if events:
-        layered = FoldState(**{name: ChainMap(getattr(front, name), *(getattr(s, name) for s in below))
-                               for name in _FIELDS})
-        fold(layered, events)
+        # Reads fall through to the layers below; writes land in ``front``.
+        layers: dict[str, Any] = {name: ChainMap(getattr(front, name), *(getattr(s, name) for s in below))
+                                  for name in _FIELDS}
+        fold(FoldState(**layers), events)
     return front
 
 
 def _flatten(layers: tuple[FoldState, ...]) -> FoldState:
     """One state from layers, newest first; keys keep the order a single fold gives them."""
-    merged = {}
+    merged: dict[str, Any] = {}
     for name in _FIELDS:
         maps = [getattr(s, name) for s in reversed(layers)]
         value = dict(maps[0])
@@ -714,8 +715,9 @@ class State:
                 if event.stake is not None:
                     holders = shares.setdefault(event.project, {})
                     holders[event.investor] = holders.get(event.investor, Decimal(0)) + event.stake.value
-                    if event.seller is not None:
-                        holders[event.seller] = holders.get(event.seller, Decimal(0)) - event.stake.value
+                    # A seller's stake shrinks only if the log records what it held.
+                    if event.seller in holders:
+                        holders[event.seller] -= event.stake.value
             rows.append(row)
             if row.amount is not None:
                 sure, maybe = money.get(row.amount.unit, (None, None))
