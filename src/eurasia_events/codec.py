@@ -12,6 +12,7 @@ bytes without parsing JSON. Older schema versions are upgraded on read by upcast
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -84,15 +85,15 @@ def decode_event(type_: str, data: Any, *, file: str | None = None, line: int | 
         )
     if not isinstance(data, dict):
         raise InvalidEventError("event data must be a JSON object", field="data", file=file, line=line)
-    fields = attrs.fields_dict(cls)
+    fields, required = _shape(cls)
     for key in data:
         if key not in fields:
             raise InvalidEventError(
                 f"unknown field {key!r} for type {type_!r}; expected one of {', '.join(fields)}",
                 event_id=event_id, field=key, file=file, line=line,
             )
-    for name, field in fields.items():
-        if field.default is attrs.NOTHING and name not in data:
+    for name in required:
+        if name not in data:
             raise InvalidEventError(
                 f"missing required field for type {type_!r}", event_id=event_id, field=name, file=file, line=line
             )
@@ -102,6 +103,19 @@ def decode_event(type_: str, data: Any, *, file: str | None = None, line: int | 
         raise error.located(file, line) from None
     except EurasiaEventsError as error:
         raise InvalidEventError(str(error), event_id=event_id, file=file, line=line) from None
+
+
+_SHAPES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+
+
+def _shape(cls: type[Event] | type[Amendment]) -> tuple[frozenset[str], tuple[str, ...]]:
+    # Field names and required fields per class, read once: attrs.fields_dict builds a dict per call.
+    shape = _SHAPES.get(cls.TYPE)
+    if shape is None:
+        fields = attrs.fields(cls)
+        shape = _SHAPES[cls.TYPE] = (frozenset(f.name for f in fields),
+                                     tuple(f.name for f in fields if f.default is attrs.NOTHING))
+    return shape
 
 
 def _canonical(value: Any) -> str:
@@ -126,6 +140,12 @@ def verify_line(raw: bytes) -> str | None:
     if hashlib.sha256(raw[:-_HASH_TAIL] + b"}").hexdigest().encode("ascii") != claimed:
         return None
     return claimed.decode("ascii")
+
+
+@functools.lru_cache(maxsize=64)
+def _instant(text: str) -> Instant:
+    # Records appended together share one instant; Instant is immutable, so sharing is safe.
+    return Instant.parse(text)
 
 
 def _reject_constant(name: str) -> Any:
@@ -168,7 +188,7 @@ def decode_record(
     if not isinstance(obj["recorded"], str) or not isinstance(obj["prev"], str):
         raise LogFormatError(f"{where}: 'recorded' and 'prev' must be text")
     try:
-        recorded = Instant.parse(obj["recorded"])
+        recorded = _instant(obj["recorded"])
     except EurasiaEventsError as error:
         raise LogFormatError(f"{where}: {error}") from None
     for version in range(schema, CURRENT_SCHEMA):

@@ -58,6 +58,8 @@ NEVER: Span = (MAX_ORDINAL, MAX_ORDINAL)
 def span_of(event: Event) -> Span:
     """The possible days of an event: its date, widened by every disputed date."""
     lo, hi = event.date.earliest_ordinal, event.date.latest_ordinal
+    if not event.disputes:
+        return lo, hi  # the common case; disputed_dates() parses text on every call
     for other in event.disputed_dates():
         lo, hi = min(lo, other.earliest_ordinal), max(hi, other.latest_ordinal)
     return lo, hi

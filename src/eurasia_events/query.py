@@ -69,7 +69,7 @@ __all__ = [
     "VolumeRow",
 ]
 
-CHECKPOINT_EVERY: Final = 512
+CHECKPOINT_EVERY: Final = 256
 SNAPSHOT_EVERY: Final = 32
 """Checkpoints between full copies of the fold state; those in between keep only what changed."""
 R = TypeVar("R")
@@ -848,7 +848,7 @@ def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = No
         span = span_of(event)
         if (lo is not None and span[1] < lo) or (hi is not None and span[0] > hi):
             continue
-        if (kind is not None and event.TYPE != kind) or (who is not None and who not in _involved(event)):
+        if (kind is not None and kind != event.TYPE) or (who is not None and who not in _involved(event)):
             continue
         rows.append(TimelineRow(date=str(event.date), precision=event.date.precision.value, type=event.TYPE,
                                 id=event.id, title=event.title, parties=event.parties, status=event.status.value,
