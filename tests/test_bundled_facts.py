@@ -64,7 +64,8 @@ def test_power_of_siberia_2_memorandum_is_not_a_sales_contract() -> None:
     state = LOG.as_of("2025-12-31")
     assert state.contracted().certain == q("48 bcm/yr")
     memo = state.volumes(binding=False).get(agreement="gazprom-cnpc-pos2-2025")
-    assert memo.annual_volume == q("50 bcm/yr") and memo.counted
+    assert memo.annual_volume == q("50 bcm/yr")
+    assert memo.counted
 
 
 def test_oil_through_the_skovorodino_daqing_spur() -> None:
@@ -153,7 +154,8 @@ def test_yamal_lng_shares_and_first_cargo() -> None:
     relies_on("2014-01-cnpc-yamal-lng-20pct-completed", "2015-silk-road-fund-yamal-lng-9-9pct",
               "2017-12-08-yamal-lng-first-cargo", "2018-07-19-yamal-lng-first-delivery-china")
     shares = LOG.as_of("2016-01-01").finance().totals["shares"]["yamal-lng"]
-    assert shares["cnpc"] == q("20 %") and shares["silk-road-fund"] == q("9.9 %")
+    assert shares["cnpc"] == q("20 %")
+    assert shares["silk-road-fund"] == q("9.9 %")
     assert LOG.as_of("2017-12-08").projects().get(project="yamal-lng").stage == "opened"
     assert LOG.as_of("2018-07-19").supply().get(route="yamal-lng").commodity == "lng"
 
@@ -179,7 +181,8 @@ def test_trade_jan_sep_2023_is_a_lower_bound() -> None:
     """Jan–Sep 2023 trade was 'more than $176 billion' (seed 001): kept as a bound, not a figure."""
     relies_on("2023-10-13-cn-ru-trade-2023-jan-sep-total")
     total = LOG.as_of("2023-10-31").trade().get(event="2023-10-13-cn-ru-trade-2023-jan-sep-total")
-    assert total.value == q(">176 billion USD") and total.change == q("29.5 %")
+    assert total.value == q(">176 billion USD")
+    assert total.change == q("29.5 %")
 
 
 def test_plans_are_not_facts() -> None:
@@ -228,7 +231,8 @@ def test_every_event_is_sourced_with_a_quote() -> None:
     for event in LOG.events():
         assert event.sources, event.id
         for citation in event.sources:
-            assert citation.quote.strip() and citation.source in LOG.sources, event.id
+            assert citation.quote.strip(), event.id
+            assert citation.source in LOG.sources, event.id
 
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -36,7 +36,8 @@ def test_every_public_quote_is_in_its_kept_passage() -> None:
 def test_sources_are_complete() -> None:
     """Every source names a title, a publisher and an address or a seed file; public ones a retrieval date."""
     for source in LOG.sources.values():
-        assert source.title.strip() and source.publisher.strip(), source.id
+        assert source.title.strip(), source.id
+        assert source.publisher.strip(), source.id
         assert source.address.startswith("http") or source.file, source.id
         if source.address:
             assert source.retrieved, source.id

@@ -94,7 +94,8 @@ def test_unqualified_point_bounds_match_the_calendar(date: PartialDate) -> None:
     if date.precision is Precision.YEAR:
         assert (first.month, first.day, last.month, last.day) == (1, 1, 12, 31)
     elif date.precision is Precision.MONTH:
-        assert first.day == 1 and (last + dt.timedelta(days=1)).day == 1
+        assert first.day == 1
+        assert (last + dt.timedelta(days=1)).day == 1
 
 
 def test_to_day_refuses_partial_days() -> None:

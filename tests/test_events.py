@@ -40,8 +40,8 @@ def test_amendments_round_trip(data: st.DataObject) -> None:
 
 
 def contract(**changes) -> ee.SupplyContract:
-    fields = dict(id="c", date="2014-05-21", title="t", sources=CITE, agreement="a", commodity="pipeline_gas",
-                  annual_volume="38 bcm/yr", parties=["RU", "CN"])
+    fields = {"id": "c", "date": "2014-05-21", "title": "t", "sources": CITE, "agreement": "a",
+              "commodity": "pipeline_gas", "annual_volume": "38 bcm/yr", "parties": ["RU", "CN"]}
     fields.update(changes)
     return ee.SupplyContract(**fields)
 

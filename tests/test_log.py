@@ -191,7 +191,8 @@ def test_old_records_are_upcast_on_read(empty_log_dir: Path) -> None:
         ee.load(empty_log_dir)
     log = ee.load(empty_log_dir, upcasters={0: summit_to_meeting})
     event = log.get("old")
-    assert isinstance(event, ee.Meeting) and event.location == "Shanghai"
+    assert isinstance(event, ee.Meeting)
+    assert event.location == "Shanghai"
     assert log[0].schema == 0
     assert (empty_log_dir / "log.jsonl").read_bytes() == line
     log.append([meeting("new")])

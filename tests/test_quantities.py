@@ -50,7 +50,8 @@ def test_invalid_text(text: str) -> None:
 def test_bounds_are_kept() -> None:
     """'more than' and 'about' survive parsing and printing."""
     q = Quantity.parse(">176 billion USD")
-    assert q.bound == ">" and str(q) == ">176000000000 USD"
+    assert q.bound == ">"
+    assert str(q) == ">176000000000 USD"
     assert q.describe() == "more than 176 billion USD"
     assert Quantity.parse(str(q)) == q
 

@@ -4,8 +4,8 @@ against a naive fold on random logs."""
 from __future__ import annotations
 
 import datetime as dt
-from unittest import mock
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -157,8 +157,10 @@ def test_diff_and_series(memory_log: ee.Log) -> None:
     changes = memory_log.diff("2020-01-01", "2023-01-01")
     assert [(r.view, r.key, r.change) for r in changes] == [("agreements", "b", "entered")]
     values = [r.value for r in memory_log.series("gas", "2013-01-01", "2023-01-01", every="year")]
-    assert values[0] is None and values[1] is None
-    assert values[2] == ee.Quantity.parse("38 bcm/yr") and values[-1] == ee.Quantity.parse("48 bcm/yr")
+    assert values[0] is None
+    assert values[1] is None
+    assert values[2] == ee.Quantity.parse("38 bcm/yr")
+    assert values[-1] == ee.Quantity.parse("48 bcm/yr")
 
 
 # --- properties ----------------------------------------------------------------------
@@ -212,7 +214,8 @@ def test_fast_path_equals_naive_fold(batches: list[list[Any]], days: list[dt.dat
     memory_log = fresh_log()
     with mock.patch("eurasia_events.query.CHECKPOINT_EVERY", 2):
         append_batches(memory_log, batches, probe=days[0])
-    assert memory_log._index is not None and memory_log._index.every == 2
+    assert memory_log._index is not None
+    assert memory_log._index.every == 2
     for day in days:
         assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
     for number in range(len(batches)):

@@ -184,7 +184,9 @@ def decode_record(
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise LogFormatError(f"{where}: 'seq' must be a positive integer, got {seq!r}")
     if not isinstance(schema, int) or isinstance(schema, bool) or not 0 <= schema <= CURRENT_SCHEMA:
-        raise LogFormatError(f"{where}: unsupported schema version {schema!r} (this library reads up to {CURRENT_SCHEMA})")
+        raise LogFormatError(
+            f"{where}: unsupported schema version {schema!r} (this library reads up to {CURRENT_SCHEMA})"
+        )
     if not isinstance(obj["recorded"], str) or not isinstance(obj["prev"], str):
         raise LogFormatError(f"{where}: 'recorded' and 'prev' must be text")
     try:

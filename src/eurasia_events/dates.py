@@ -194,7 +194,7 @@ class PartialDate:
             point = _parse_point(stripped, text)
             first, last = point.fuzzy_bounds()
             return cls(point, point, False, first, last)
-        left, sep, right = stripped.partition("/")
+        left, _sep, right = stripped.partition("/")
         if "/" in right:
             raise InvalidDateError(f"invalid date {text!r}: an interval has one '/'; expected {ACCEPTED}")
         start = None if left in ("..", "") else _parse_point(left, text)
@@ -285,7 +285,8 @@ def to_day(value: DayLike) -> pendulum.Date:
         match = _POINT.fullmatch(text)
         if match and match.group(3) and not match.group(4) and "X" not in text:
             point = _parse_point(text, value)
-            assert point.month is not None and point.day is not None
+            assert point.month is not None
+            assert point.day is not None
             return pendulum.Date(point.year, point.month, point.day)
         raise InvalidDateError(
             f"invalid day {value!r}: expected a full day 'YYYY-MM-DD' (or a datetime.date)"
@@ -293,7 +294,7 @@ def to_day(value: DayLike) -> pendulum.Date:
     raise InvalidDateError(f"invalid day {value!r}: expected 'YYYY-MM-DD' or a datetime.date")
 
 
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 
 @attrs.frozen(order=True, repr=False)
@@ -362,7 +363,7 @@ def to_instant(value: InstantLike) -> Instant:
     if isinstance(value, _dt.datetime):
         return Instant.from_datetime(value)
     if isinstance(value, _dt.date):
-        end = _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.timezone.utc)
+        end = _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.UTC)
         return Instant(Instant.from_datetime(end).micros + 86_400_000_000 - 1)
     if isinstance(value, str) and "T" not in value and " " not in value.strip():
         return to_instant(to_day(value))

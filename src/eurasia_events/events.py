@@ -92,7 +92,7 @@ def _field(codec: str, doc: str, convert: Callable[[Any, Any, attrs.Attribute[An
         "dimensions": kwargs.pop("dimensions", ()),
     }
     return attrs.field(
-        converter=attrs.Converter(convert, takes_self=True, takes_field=True),  # type: ignore[call-overload]
+        converter=attrs.Converter(convert, takes_self=True, takes_field=True),
         metadata=metadata,
         **kwargs,
     )
@@ -203,7 +203,8 @@ def _quantity(doc: str, *, dimensions: tuple[str, ...], optional: bool = True, p
             raise _fail(instance, field, f"unit {value.unit!r} does not fit; expected one of {', '.join(allowed)}")
         if positive and value.value <= 0:
             raise _fail(instance, field, f"must be positive, got {value}")
-        return value
+        quantity: Quantity = value
+        return quantity
 
     if optional:
         return _field("quantity", doc, convert, default=None, dimensions=dimensions)
@@ -426,7 +427,9 @@ class TreatySigned(AgreementEvent):
         "What the term counts from.", ("entry_into_force", "signature"), default="entry_into_force"
     )
     in_force_on_signature: bool = _flag("Whether it takes effect when signed.", False)  # type: ignore[misc]
-    founds: str | None = _entity("Organisation this treaty founds (its parties are the founding members).", optional=True)
+    founds: str | None = _entity(
+        "Organisation this treaty founds (its parties are the founding members).", optional=True
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -645,7 +648,9 @@ class Announcement(Event):
     subject: str = _text("What it is about: an entity id or an agreement slug.")
     expected: str = _text("What was expected, in words.")
     expected_by: PartialDate | None = _date("When it was expected, if stated.", optional=True)
-    amount: Quantity | None = _quantity("Amount or volume stated, if any.", dimensions=("money", "gas", "mass", "length"))
+    amount: Quantity | None = _quantity(
+        "Amount or volume stated, if any.", dimensions=("money", "gas", "mass", "length")
+    )
 
 
 # --- amendments ----------------------------------------------------------------------

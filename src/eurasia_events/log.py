@@ -46,7 +46,9 @@ def bundled_path() -> Path:
     for candidate in (here / "bundled_events", here.parents[1] / "events"):
         if (candidate / LOG_FILE).is_file():
             return candidate
-    raise LogFormatError(f"the bundled log is missing: looked in {here / 'bundled_events'} and {here.parents[1] / 'events'}")
+    raise LogFormatError(
+        f"the bundled log is missing: looked in {here / 'bundled_events'} and {here.parents[1] / 'events'}"
+    )
 
 
 def load(
@@ -324,7 +326,8 @@ class Log(Sequence[Record]):
                 target = current.get(event.target)
                 if target is None:
                     raise InvalidEventError(
-                        f"no event {event.target!r} to amend" + (" (it was retracted)" if event.target in known else ""),
+                        f"no event {event.target!r} to amend"
+                        + (" (it was retracted)" if event.target in known else ""),
                         event_id=event.id, field="target", file=file, line=line,
                     )
                 if isinstance(event, Correction):

@@ -64,6 +64,10 @@ def _plain(value: Decimal) -> str:
     return text
 
 
+def _decimal(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 @attrs.frozen(repr=False)
 class Quantity:
     """A figure with a unit, optionally bounded (``~`` about, ``>`` more than, ``<`` less than).
@@ -74,7 +78,7 @@ class Quantity:
     Quantity('1140 bcm')
     """
 
-    value: Decimal = attrs.field(converter=lambda v: v if isinstance(v, Decimal) else Decimal(str(v)))
+    value: Decimal = attrs.field(converter=_decimal)
     """The number, exact."""
     unit: str = attrs.field()
     """A symbol from :data:`UNITS`."""

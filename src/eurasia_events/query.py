@@ -70,6 +70,7 @@ __all__ = [
 ]
 
 CHECKPOINT_EVERY: Final = 256
+_AFTER_EVERY_SEQ: Final = 1 << 62  # sorts after any sequence number
 SNAPSHOT_EVERY: Final = 32
 """Checkpoints between full copies of the fold state; those in between keep only what changed."""
 R = TypeVar("R")
@@ -345,7 +346,7 @@ class _Index:
 
     def count_until(self, day: int) -> int:
         """How many events may have happened by ``day`` (their earliest day is on or before it)."""
-        return bisect.bisect_right(self.keys, (day, float("inf")))  # type: ignore[arg-type]
+        return bisect.bisect_right(self.keys, (day, _AFTER_EVERY_SEQ))
 
     def state_at(self, count: int) -> tuple[FoldState, ...]:
         """The fold over the first ``count`` events, as layers (newest first) for :func:`_flatten`.
@@ -440,7 +441,8 @@ def index_for(log: Log, known_at: Instant | None) -> _Index:
     if known_at is None:
         if log._index is None:
             log._index = _Index(log.resolved_with_seq())
-        return log._index
+        live: _Index = log._index
+        return live
     key = ("index", known_at)
     index = log._cache.get(key)
     if index is None:
@@ -526,7 +528,8 @@ class State:
 
         ``binding=True`` counts binding supply contracts; ``False`` every other document
         stating a volume (memoranda, frameworks, heads of agreement, including a memorandum
-        called "legally binding", which is not a sales contract); ``None`` both. Within one route, the most recent document in force that states a volume
+        called "legally binding", which is not a sales contract); ``None`` both. Within one
+        route, the most recent document in force that states a volume
         restates it: earlier ones on that route are listed but not counted. Explicit
         ``supersedes`` links end the earlier document altogether.
         """
@@ -571,15 +574,16 @@ class State:
 
     def contracted(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> Total:
         """The total contracted annual volume (certain and possible); zero-free ``None`` if none."""
-        totals = self.volumes(commodity, binding=binding).totals
-        return totals.get("annual volume", Total(None, None))
+        total: Total = self.volumes(commodity, binding=binding).totals.get("annual volume", Total(None, None))
+        return total
 
     # -- supply, members, sanctions, projects --------------------------------------------
 
     def supply(self) -> View[SupplyRow]:
         """Routes delivering by the day (from supply start events), with capacity where known."""
         rows = [
-            SupplyRow(route=route, commodity=commodity, since=span_text(span), certain=bool(reached(span, self._ordinal)),
+            SupplyRow(route=route, commodity=commodity, since=span_text(span),
+                      certain=bool(reached(span, self._ordinal)),
                       capacity=capacity, event=event_id)
             for (route, commodity), (span, capacity, event_id) in self.fold.supply.items()
         ]
@@ -599,9 +603,9 @@ class State:
                 for party in row.parties:
                     if self.log.entities.get(party) and self.log.entities[party].kind is EntityKind.STATE:
                         changes.setdefault(party, []).append(("joined", row.in_force, row.events[-1]))
-        for (org, member), items in self.fold.memberships.items():
+        for (org, member), stored in self.fold.memberships.items():
             if org == organisation:
-                changes.setdefault(member, []).extend(items)
+                changes.setdefault(member, []).extend(stored)
         rows = []
         for member, items in changes.items():
             items.sort(key=lambda item: item[1])
@@ -642,7 +646,9 @@ class State:
             ends = [(name, span) for name, span in (("lifted", m.lifted), ("expired", m.until)) if span is not None]
             if ends:
                 name, span = min(ends, key=lambda item: item[1])
-                milestones.append((name, (span[0] + (1 if name == "expired" else 0), span[1] + (1 if name == "expired" else 0))))
+                # A measure valid until a day is still in force on that day: it ends the day after.
+                shift = 1 if name == "expired" else 0
+                milestones.append((name, (span[0] + shift, span[1] + shift)))
             status, certain = "adopted", bool(reached(m.adopted, self._ordinal))
             for index, (name, span) in enumerate(milestones):
                 seen = reached(span, self._ordinal)
@@ -669,7 +675,7 @@ class State:
             entity = self.log.entities.get(p.project)
             if entity is None or entity.kind is not EntityKind.PROJECT:
                 continue
-            possible = [(stage, span, eid) for stage, span, eid in p.stages if reached(span, self._ordinal) is not False]
+            possible = [item for item in p.stages if reached(item[1], self._ordinal) is not False]
             if not possible:
                 continue
             # A plan ("announced") never hides a stage actually reached; among real stages the
@@ -709,7 +715,8 @@ class State:
                                  recipient=event.borrower, project=event.project, amount=event.amount, stake=None,
                                  certain=certain, title=event.title)
             else:
-                row = FinanceRow(event=event.id, date=str(event.date), kind="investment", source_of_funds=event.investor,
+                row = FinanceRow(event=event.id, date=str(event.date), kind="investment",
+                                 source_of_funds=event.investor,
                                  recipient=event.project, project=event.project, amount=event.amount,
                                  stake=event.stake, certain=certain, title=event.title)
                 if event.stake is not None:
@@ -912,13 +919,17 @@ def series(log: Log, measure: str | Callable[[State], Any], start: DayLike, end:
     first, last = to_day(start), to_day(end)
     if last < first:
         raise EurasiaEventsError(f"series ends ({last}) before it starts ({first})")
+    compute: Callable[[State], Any]
     if callable(measure):
         compute = measure
         label = getattr(measure, "__name__", "value")
     elif measure in MEASURES:
         compute, label = MEASURES[measure], measure
     elif measure in VIEW_NAMES:
-        compute, label = (lambda s, name=measure: len(s.view(name))), measure
+        def compute(state: State, name: str = measure) -> int:
+            return len(state.view(name))
+
+        label = measure
     else:
         raise EurasiaEventsError(f"unknown measure {measure!r}; expected a callable, gas, oil, lng, gas-all "
                                  f"or a view name ({', '.join(VIEW_NAMES)})")

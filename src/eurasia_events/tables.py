@@ -56,7 +56,7 @@ def render(columns: Sequence[str], records: Sequence[Mapping[str, Any]], fmt: st
         for record in records:
             writer.writerow([_flat(record.get(c)) for c in columns])
         return out.getvalue()
-    import tabulate  # noqa: PLC0415 - rendering-time import keeps `import eurasia_events` fast
+    import tabulate  # imported when rendering, so `import eurasia_events` stays fast
 
     table = {"table": "simple", "markdown": "pipe", "html": "html"}.get(fmt)
     if table is None:

@@ -118,7 +118,8 @@ def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sourc
         if field.name in ("agreement", "measure"):
             value: Any = draw(st.sampled_from(list(agreement_ids)))
         elif field.name == "sources":
-            value = [{"source": draw(st.sampled_from(list(sources))), "quote": draw(st.text(min_size=1, max_size=20).filter(str.strip))}]
+            quote = draw(st.text(min_size=1, max_size=20).filter(str.strip))
+            value = [{"source": draw(st.sampled_from(list(sources))), "quote": quote}]
         elif field.name in ("disputes",):
             value = [{"field": "date", "value": str(draw(partial_dates(min_year=min_year, intervals=False))),
                       "source": draw(st.sampled_from(list(sources)))}]
@@ -204,7 +205,8 @@ def log_batches(draw: st.DrawFn, entities: EntityRegistry | Sequence[str], sourc
                     corrected = attrs.evolve(target, date=PartialDate.parse(new_date))
                 except EurasiaEventsError:
                     continue  # the new date breaks a cross-field rule of the target: no correction
-                batch.append(Correction(id=f"c{counter}", target=target.id, reason="test", changes={"date": new_date}))
+                changes: Any = {"date": new_date}  # the converter freezes the JSON object
+                batch.append(Correction(id=f"c{counter}", target=target.id, reason="test", changes=changes))
                 alive[alive.index(target)] = corrected
             else:
                 event = draw(events(entities, sources, types=types, event_id=f"e{counter}"))
