@@ -1,24 +1,13 @@
-"""Shared fixtures and hypothesis profiles.
-
-Profiles: "default" (fast, for CI) and "thorough" (HYPOTHESIS_PROFILE=thorough).
-"""
+"""Shared fixtures (hypothesis profiles are in the repository's root conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
 
 import eurasia_events as ee
-
-settings.register_profile("default", max_examples=60, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-settings.register_profile("thorough", max_examples=2000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BUNDLED = ee.bundled_path()
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
