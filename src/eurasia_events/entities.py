@@ -39,6 +39,17 @@ class EntityKind(enum.Enum):
     PROJECT = "project"
 
 
+def read_registry(path: str | Path, what: str) -> list[Any]:
+    """The JSON list a registry file holds; errors name the file."""
+    try:
+        records = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidEventError(f"{path}: cannot read the {what}: {error}") from None
+    if not isinstance(records, list):
+        raise InvalidEventError(f"{path}: the {what} must be a JSON list")
+    return records
+
+
 def _normal(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -111,14 +122,7 @@ class EntityRegistry(Mapping[str, Entity]):
     @classmethod
     def from_file(cls, path: str | Path) -> EntityRegistry:
         """Read a JSON list of entities."""
-        path = Path(path)
-        try:
-            records = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InvalidEventError(f"{path}: cannot read the entity registry: {error}") from None
-        if not isinstance(records, list):
-            raise InvalidEventError(f"{path}: the entity registry must be a JSON list")
-        return cls.from_records(records, file=str(path))
+        return cls.from_records(read_registry(path, "entity registry"), file=str(path))
 
     def to_records(self) -> list[dict[str, Any]]:
         """Plain dicts, as stored."""

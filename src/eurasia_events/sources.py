@@ -7,7 +7,6 @@ map onto W3C PROV and Wikidata references (see ``docs/curation.md``).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import attrs
 
 from .dates import PartialDate
+from .entities import read_registry
 from .errors import EurasiaEventsError, InvalidEventError
 
 __all__ = ["Source", "SourceRegistry", "normalise_quote"]
@@ -106,14 +106,7 @@ class SourceRegistry(Mapping[str, Source]):
     @classmethod
     def from_file(cls, path: str | Path) -> SourceRegistry:
         """Read a JSON list of sources."""
-        path = Path(path)
-        try:
-            records = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InvalidEventError(f"{path}: cannot read the source registry: {error}") from None
-        if not isinstance(records, list):
-            raise InvalidEventError(f"{path}: the source registry must be a JSON list")
-        return cls.from_records(records, file=str(path))
+        return cls.from_records(read_registry(path, "source registry"), file=str(path))
 
     def to_records(self) -> list[dict[str, Any]]:
         """Plain dicts, as stored."""
