@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
@@ -33,6 +34,20 @@ CREATE TABLE IF NOT EXISTS records (
 );
 """
 _BUSY_TIMEOUT_S: Final = 60.0  # how long a writer waits for another one's transaction
+
+
+def _when_free(conn: sqlite3.Connection, sql: str) -> None:
+    """Run a statement that SQLite refuses at once, without its busy wait, while another
+    connection is creating the file (switching a new file to WAL): retry for a while."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute(sql)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def is_sqlite_file(path: Path) -> bool:
@@ -75,14 +90,20 @@ class SQLiteStore:
         try:
             # WAL lets readers go on while a writer commits; FULL syncs the WAL on every
             # commit, so a returned append survives a power cut, not only a crash.
-            conn.execute("PRAGMA journal_mode=WAL")
+            _when_free(conn, "PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             if create:
-                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+                # fetchall() ends the read at once: a statement left open would hold a read
+                # transaction, and upgrading it while another writer holds the lock fails
+                # with "database is locked" without waiting.
+                app_id = conn.execute("PRAGMA application_id").fetchall()[0][0]
                 if app_id not in (0, _APPLICATION_ID):
                     raise LogFormatError(f"{self.location}: an SQLite file of another application (id {app_id})")
-                conn.execute(_SCHEMA)
-                conn.execute(f"PRAGMA application_id={_APPLICATION_ID}")
+                if app_id == 0:  # a new file: create the table, once, under the write lock
+                    conn.execute("BEGIN IMMEDIATE")
+                    conn.execute(_SCHEMA)
+                    conn.execute(f"PRAGMA application_id={_APPLICATION_ID}")
+                    conn.execute("COMMIT")
         except sqlite3.Error as error:
             conn.close()
             raise LogFormatError(f"{self.location}: not a usable SQLite log: {error}") from None
