@@ -8,6 +8,7 @@ nothing. Nothing here edits or deletes a record: mistakes are fixed by appending
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -126,7 +127,9 @@ class Log(Sequence[Record]):
         self._clock = clock
         self._records: list[Record] = []
         self._ids: set[str] = set()
-        self._live: set[str] = set()  # ids of events not retracted
+        # Every live event as currently known (corrections applied), with the sequence number
+        # of its first record; kept up to date by _accept, so nothing replays the log per append.
+        self._current: dict[str, tuple[int, Event]] = {}
         self._cache: dict[Any, Any] = {}
         self._index: Any = None  # query._Index, kept up to date by _accept once a query built it
         self._sync()
@@ -141,6 +144,17 @@ class Log(Sequence[Record]):
             self._ingest(lines, start)
 
     def _ingest(self, lines: Sequence[bytes], start: int) -> None:
+        # Reading builds many long-lived objects; the cyclic collector would rescan them all
+        # again and again while they are built (none of them forms a cycle).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._ingest_lines(lines, start)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _ingest_lines(self, lines: Sequence[bytes], start: int) -> None:
         prev = self._records[-1].hash if self._records else GENESIS
         location = self.store.location
         for offset, raw in enumerate(lines):
@@ -161,7 +175,12 @@ class Log(Sequence[Record]):
                                      "a record before it was deleted, inserted, reordered or edited")
             self._check(record.event, file=location, line=number)
             self._check_identity(record.event, file=location, line=number)
-            self._accept(record)
+            try:
+                self._accept(record)
+            except InvalidEventError as error:  # a stored correction that breaks its target
+                raise InvalidEventError(f"the correction makes its target invalid: {error}",
+                                        event_id=record.event.id, field="changes", file=location,
+                                        line=number) from None
             prev = claimed
 
     def _check_identity(self, event: Event | Amendment, *, file: str | None, line: int | None) -> None:
@@ -169,20 +188,25 @@ class Log(Sequence[Record]):
         if event.id in self._ids:
             raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event.id,
                                     field="id", file=file, line=line)
-        if isinstance(event, Amendment) and event.target not in self._live:
+        if isinstance(event, Amendment) and event.target not in self._current:
             raise InvalidEventError(f"no event {event.target!r} to amend before this record", event_id=event.id,
                                     field="target", file=file, line=line)
 
     def _accept(self, record: Record) -> None:
+        event = record.event
+        if isinstance(event, Correction):
+            seq, target = self._current[event.target]
+            self._current[event.target] = (seq, apply_correction(target, event))
+        elif isinstance(event, Retraction):
+            del self._current[event.target]
+        else:
+            assert isinstance(event, Event)
+            self._current[event.id] = (record.seq, event)
         self._records.append(record)
-        self._ids.add(record.event.id)
-        if isinstance(record.event, Retraction):
-            self._live.discard(record.event.target)
-        elif isinstance(record.event, Event):
-            self._live.add(record.event.id)
+        self._ids.add(event.id)
         self._cache.clear()
         if self._index is not None:
-            self._index.add(record, self.get)
+            self._index.add(record, lambda target: self._current[target][1])
 
     def __len__(self) -> int:
         return len(self._records)
@@ -215,12 +239,7 @@ class Log(Sequence[Record]):
     def events(self, known_at: InstantLike | None = None) -> list[Event]:
         """Events as known at ``known_at`` (default: now), corrections applied, retractions
         removed, ordered by earliest possible day then sequence number."""
-        key = ("events", None if known_at is None else to_instant(known_at))
-        cached = self._cache.get(key)
-        if cached is None:
-            cached = [event for _, event in self._resolved(self.records_until(known_at))]
-            self._cache[key] = cached
-        return list(cached)
+        return [event for _, event in self.resolved_with_seq(known_at)]
 
     def _resolved(self, records: Iterable[Record]) -> list[tuple[int, Event]]:
         current: dict[str, tuple[int, Event]] = {}
@@ -241,15 +260,22 @@ class Log(Sequence[Record]):
         key = ("resolved", None if known_at is None else to_instant(known_at))
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._resolved(self.records_until(known_at))
+            if known_at is None:
+                cached = sorted(self._current.values(), key=lambda pair: (pair[1].date.earliest_ordinal, pair[0]))
+            else:
+                cached = self._resolved(self.records_until(known_at))
             self._cache[key] = cached
         return list(cached)
 
     def get(self, event_id: str, known_at: InstantLike | None = None) -> Event:
         """The event with this id as currently known (corrections applied)."""
-        for event in self.events(known_at):
-            if event.id == event_id:
-                return event
+        if known_at is None:
+            if event_id in self._current:
+                return self._current[event_id][1]
+        else:
+            for event in self.events(known_at):
+                if event.id == event_id:
+                    return event
         if event_id in self._ids:
             raise UnknownEventError(f"event {event_id!r} was retracted (see 'eurasia-events show {event_id}')")
         raise UnknownEventError(f"no event {event_id!r} in the log")
@@ -312,37 +338,45 @@ class Log(Sequence[Record]):
     ) -> None:
         """Check a batch as :meth:`append` would, without writing. Errors name the event and field,
         and the file and line when ``locations`` gives them."""
-        known = set(self._ids)
-        current = {e.id: e for e in self.events()}
+        # The batch's own effects sit in small overlays over the log's state: no copy of it.
+        new_ids: set[str] = set()
+        changed: dict[str, Event | None] = {}  # id -> event as the batch leaves it (None: retracted)
+
+        def current(event_id: str) -> Event | None:
+            if event_id in changed:
+                return changed[event_id]
+            found = self._current.get(event_id)
+            return None if found is None else found[1]
+
         for index, event in enumerate(batch):
             file, line = locations[index] if locations else (None, None)
             if not isinstance(event, (Event, Amendment)):
                 raise InvalidEventError(f"expected an event, got {type(event).__name__}", file=file, line=line)
-            if event.id in known:
+            if event.id in self._ids or event.id in new_ids:
                 raise InvalidEventError("duplicate event id: the log already has it", event_id=event.id,
                                         field="id", file=file, line=line)
             self._check(event, file=file, line=line)
             if isinstance(event, Amendment):
-                target = current.get(event.target)
+                target = current(event.target)
                 if target is None:
                     raise InvalidEventError(
                         f"no event {event.target!r} to amend"
-                        + (" (it was retracted)" if event.target in known else ""),
+                        + (" (it was retracted)" if event.target in self._ids or event.target in new_ids else ""),
                         event_id=event.id, field="target", file=file, line=line,
                     )
                 if isinstance(event, Correction):
                     try:
-                        current[event.target] = apply_correction(target, event)
+                        changed[event.target] = apply_correction(target, event)
                     except InvalidEventError as error:
                         raise InvalidEventError(
                             f"the correction makes {event.target!r} invalid: {error}",
                             event_id=event.id, field="changes", file=file, line=line,
                         ) from None
                 else:
-                    del current[event.target]
+                    changed[event.target] = None
             else:
-                current[event.id] = event
-            known.add(event.id)
+                changed[event.id] = event
+            new_ids.add(event.id)
 
     def _check(self, event: Event | Amendment, *, file: str | None, line: int | None) -> None:
         """References to entities and sources must resolve."""
