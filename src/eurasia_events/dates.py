@@ -187,6 +187,16 @@ class PartialDate:
         """Parse EDTF text; raise :class:`InvalidDateError` naming the text if it is not one."""
         if not isinstance(text, str):
             raise InvalidDateError(f"invalid date {text!r}: expected a string, {ACCEPTED}")
+        # Dates repeat across a log: parse each text once and share the (immutable) value.
+        found = _PARSED.get(text)
+        if found is None:
+            found = cls._parse(text)
+            if len(_PARSED) < _PARSED_LIMIT:
+                _PARSED[text] = found
+        return found
+
+    @classmethod
+    def _parse(cls, text: str) -> PartialDate:
         stripped = text.strip()
         if not stripped:
             raise InvalidDateError(f"invalid date {text!r}: it is empty; expected {ACCEPTED}")
@@ -263,6 +273,10 @@ class PartialDate:
         if ordinal < self.earliest_ordinal:
             return Relation.AFTER
         return Relation.UNCERTAIN
+
+
+_PARSED: dict[str, PartialDate] = {}
+_PARSED_LIMIT: Final = 100_000  # distinct texts kept; past that, parse without keeping
 
 
 def _pdate(ordinal: int) -> pendulum.Date:

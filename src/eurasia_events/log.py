@@ -145,13 +145,15 @@ class Log(Sequence[Record]):
 
     def _ingest(self, lines: Sequence[bytes], start: int) -> None:
         # Reading builds many long-lived objects; the cyclic collector would rescan them all
-        # again and again while they are built (none of them forms a cycle).
+        # again and again, while they are built and at every later query. None of them forms
+        # a cycle, so plain reference counting still frees them: move them out of its sight.
         collecting = gc.isenabled()
         gc.disable()
         try:
             self._ingest_lines(lines, start)
         finally:
             if collecting:
+                gc.freeze()
                 gc.enable()
 
     def _ingest_lines(self, lines: Sequence[bytes], start: int) -> None:

@@ -56,6 +56,10 @@ _TEXT = re.compile(r"\s*([~<>]?)\s*(-?\d+(?:\.\d+)?)\s*(?:(thousand|million|mn|b
 _BOUNDS: Final = {"": "", "~": "about", ">": "more than", "<": "less than"}
 
 
+_PARSED: dict[str, Quantity] = {}
+_PARSED_LIMIT: Final = 100_000
+
+
 def _plain(value: Decimal) -> str:
     """Decimal as plain digits, no exponent, no trailing zeros after the point."""
     text = format(value, "f")
@@ -103,6 +107,15 @@ class Quantity:
     @classmethod
     def parse(cls, text: str) -> Quantity:
         """Parse ``"38 bcm/yr"``, ``"~6 billion USD"``, ``">176 billion USD"``, ``"9.9 %"``."""
+        found = _PARSED.get(text) if isinstance(text, str) else None
+        if found is None:
+            found = cls._parse(text)
+            if len(_PARSED) < _PARSED_LIMIT:
+                _PARSED[text] = found  # figures repeat; the value is immutable, so share it
+        return found
+
+    @classmethod
+    def _parse(cls, text: str) -> Quantity:
         match = _TEXT.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise InvalidQuantityError(

@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from .codec import MAX_LINE_BYTES
 from .errors import LogFormatError, TornTailError
@@ -76,6 +76,9 @@ class FileStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.location = str(self.path)
+        # Where the lines read so far end: (lines, byte offset, bytes of the line ending
+        # there), so reading new records after an append starts there, not at byte 0.
+        self._read_to: tuple[int, int, bytes] = (0, 0, b"")
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -99,6 +102,10 @@ class FileStore:
         lines: list[bytes] = []
         with handle:
             number = 0
+            known, offset, last = self._read_to
+            if 0 < known <= start and self._still_there(handle, offset, last):
+                handle.seek(offset)
+                number = known
             while raw := handle.readline(MAX_LINE_BYTES + 1):
                 number += 1
                 if number == 1:
@@ -117,7 +124,18 @@ class FileStore:
                     )
                 if number > start:
                     lines.append(raw[:-1])
+                last = raw
+            if number:
+                self._read_to = (number, handle.tell(), last)
         return lines
+
+    @staticmethod
+    def _still_there(handle: BinaryIO, offset: int, last: bytes) -> bool:
+        """Whether the line that ended at ``offset`` is still there (no repair or rewrite since)."""
+        if offset < len(last):
+            return False
+        handle.seek(offset - len(last))
+        return handle.read(len(last)) == last
 
     def append_lines(self, lines: Sequence[bytes]) -> None:
         check_sizes(lines, self.location)
