@@ -56,10 +56,11 @@ from .events import (
 from .log import Log, bundled_path, load
 from .projections import Projection
 from .quantities import Quantity
-from .query import State, Total, View
+from .query import State
 from .sources import Source, SourceRegistry
 from .sqlite_store import SQLiteStore
 from .stores import FileStore, MemoryStore, Store
+from .views import Total, View
 
 __all__ = [
     "EVENT_TYPES",

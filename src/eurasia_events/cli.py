@@ -20,10 +20,11 @@ from .errors import EurasiaEventsError, IntegrityError, LogFormatError, UnknownE
 from .events import EVENT_TYPES
 from .export import EXPORT_FORMATS, timelinejs, write_csv, write_jsonl
 from .log import Log, bundled_path, load, open_store, read_event_lines
-from .query import VIEW_NAMES, View
+from .query import VIEW_NAMES
 from .sources import normalise_quote
 from .sqlite_store import SQLiteStore
 from .tables import FORMATS, render
+from .views import View
 
 __all__ = ["main"]
 

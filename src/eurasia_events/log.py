@@ -31,7 +31,8 @@ from .stores import FileStore, MemoryStore, Store
 
 if TYPE_CHECKING:
     from .projections import Projection
-    from .query import DiffRow, SeriesRow, State, TimelineRow, View
+    from .query import State
+    from .views import DiffRow, SeriesRow, TimelineRow, View
 
 __all__ = ["LOG_FILE", "SQLITE_LOG_FILE", "Log", "bundled_path", "load", "open_store"]
 

@@ -26,7 +26,8 @@ from .quantities import Quantity
 
 if TYPE_CHECKING:
     from .log import Log
-    from .query import State, View
+    from .query import State
+    from .views import View
 
 __all__ = ["agreement_intervals", "plot_series", "plot_timeline", "project_intervals", "to_pandas"]
 

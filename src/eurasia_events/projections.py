@@ -316,8 +316,9 @@ def _on_supply(state: FoldState, event: SupplyStarted) -> None:
         state.supply[key] = (span, event.capacity or capacity, first)
 
 
-def _on_project_event(state: FoldState, event: Event) -> None:
-    # Founding treaties, investments and loans name projects; nothing to fold for them here.
+def _not_folded(state: FoldState, event: Event) -> None:
+    # Meetings, forums, loans, investments and trade figures are read straight from the
+    # events by the per-event views; the keyed state has nothing to keep for them.
     return None
 
 
@@ -337,11 +338,11 @@ FOLD_HANDLERS: dict[type[Event], Callable[[FoldState, Any], None]] = {
     ProjectMilestone: _on_milestone,
     Announcement: _on_announcement,
     SupplyStarted: _on_supply,
-    Meeting: _on_project_event,
-    Forum: _on_project_event,
-    Loan: _on_project_event,
-    Investment: _on_project_event,
-    TradeStatistic: _on_project_event,
+    Meeting: _not_folded,
+    Forum: _not_folded,
+    Loan: _not_folded,
+    Investment: _not_folded,
+    TradeStatistic: _not_folded,
 }
 """One function per event type: ``(state, event) -> None``, updating the privately owned state."""
 
