@@ -8,12 +8,12 @@ nothing. Nothing here edits or deletes a record: mistakes are fixed by appending
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
+from ._gc import paused_gc
 from .codec import GENESIS, Upcaster, decode_event, decode_record, encode_event, encode_record, verify_line
 from .dates import DayLike, Instant, InstantLike, to_instant
 from .entities import EntityRegistry
@@ -145,17 +145,8 @@ class Log(Sequence[Record]):
             self._ingest(lines, start)
 
     def _ingest(self, lines: Sequence[bytes], start: int) -> None:
-        # Reading builds many long-lived objects; the cyclic collector would rescan them all
-        # again and again, while they are built and at every later query. None of them forms
-        # a cycle, so plain reference counting still frees them: move them out of its sight.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             self._ingest_lines(lines, start)
-        finally:
-            if collecting:
-                gc.freeze()
-                gc.enable()
 
     def _ingest_lines(self, lines: Sequence[bytes], start: int) -> None:
         prev = self._records[-1].hash if self._records else GENESIS

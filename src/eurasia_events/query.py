@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from ._gc import paused_gc
 from .dates import DayLike, Instant, InstantLike, PartialDate, to_day, to_instant
 from .entities import EntityKind
 from .errors import EurasiaEventsError
@@ -106,6 +107,15 @@ class _Index:
         """
         every = self.every
         slot = count // every
+        if len(self.deltas) <= slot:
+            with paused_gc():
+                self._build_until(slot)
+        below = (self.deltas[slot], self.snapshots[slot // SNAPSHOT_EVERY])
+        return (_fold_over(below, self.events[slot * every : count]), *below)
+
+    def _build_until(self, slot: int) -> None:
+        """Build the missing checkpoints up to ``slot``."""
+        every = self.every
         while len(self.deltas) <= slot:
             index = len(self.deltas)
             below = (self.deltas[index - 1], self.snapshots[(index - 1) // SNAPSHOT_EVERY])
@@ -115,8 +125,6 @@ class _Index:
                 self.snapshots.append(_flatten((delta, below[1])))
                 delta = FoldState()
             self.deltas.append(delta)
-        below = (self.deltas[slot], self.snapshots[slot // SNAPSHOT_EVERY])
-        return (_fold_over(below, self.events[slot * every : count]), *below)
 
     def _invalidate(self, position: int) -> None:
         # Checkpoint i holds the first i * every events; those before the change stay.
@@ -190,13 +198,15 @@ def index_for(log: Log, known_at: Instant | None) -> _Index:
     """The log's sorted index as known at ``known_at`` (the live, incrementally kept one for ``None``)."""
     if known_at is None:
         if log._index is None:
-            log._index = _Index(log.resolved_with_seq())
+            with paused_gc():
+                log._index = _Index(log.resolved_with_seq())
         live: _Index = log._index
         return live
     key = ("index", known_at)
     index = log._cache.get(key)
     if index is None:
-        index = log._cache[key] = _Index(log.resolved_with_seq(known_at))
+        with paused_gc():
+            index = log._cache[key] = _Index(log.resolved_with_seq(known_at))
     return index
 
 
