@@ -42,7 +42,7 @@ def test_in_force_interval_and_expiry_from_a_term(memory_log: ee.Log) -> None:
     assert status("2027-02-28").status == "expired"
 
 
-def gas(event_id: str, date: str, volume: str, route: str, *, binding: bool = True, **extra: Any) -> ee.Event:
+def gas(event_id: str, date: str, volume: str, route: str | None, *, binding: bool = True, **extra: Any) -> ee.Event:
     if binding:
         return ee.SupplyContract(id=event_id, date=date, title=event_id, sources=Q, agreement=event_id,
                                  commodity="pipeline_gas", annual_volume=volume, route=route, **extra)
@@ -203,20 +203,26 @@ def append_batches(log: ee.Log, batches: list[list[Any]], probe: dt.date | None 
             continue  # a drawn correction made its target invalid: skip that batch
         log.append(batch, recorded=f"2026-01-{number + 1:02d}T00:00:00Z")
         if probe is not None:
-            log.as_of(probe).agreements()  # warm the index so later appends update it in place
+            # Warm the index (every checkpoint, and some up to the probe day) so later
+            # appends patch or drop checkpoints in place.
+            log.as_of("2040-01-01").agreements()
+            log.as_of(probe).agreements()
 
 
 @settings(max_examples=40)
 @given(log_batches(ENTITIES, SOURCES), st.lists(DAYS, min_size=1, max_size=3))
 def test_fast_path_equals_naive_fold(batches: list[list[Any]], days: list[dt.date]) -> None:
     """For random logs appended in random (often retroactive) order, every view from the
-    checkpointed path (checkpoints every 2 events here) equals a naive fold of the filtered events."""
+    checkpointed path (checkpoints every 2 events, snapshots every 3 checkpoints, retroactive
+    events patched into later checkpoints) equals a naive fold of the filtered events."""
     memory_log = fresh_log()
-    with mock.patch("eurasia_events.query.CHECKPOINT_EVERY", 2):
+    with mock.patch("eurasia_events.query.CHECKPOINT_EVERY", 2), mock.patch("eurasia_events.query.SNAPSHOT_EVERY", 3):
         append_batches(memory_log, batches, probe=days[0])
+        for day in days:
+            assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
     assert memory_log._index is not None
-    assert memory_log._index.every == 2
-    for day in days:
+    assert (memory_log._index.every, memory_log._index.snapshot_every) == (2, 3)
+    for day in days:  # the same index, queried again after the spacings are back to normal
         assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
     for number in range(len(batches)):
         known = f"2026-01-{number + 1:02d}T00:00:00Z"
@@ -259,3 +265,32 @@ def test_as_of_accepts_strings_dates_and_pendulum(memory_log: ee.Log) -> None:
         assert memory_log.as_of(day).contracted().certain == ee.Quantity.parse("38 bcm/yr")
     with pytest.raises(ee.InvalidDateError, match="full day"):
         memory_log.as_of("2015")
+
+
+@settings(max_examples=200)
+@given(events(ENTITIES, SOURCES))
+def test_handlers_touch_only_the_keys_they_declare(event: ee.Event) -> None:
+    """Folding one event writes exactly within its declared keys (what checkpoint patching relies on)."""
+    from eurasia_events.projections import FoldState, fold, touched
+
+    state = fold(FoldState(), [event])
+    written = {(name, key) for name in ("agreements", "memberships", "measures", "projects", "supply")
+               for key in getattr(state, name)}
+    assert written <= set(touched(event))
+
+
+def test_a_retroactive_event_patches_instead_of_refolding(memory_log: ee.Log) -> None:
+    """An event dated before existing checkpoints, on a key nothing later touches, leaves them in place."""
+    add(memory_log, *[gas(f"c{i}", f"20{10 + i}-01-01", "1 bcm/yr", None) for i in range(8)])
+    with mock.patch("eurasia_events.query.CHECKPOINT_EVERY", 2):
+        assert memory_log.as_of("2030-01-01").contracted().certain == ee.Quantity.parse("8 bcm/yr")
+    index = memory_log._index
+    built = len(index.bounds)
+    add(memory_log, gas("old", "2005-01-01", "5 bcm/yr", "power-of-siberia"),
+        ee.Meeting(id="old-summit", date="2005-06-01", title="summit", sources=Q, kind="summit"))
+    assert len(index.bounds) == built  # patched, not dropped
+    assert memory_log.as_of("2030-01-01").contracted().certain == ee.Quantity.parse("13 bcm/yr")
+    add(memory_log, ee.AgreementEnded(id="end-c0", date="2004-01-01", title="ended", sources=Q, agreement="c0",
+                                      reason="terminated"))
+    assert len(index.bounds) < built  # an earlier event on a key touched later: refold from there
+    assert memory_log.as_of("2030-01-01").agreements().get(agreement="c0").status == "terminated"

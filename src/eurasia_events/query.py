@@ -45,6 +45,7 @@ from .projections import (
     reached,
     span_of,
     span_text,
+    touched,
 )
 from .quantities import Quantity
 from .views import (
@@ -73,6 +74,9 @@ __all__ = ["CHECKPOINT_EVERY", "MEASURES", "VIEW_NAMES", "State", "as_of", "diff
 
 CHECKPOINT_EVERY: Final = 256
 _AFTER_EVERY_SEQ: Final = 1 << 62  # sorts after any sequence number
+_BEFORE_ALL: Final = (-(1 << 62), 0)  # the bound of checkpoint 0: no event
+_AFTER_ALL: Final = (1 << 62, 0)  # the bound of a checkpoint holding every event
+_MAX_PATCHES: Final = 16  # past this many patch layers, a checkpoint is rebuilt instead
 SNAPSHOT_EVERY: Final = 32
 """Checkpoints between full copies of the fold state; those in between keep only what changed."""
 
@@ -80,24 +84,44 @@ SNAPSHOT_EVERY: Final = 32
 
 
 class _Index:
-    """Resolved events sorted by (earliest possible day, seq), with fold checkpoints."""
+    """Resolved events sorted by (earliest possible day, seq), with fold checkpoints.
+
+    Checkpoint ``i`` is the fold of every event whose sort key is below ``bounds[i]``. It is
+    stored as layers, newest first: ``patches[i]`` (retroactive events patched in),
+    ``deltas[i]`` (what changed since the last snapshot) and ``snapshots[i // snapshot_every]``
+    (a full copy); layers are shared and never mutated, so a state handed out stays exact.
+
+    Bounds are sort keys, not event counts, so inserting an event does not shift the later
+    checkpoints. An inserted event whose keys (see :func:`~eurasia_events.projections.touched`)
+    no later event touches changes every later checkpoint in the same way: one shared patch
+    layer holds that change. Any other change drops the checkpoints after it.
+    """
 
     def __init__(self, pairs: Sequence[tuple[int, Event]]) -> None:
         keyed = sorted(((span_of(e)[0], seq), e) for seq, e in pairs)
         self.keys: list[tuple[int, int]] = [k for k, _ in keyed]
         self.events: list[Event] = [e for _, e in keyed]
         self.position: dict[str, tuple[int, int]] = {e.id: k for k, e in keyed}
-        # Checkpoint i (the fold of the first i * every events) is snapshots[i // SNAPSHOT_EVERY]
-        # overlaid with deltas[i]: full copies of a large state at every checkpoint would cost
-        # O(state) memory and time each, and gigabytes at a million events.
-        self.snapshots: list[FoldState] = [FoldState()]
+        # The sort key of the last event touching each fold key.
+        self.last_touch: dict[tuple[str, Any], tuple[int, int]] = {}
+        for key, event in keyed:
+            for touch in touched(event):
+                self.last_touch[touch] = key
+        self.bounds: list[tuple[int, int]] = [_BEFORE_ALL]
+        self.patches: list[tuple[FoldState, ...]] = [()]
         self.deltas: list[FoldState] = [FoldState()]
-        self.every = CHECKPOINT_EVERY  # read at construction, so tests can use a small spacing
+        self.snapshots: list[FoldState] = [FoldState()]
+        # Read at construction, so tests can use small spacings.
+        self.every = CHECKPOINT_EVERY
+        self.snapshot_every = SNAPSHOT_EVERY
         self.events_shared = False  # a State holds self.events: copy before changing it
 
     def count_until(self, day: int) -> int:
         """How many events may have happened by ``day`` (their earliest day is on or before it)."""
         return bisect.bisect_right(self.keys, (day, _AFTER_EVERY_SEQ))
+
+    def _layers(self, slot: int) -> tuple[FoldState, ...]:
+        return (*self.patches[slot], self.deltas[slot], self.snapshots[slot // self.snapshot_every])
 
     def state_at(self, count: int) -> tuple[FoldState, ...]:
         """The fold over the first ``count`` events, as layers (newest first) for :func:`_flatten`.
@@ -105,67 +129,99 @@ class _Index:
         Costs the events since the nearest checkpoint, not the size of the state: the
         layers are shared with the checkpoint, never copied here, and never mutated.
         """
-        every = self.every
-        slot = count // every
-        if len(self.deltas) <= slot:
+        if bisect.bisect_left(self.keys, self.bounds[-1]) + self.every <= count:
             with paused_gc():
-                self._build_until(slot)
-        below = (self.deltas[slot], self.snapshots[slot // SNAPSHOT_EVERY])
-        return (_fold_over(below, self.events[slot * every : count]), *below)
+                self._build_until(count)
+        limit = self.keys[count] if count < len(self.keys) else _AFTER_ALL
+        slot = bisect.bisect_right(self.bounds, limit) - 1
+        below = self._layers(slot)
+        start = bisect.bisect_left(self.keys, self.bounds[slot])
+        return (_fold_over(below, self.events[start:count]), *below)
 
-    def _build_until(self, slot: int) -> None:
-        """Build the missing checkpoints up to ``slot``."""
-        every = self.every
-        while len(self.deltas) <= slot:
-            index = len(self.deltas)
-            below = (self.deltas[index - 1], self.snapshots[(index - 1) // SNAPSHOT_EVERY])
-            front = _fold_over(below, self.events[(index - 1) * every : index * every])
-            delta = _flatten((front, below[0]))
-            if index % SNAPSHOT_EVERY == 0:
-                self.snapshots.append(_flatten((delta, below[1])))
+    def _build_until(self, count: int) -> None:
+        """Build checkpoints while a whole stretch of ``every`` events fits in the first ``count``."""
+        while (start := bisect.bisect_left(self.keys, self.bounds[-1])) + self.every <= count:
+            end = start + self.every
+            slot = len(self.deltas) - 1
+            below = self._layers(slot)
+            front = _fold_over(below, self.events[start:end])
+            delta = _flatten((front, *below[:-1]))
+            if (slot + 1) % self.snapshot_every == 0:
+                self.snapshots.append(_flatten((delta, below[-1])))
                 delta = FoldState()
+            self.bounds.append(self.keys[end] if end < len(self.keys) else _AFTER_ALL)
+            self.patches.append(())
             self.deltas.append(delta)
 
-    def _invalidate(self, position: int) -> None:
-        # Checkpoint i holds the first i * every events; those before the change stay.
-        del self.deltas[position // self.every + 1 :]
-        del self.snapshots[(len(self.deltas) - 1) // SNAPSHOT_EVERY + 1 :]
+    def _invalidate(self, key: tuple[int, int]) -> None:
+        # Checkpoints whose bound is above the key would have held the change: drop them.
+        keep = bisect.bisect_right(self.bounds, key)
+        del self.bounds[keep:], self.patches[keep:], self.deltas[keep:]
+        del self.snapshots[(keep - 1) // self.snapshot_every + 1 :]
 
     def _own_events(self) -> None:
         if self.events_shared:
             self.events = list(self.events)
             self.events_shared = False
 
-    def _remove(self, event_id: str) -> int:
+    def _remove(self, event_id: str) -> tuple[int, int]:
         key = self.position.pop(event_id)
         index = bisect.bisect_left(self.keys, key)
         self._own_events()
         del self.keys[index]
         del self.events[index]
-        return index
+        return key
 
-    def _insert(self, seq: int, event: Event) -> int:
+    def _insert(self, seq: int, event: Event) -> tuple[int, int]:
         key = (span_of(event)[0], seq)
         index = bisect.bisect_left(self.keys, key)
         self._own_events()
         self.keys.insert(index, key)
         self.events.insert(index, event)
         self.position[event.id] = key
-        return index
+        return key
+
+    def _touch(self, key: tuple[int, int], event: Event) -> tuple[tuple[str, Any], ...]:
+        """Record the event's fold keys as touched at ``key``."""
+        touches = touched(event)
+        for touch in touches:
+            last = self.last_touch.get(touch)
+            if last is None or last < key:
+                self.last_touch[touch] = key
+        return touches
+
+    def _patch(self, key: tuple[int, int], event: Event) -> None:
+        """Fold a newly inserted event into the checkpoints after it, or drop them."""
+        touches = touched(event)
+        later = [t for t in touches if t in self.last_touch and self.last_touch[t] > key]
+        self._touch(key, event)
+        first = bisect.bisect_right(self.bounds, key)  # the first checkpoint that must change
+        if first == len(self.bounds) or not touches:
+            return  # no checkpoint after it, or an event the keyed fold ignores
+        if later or any(len(p) >= _MAX_PATCHES for p in self.patches[first:]):
+            self._invalidate(key)
+            return
+        # No later event touches its keys: their value at the last checkpoint is their value
+        # just before the event, so one patch layer is right for every later checkpoint.
+        patch = _fold_over(self._layers(len(self.bounds) - 1), [event])
+        for slot in range(first, len(self.bounds)):
+            self.patches[slot] = (patch, *self.patches[slot])
 
     def add(self, record: Record, resolved: Callable[[str], Event]) -> None:
-        """Take in a newly appended record, invalidating only later checkpoints."""
+        """Take in a newly appended record: patch or drop only the later checkpoints."""
         event = record.event
         if isinstance(event, Retraction):
             self._invalidate(self._remove(event.target))
         elif isinstance(event, Correction):
             seq = self.position[event.target][1]
             old = self._remove(event.target)
-            new = self._insert(seq, resolved(event.target))
+            corrected = resolved(event.target)
+            new = self._insert(seq, corrected)
+            self._touch(new, corrected)
             self._invalidate(min(old, new))
         else:
             assert isinstance(event, Event)
-            self._invalidate(self._insert(record.seq, event))
+            self._patch(self._insert(record.seq, event), event)
 
 
 _FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
