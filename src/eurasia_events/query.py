@@ -6,8 +6,9 @@ renderings for terminals and notebooks.
 
 Speed: the events (as known now) are kept sorted by their earliest possible day, with
 fold checkpoints every :data:`CHECKPOINT_EVERY` events. A query folds from the nearest
-checkpoint at or before its day. An appended event invalidates only the checkpoints
-after its position, so retroactive facts cost little and answers stay exact.
+checkpoint at or before its day. A retroactive event is patched into the later
+checkpoints, or drops them when later events touch its keys (see :class:`_Index`), so
+retroactive facts cost little and answers stay exact.
 """
 
 from __future__ import annotations
