@@ -22,7 +22,7 @@ import attrs
 
 from .dates import Instant
 from .errors import EurasiaEventsError, InvalidEventError, LogFormatError
-from .events import EVENT_TYPES, Amendment, Event, Record, _thaw
+from .events import EVENT_TYPES, Amendment, Correction, Event, Record
 
 __all__ = [
     "CURRENT_SCHEMA",
@@ -70,7 +70,7 @@ def _to_json(codec: str, value: Any) -> Any:
     if codec == "status":
         return value.value
     if codec == "changes":
-        return {k: _thaw(v) for k, v in value}
+        return Correction.thaw(value)
     raise AssertionError(f"no JSON form for codec {codec!r}")
 
 

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from .dates import PartialDate
+from .dates import Instant, PartialDate
 from .errors import EurasiaEventsError, InvalidEventError
 from .quantities import UNITS, Quantity
 
@@ -705,7 +705,12 @@ class Correction(Amendment):
 
     def changes_dict(self) -> dict[str, Any]:
         """The changes as plain JSON values."""
-        return {k: _thaw(v) for k, v in self.changes}
+        return self.thaw(self.changes)
+
+    @staticmethod
+    def thaw(changes: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+        """Frozen changes back to plain JSON values."""
+        return {k: _thaw(v) for k, v in changes}
 
 
 def _thaw(value: Any) -> Any:
@@ -741,7 +746,7 @@ class Record:
 
     seq: int
     """Position in the log, from 1, without gaps."""
-    recorded: Any
+    recorded: Instant
     """The :class:`~eurasia_events.dates.Instant` the record was appended."""
     schema: int
     """Schema version the record was written with (older ones are upcast when read)."""

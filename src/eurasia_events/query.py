@@ -664,7 +664,7 @@ def _involved(event: Event) -> set[str]:
     return {entity for _, entity in event.entity_refs()}
 
 
-def _row_key(view: str, row: Any) -> str:
+def _row_key(row: Any) -> str:
     for name in ("agreement", "measure", "member", "project", "route", "event"):
         if hasattr(row, name):
             return str(getattr(row, name))
@@ -678,8 +678,8 @@ def diff(log: Log, before: DayLike, after: DayLike, *, known_at: InstantLike | N
     a, b = State(log, before, known_at), State(log, after, known_at)
     rows = []
     for name in views:
-        old = {_row_key(name, r): r for r in a.view(name)}
-        new = {_row_key(name, r): r for r in b.view(name)}
+        old = {_row_key(r): r for r in a.view(name)}
+        new = {_row_key(r): r for r in b.view(name)}
         for key in sorted(old.keys() | new.keys()):
             left, right = old.get(key), new.get(key)
             if left is None:
