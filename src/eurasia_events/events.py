@@ -90,6 +90,7 @@ def _field(codec: str, doc: str, convert: Callable[[Any, Any, attrs.Attribute[An
         "shape": kwargs.pop("shape", codec),
         "choices": kwargs.pop("choices", ()),
         "dimensions": kwargs.pop("dimensions", ()),
+        "positive": kwargs.pop("positive", True),
     }
     return attrs.field(
         converter=attrs.Converter(convert, takes_self=True, takes_field=True),
@@ -207,8 +208,8 @@ def _quantity(doc: str, *, dimensions: tuple[str, ...], optional: bool = True, p
         return quantity
 
     if optional:
-        return _field("quantity", doc, convert, default=None, dimensions=dimensions)
-    return _field("quantity", doc, convert, dimensions=dimensions)
+        return _field("quantity", doc, convert, default=None, dimensions=dimensions, positive=positive)
+    return _field("quantity", doc, convert, dimensions=dimensions, positive=positive)
 
 
 def _entity(doc: str, *, optional: bool = False) -> Any:
@@ -378,6 +379,14 @@ class Event:
             elif isinstance(value, tuple):
                 for item in value:
                     yield field.name, item
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The possible days, as ordinals ``(earliest, latest)``: the date, widened by disputed dates."""
+        lo, hi = self.date.earliest_ordinal, self.date.latest_ordinal
+        for other in self.disputed_dates():
+            lo, hi = min(lo, other.earliest_ordinal), max(hi, other.latest_ordinal)
+        return lo, hi
 
     def disputed_dates(self) -> tuple[PartialDate, ...]:
         """Dates that other sources give for this event."""

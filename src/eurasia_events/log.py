@@ -8,13 +8,23 @@ nothing. Nothing here edits or deletes a record: mistakes are fixed by appending
 
 from __future__ import annotations
 
+import array
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from ._gc import paused_gc
-from .codec import GENESIS, Upcaster, decode_event, decode_record, encode_event, encode_record, verify_line
+from .codec import (
+    GENESIS,
+    Upcaster,
+    decode_event,
+    decode_record,
+    encode_event,
+    encode_record,
+    parse_record,
+    verify_line,
+)
 from .dates import DayLike, Instant, InstantLike, to_instant
 from .entities import EntityRegistry
 from .errors import (
@@ -25,6 +35,7 @@ from .errors import (
     UnknownEventError,
 )
 from .events import Amendment, Correction, Event, Record, Retraction
+from .sketch import Sketch, Sketcher, sketch_of
 from .sources import SourceRegistry
 from .sqlite_store import SQLITE_SUFFIXES, SQLiteStore, is_sqlite_file
 from .stores import FileStore, MemoryStore, Store
@@ -104,12 +115,27 @@ def open_store(path: str | Path) -> FileStore | SQLiteStore:
     return FileStore(path / LOG_FILE)
 
 
+class _Amendment(NamedTuple):
+    """What the log keeps of a correction or retraction record."""
+
+    TYPE: str
+    id: str
+    target: str
+    seq: int
+
+
 class Log(Sequence[Record]):
     """An append-only sequence of verified records, with its entity and source registries.
 
     ``len(log)`` counts records (events and amendments); ``log[i]`` is a
     :class:`~eurasia_events.events.Record`. :meth:`events` gives the events as currently
     known (corrections applied, retractions removed), :meth:`as_of` the state on a day.
+
+    Reading a log checks every record's hash, link and envelope, and reads each event's
+    data into a compact :mod:`sketch <eurasia_events.sketch>`, checking its dates, figures,
+    choices and entity and source ids; the full event, with every remaining check, is
+    built from the stored bytes when it is asked for (:meth:`get`, :meth:`events`,
+    ``log[i]``). :meth:`verify` builds them all.
     """
 
     def __init__(
@@ -126,11 +152,17 @@ class Log(Sequence[Record]):
         self.sources = sources
         self._upcasters = dict(upcasters or {})
         self._clock = clock
-        self._records: list[Record] = []
-        self._ids: set[str] = set()
-        # Every live event as currently known (corrections applied), with the sequence number
-        # of its first record; kept up to date by _accept, so nothing replays the log per append.
-        self._current: dict[str, tuple[int, Event]] = {}
+        self._sketcher = Sketcher(entities, sources)
+        # One entry per record: the event's sketch as recorded, or what an amendment amends.
+        self._entries: list[Sketch | _Amendment] = []
+        self._recorded = array.array("q")  # per record: when it was appended, in microseconds
+        self._last_hash = GENESIS
+        # Every live event as currently known (corrections applied), kept up to date by
+        # _accept, so nothing replays the log per append; and the ids no longer live.
+        self._current: dict[str, Sketch] = {}
+        self._retired: set[str] = set()
+        self._corrections: dict[str, list[int]] = {}  # event id -> seqs of its corrections
+        self._built: dict[str, Event] = {}  # full events built so far, as currently known
         self._cache: dict[Any, Any] = {}
         self._index: Any = None  # query._Index, kept up to date by _accept once a query built it
         self._sync()
@@ -139,7 +171,7 @@ class Log(Sequence[Record]):
 
     def _sync(self) -> None:
         """Read records the store holds beyond those already read, verifying each."""
-        start = len(self._records)
+        start = len(self._entries)
         lines = self.store.read_lines(start)
         if lines:
             self._ingest(lines, start)
@@ -149,134 +181,231 @@ class Log(Sequence[Record]):
             self._ingest_lines(lines, start)
 
     def _ingest_lines(self, lines: Sequence[bytes], start: int) -> None:
-        prev = self._records[-1].hash if self._records else GENESIS
+        prev = self._last_hash
         location = self.store.location
-        for offset, raw in enumerate(lines):
-            number = start + offset + 1
-            where = f"{location}:{number}"
+        build = self._sketcher.build
+        upcasters = self._upcasters
+        for number, raw in enumerate(lines, start + 1):
             raw = raw.removesuffix(b"\r")  # tolerate CRLF line ends; the hash decides the rest
             claimed = verify_line(raw)
             if claimed is None:
                 raise IntegrityError(
-                    f"{where}: the record does not match its hash: it was edited, truncated or corrupted"
+                    f"{location}:{number}: the record does not match its hash: it was edited, truncated or corrupted"
                 )
-            record, record_prev = decode_record(raw, file=location, line=number, upcasters=self._upcasters)
-            if record.seq != number:
-                raise IntegrityError(f"{where}: sequence number {record.seq}, expected {number}: "
+            seq, micros, _schema, type_, data, record_prev = parse_record(
+                raw, file=location, line=number, upcasters=upcasters)
+            if seq != number:
+                raise IntegrityError(f"{location}:{number}: sequence number {seq}, expected {number}: "
                                      "records were deleted, inserted or reordered")
             if record_prev != prev:
-                raise IntegrityError(f"{where}: the link to the previous record is broken: "
+                raise IntegrityError(f"{location}:{number}: the link to the previous record is broken: "
                                      "a record before it was deleted, inserted, reordered or edited")
-            self._check(record.event, file=location, line=number)
-            self._check_identity(record.event, file=location, line=number)
-            try:
-                self._accept(record)
-            except InvalidEventError as error:  # a stored correction that breaks its target
-                raise InvalidEventError(f"the correction makes its target invalid: {error}",
-                                        event_id=record.event.id, field="changes", file=location,
-                                        line=number) from None
+            sketch = build(type_, data, number) if type(data) is dict else None
+            if sketch is not None:
+                if sketch.id in self._current or sketch.id in self._retired:
+                    raise InvalidEventError("duplicate event id: an earlier record has it", event_id=sketch.id,
+                                            field="id", file=location, line=number)
+                self._current[sketch.id] = sketch
+                self._entries.append(sketch)
+                self._recorded.append(micros)
+                if self._index is not None:
+                    self._index.add_event(sketch)
+            else:  # an amendment, or data the fast path declines: build it with every check
+                event = decode_event(type_, data, file=location, line=number)
+                self._check(event, file=location, line=number)
+                self._check_identity(event, file=location, line=number)
+                self._accept(event, number, micros, file=location)
             prev = claimed
+        self._last_hash = prev
+        self._cache.clear()
 
     def _check_identity(self, event: Event | Amendment, *, file: str | None, line: int | None) -> None:
         """A stored record's id must be new and an amendment's target alive (as append ensures)."""
-        if event.id in self._ids:
+        if event.id in self._current or event.id in self._retired:
             raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event.id,
                                     field="id", file=file, line=line)
         if isinstance(event, Amendment) and event.target not in self._current:
             raise InvalidEventError(f"no event {event.target!r} to amend before this record", event_id=event.id,
                                     field="target", file=file, line=line)
 
-    def _accept(self, record: Record) -> None:
-        event = record.event
+    def _accept(self, event: Event | Amendment, seq: int, micros: int, *, file: str | None = None) -> None:
+        """Take in a checked record's event (read from the store, or just appended)."""
         if isinstance(event, Correction):
-            seq, target = self._current[event.target]
-            self._current[event.target] = (seq, apply_correction(target, event))
+            self._corrections.setdefault(event.target, []).append(seq)
+            self._built.pop(event.target, None)
+            try:
+                corrected = self._build(self._current[event.target])
+            except InvalidEventError as error:  # a stored correction that breaks its target
+                self._corrections[event.target].pop()
+                raise InvalidEventError(f"the correction makes its target invalid: {error}", event_id=event.id,
+                                        field="changes", file=file, line=seq) from None
+            sketch = sketch_of(corrected, self._current[event.target].seq)
+            self._current[event.target] = sketch
+            self._built[event.target] = corrected
+            self._entries.append(_Amendment(event.TYPE, event.id, event.target, seq))
+            self._retired.add(event.id)
+            if self._index is not None:
+                self._index.replace(sketch)
         elif isinstance(event, Retraction):
             del self._current[event.target]
+            self._built.pop(event.target, None)
+            self._entries.append(_Amendment(event.TYPE, event.id, event.target, seq))
+            self._retired.update((event.id, event.target))
+            if self._index is not None:
+                self._index.remove(event.target)
         else:
             assert isinstance(event, Event)
-            self._current[event.id] = (record.seq, event)
-        self._records.append(record)
-        self._ids.add(event.id)
+            sketch = sketch_of(event, seq)
+            self._current[event.id] = sketch
+            self._entries.append(sketch)
+            if self._index is not None:
+                self._index.add_event(sketch)
+        self._recorded.append(micros)
         self._cache.clear()
-        if self._index is not None:
-            self._index.add(record, lambda target: self._current[target][1])
+
+    # -- building full events from the stored bytes --------------------------------------
+
+    def _line(self, seq: int) -> bytes:
+        """The stored line of record ``seq``, checked against its own hash again."""
+        raw = self.store.line(seq - 1).removesuffix(b"\r")
+        if verify_line(raw) is None:
+            raise IntegrityError(f"{self.store.location}:{seq}: the record changed since the log was read: "
+                                 "it no longer matches its hash")
+        return raw
+
+    def _data(self, seq: int) -> tuple[str, Any]:
+        location = self.store.location
+        _seq, _micros, _schema, type_, data, _prev = parse_record(
+            self._line(seq), file=location, line=seq, upcasters=self._upcasters)
+        return type_, data
+
+    def _build(self, sketch: Sketch, until: int | None = None) -> Event:
+        """The full event a sketch stands for: its record's data with its corrections applied
+        (those recorded at or before ``until`` microseconds, if given), built with every check."""
+        if until is None and sketch.id in self._built:
+            return self._built[sketch.id]
+        location = self.store.location
+        type_, data = self._data(sketch.seq)
+        line = sketch.seq
+        for seq in self._corrections.get(sketch.id, ()):
+            if until is not None and self._recorded[seq - 1] > until:
+                continue
+            _type, changes = self._data(seq)
+            data = {**data, **changes["changes"]}
+            line = seq
+        event = decode_event(type_, data, file=location, line=line)
+        assert isinstance(event, Event)
+        self._check(event, file=location, line=line)
+        if until is None:
+            self._built[sketch.id] = event
+        return event
+
+    def verify(self) -> int:
+        """Build every record's event with every check, as ``eurasia-events validate`` does;
+        return how many records were checked. Raises the first error, naming file, line, event, field."""
+        for seq in range(1, len(self) + 1):
+            record = self[seq - 1]
+            self._check(record.event, file=self.store.location, line=seq)
+        self.events()
+        return len(self)
+
+    # -- the sequence of records ----------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._entries)
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
     @overload
     def __getitem__(self, index: slice) -> Sequence[Record]: ...
     def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
-        return self._records[index]
+        if isinstance(index, slice):
+            return [self._record(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("log index out of range")
+        return self._record(index)
+
+    def _record(self, index: int) -> Record:
+        record, _prev = decode_record(self._line(index + 1), file=self.store.location, line=index + 1,
+                                      upcasters=self._upcasters)
+        return record
 
     def __iter__(self) -> Iterator[Record]:
-        return iter(self._records)
+        for index in range(len(self)):
+            yield self._record(index)
 
     def __repr__(self) -> str:
-        return f"<Log {self.store.location}: {len(self)} records, {len(self.events())} events>"
+        return f"<Log {self.store.location}: {len(self)} records, {len(self._current)} events>"
 
     @property
     def last_seq(self) -> int:
         """Sequence number of the last record (0 for an empty log)."""
-        return len(self._records)
+        return len(self._entries)
 
     def records_until(self, known_at: InstantLike | None) -> list[Record]:
         """Records appended at or before ``known_at`` (all of them for ``None``)."""
         if known_at is None:
-            return list(self._records)
-        limit = to_instant(known_at)
-        return [r for r in self._records if r.recorded <= limit]
+            return list(self)
+        limit = to_instant(known_at).micros
+        return [self._record(i) for i, micros in enumerate(self._recorded) if micros <= limit]
+
+    def sketches(self, known_at: InstantLike | None = None) -> list[Sketch]:
+        """The events as known at ``known_at``, as :mod:`sketches <eurasia_events.sketch>`,
+        ordered by earliest possible day then sequence number (cheap: no event is built)."""
+        key = ("sketches", None if known_at is None else to_instant(known_at))
+        cached = self._cache.get(key)
+        if cached is None:
+            if known_at is None:
+                live = self._current.values()
+            else:
+                live = self._sketches_until(to_instant(known_at).micros).values()
+            cached = self._cache[key] = sorted(live, key=_sort_key)
+        return list(cached)
+
+    def _sketches_until(self, limit: int) -> dict[str, Sketch]:
+        current: dict[str, Sketch] = {}
+        first: dict[str, Sketch] = {}
+        for entry, micros in zip(self._entries, self._recorded, strict=True):
+            if micros > limit:
+                continue
+            if entry.TYPE == "correction":
+                if entry.target in current:
+                    original = first[entry.target]
+                    current[entry.target] = sketch_of(self._build(original, limit), original.seq)
+            elif entry.TYPE == "retraction":
+                current.pop(entry.target, None)
+            else:
+                current[entry.id] = first[entry.id] = entry
+        return current
 
     def events(self, known_at: InstantLike | None = None) -> list[Event]:
         """Events as known at ``known_at`` (default: now), corrections applied, retractions
         removed, ordered by earliest possible day then sequence number."""
-        return [event for _, event in self.resolved_with_seq(known_at)]
+        return [self._event(s, known_at) for s in self.sketches(known_at)]
 
-    def _resolved(self, records: Iterable[Record]) -> list[tuple[int, Event]]:
-        current: dict[str, tuple[int, Event]] = {}
-        for record in records:
-            event = record.event
-            if isinstance(event, Correction):
-                seq, target = current[event.target]
-                current[event.target] = (seq, apply_correction(target, event))
-            elif isinstance(event, Retraction):
-                current.pop(event.target, None)
-            else:
-                assert isinstance(event, Event)
-                current[event.id] = (record.seq, event)
-        return sorted(current.values(), key=lambda pair: (pair[1].date.earliest_ordinal, pair[0]))
-
-    def resolved_with_seq(self, known_at: InstantLike | None = None) -> list[tuple[int, Event]]:
-        """Like :meth:`events`, each event paired with its original sequence number."""
-        key = ("resolved", None if known_at is None else to_instant(known_at))
-        cached = self._cache.get(key)
-        if cached is None:
-            if known_at is None:
-                cached = sorted(self._current.values(), key=lambda pair: (pair[1].date.earliest_ordinal, pair[0]))
-            else:
-                cached = self._resolved(self.records_until(known_at))
-            self._cache[key] = cached
-        return list(cached)
+    def _event(self, sketch: Sketch, known_at: InstantLike | None = None) -> Event:
+        """The full event of a sketch, as known at ``known_at``."""
+        return self._build(sketch, None if known_at is None else to_instant(known_at).micros)
 
     def get(self, event_id: str, known_at: InstantLike | None = None) -> Event:
         """The event with this id as currently known (corrections applied)."""
         if known_at is None:
             if event_id in self._current:
-                return self._current[event_id][1]
+                return self._build(self._current[event_id])
         else:
-            for event in self.events(known_at):
-                if event.id == event_id:
-                    return event
-        if event_id in self._ids:
+            for sketch in self.sketches(known_at):
+                if sketch.id == event_id:
+                    return self._event(sketch, known_at)
+        if event_id in self._retired or event_id in self._current:
             raise UnknownEventError(f"event {event_id!r} was retracted (see 'eurasia-events show {event_id}')")
         raise UnknownEventError(f"no event {event_id!r} in the log")
 
     def history(self, event_id: str) -> list[Record]:
         """The record of an event and every amendment of it, in log order."""
-        found = [r for r in self._records if r.event.id == event_id or getattr(r.event, "target", None) == event_id]
+        found = [self._record(i) for i, entry in enumerate(self._entries)
+                 if entry.id == event_id or getattr(entry, "target", None) == event_id]
         if not found:
             raise UnknownEventError(f"no event {event_id!r} in the log")
         return found
@@ -313,7 +442,7 @@ class Log(Sequence[Record]):
                 )
             self.validate_new(batch)
             instant = self._clock() if recorded is None else to_instant(recorded)
-            prev = self._records[-1].hash if self._records else GENESIS
+            prev = self._last_hash
             lines, new = [], []
             for offset, event in enumerate(batch):
                 seq = self.last_seq + offset + 1
@@ -323,8 +452,10 @@ class Log(Sequence[Record]):
                 prev = digest
             if lines:
                 self.store.append_lines(lines)
-            for record in new:
-                self._accept(record)
+            self._sync()  # read back what was written, as any record is read
+            for event in batch:
+                if isinstance(event, Event) and event.id in self._current:
+                    self._built[event.id] = event  # already built and checked: keep it
         return new
 
     def validate_new(
@@ -340,13 +471,13 @@ class Log(Sequence[Record]):
             if event_id in changed:
                 return changed[event_id]
             found = self._current.get(event_id)
-            return None if found is None else found[1]
+            return None if found is None else self._build(found)
 
         for index, event in enumerate(batch):
             file, line = locations[index] if locations else (None, None)
             if not isinstance(event, (Event, Amendment)):
                 raise InvalidEventError(f"expected an event, got {type(event).__name__}", file=file, line=line)
-            if event.id in self._ids or event.id in new_ids:
+            if event.id in self._current or event.id in self._retired or event.id in new_ids:
                 raise InvalidEventError("duplicate event id: the log already has it", event_id=event.id,
                                         field="id", file=file, line=line)
             self._check(event, file=file, line=line)
@@ -355,7 +486,7 @@ class Log(Sequence[Record]):
                 if target is None:
                     raise InvalidEventError(
                         f"no event {event.target!r} to amend"
-                        + (" (it was retracted)" if event.target in self._ids or event.target in new_ids else ""),
+                        + (" (it was retracted)" if event.target in self._retired or event.target in new_ids else ""),
                         event_id=event.id, field="target", file=file, line=line,
                     )
                 if isinstance(event, Correction):
@@ -432,6 +563,10 @@ class Log(Sequence[Record]):
         from .query import timeline
 
         return timeline(self, start=start, end=end, kind=kind, party=party, known_at=known_at)
+
+
+def _sort_key(sketch: Sketch) -> tuple[int, int]:
+    return sketch.span[0], sketch.seq
 
 
 def apply_correction(target: Event, correction: Correction) -> Event:

@@ -56,13 +56,8 @@ NEVER: Span = (MAX_ORDINAL, MAX_ORDINAL)
 
 
 def span_of(event: Event) -> Span:
-    """The possible days of an event: its date, widened by every disputed date."""
-    lo, hi = event.date.earliest_ordinal, event.date.latest_ordinal
-    if not event.disputes:
-        return lo, hi  # the common case; disputed_dates() parses text on every call
-    for other in event.disputed_dates():
-        lo, hi = min(lo, other.earliest_ordinal), max(hi, other.latest_ordinal)
-    return lo, hi
+    """The possible days of an event (or a sketch of one): its date, widened by every disputed date."""
+    return event.span
 
 
 def _date_span(date: Any, fallback: Span) -> Span:
@@ -204,8 +199,7 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
     previous = state.agreements.get(event.agreement)
     state.agreements[event.agreement] = AgreementState(
         agreement=event.agreement,
-        kind=getattr(event, "kind", event.TYPE) if not isinstance(event, (SupplyContract, JointStatement))
-        else event.TYPE,
+        kind=event.TYPE if event.TYPE in ("supply_contract", "joint_statement") else getattr(event, "kind", event.TYPE),
         title=event.title,
         parties=event.parties,
         binding=bool(event.binding),
@@ -213,7 +207,7 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
         in_force=span if event.in_force_on_signature else (previous.in_force if previous else None),
         term=term,
         term_from=event.term_from,
-        start=_date_span(getattr(event, "start", None), span) if isinstance(event, SupplyContract) else None,
+        start=_date_span(getattr(event, "start", None), span) if event.TYPE == "supply_contract" else None,
         extensions=previous.extensions if previous else (),
         ended=previous.ended if previous else None,
         superseded_by=previous.superseded_by if previous else None,
@@ -322,51 +316,52 @@ def _not_folded(state: FoldState, event: Event) -> None:
     return None
 
 
-FOLD_HANDLERS: dict[type[Event], Callable[[FoldState, Any], None]] = {
-    TreatySigned: _on_signed,
-    JointStatement: _on_signed,
-    Memorandum: _on_signed,
-    SupplyContract: _on_signed,
-    EnteredIntoForce: _on_in_force,
-    AgreementExtended: _on_extended,
-    AgreementEnded: _on_ended,
-    MembershipJoined: _on_joined,
-    MembershipLeft: _on_left,
-    SanctionsImposed: _on_sanctions,
-    SanctionsExtended: _on_sanctions_extended,
-    SanctionsLifted: _on_sanctions_lifted,
-    ProjectMilestone: _on_milestone,
-    Announcement: _on_announcement,
-    SupplyStarted: _on_supply,
-    Meeting: _not_folded,
-    Forum: _not_folded,
-    Loan: _not_folded,
-    Investment: _not_folded,
-    TradeStatistic: _not_folded,
+FOLD_HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
+    TreatySigned.TYPE: _on_signed,
+    JointStatement.TYPE: _on_signed,
+    Memorandum.TYPE: _on_signed,
+    SupplyContract.TYPE: _on_signed,
+    EnteredIntoForce.TYPE: _on_in_force,
+    AgreementExtended.TYPE: _on_extended,
+    AgreementEnded.TYPE: _on_ended,
+    MembershipJoined.TYPE: _on_joined,
+    MembershipLeft.TYPE: _on_left,
+    SanctionsImposed.TYPE: _on_sanctions,
+    SanctionsExtended.TYPE: _on_sanctions_extended,
+    SanctionsLifted.TYPE: _on_sanctions_lifted,
+    ProjectMilestone.TYPE: _on_milestone,
+    Announcement.TYPE: _on_announcement,
+    SupplyStarted.TYPE: _on_supply,
+    Meeting.TYPE: _not_folded,
+    Forum.TYPE: _not_folded,
+    Loan.TYPE: _not_folded,
+    Investment.TYPE: _not_folded,
+    TradeStatistic.TYPE: _not_folded,
 }
-"""One function per event type: ``(state, event) -> None``, updating the privately owned state."""
+"""One function per event type tag: ``(state, event) -> None``, updating the privately owned state.
+Each reads an event or its sketch (:mod:`eurasia_events.sketch`) alike."""
 
 
 def _agreement_keys(event: Any) -> tuple[tuple[str, Any], ...]:
     return (("agreements", event.agreement), *(("agreements", old) for old in getattr(event, "supersedes", ())))
 
 
-TOUCHES: dict[type[Event], Callable[[Any], tuple[tuple[str, Any], ...]]] = {
-    TreatySigned: _agreement_keys,
-    JointStatement: _agreement_keys,
-    Memorandum: _agreement_keys,
-    SupplyContract: _agreement_keys,
-    EnteredIntoForce: _agreement_keys,
-    AgreementExtended: _agreement_keys,
-    AgreementEnded: _agreement_keys,
-    MembershipJoined: lambda e: (("memberships", (e.organisation, e.member)),),
-    MembershipLeft: lambda e: (("memberships", (e.organisation, e.member)),),
-    SanctionsImposed: lambda e: (("measures", e.measure),),
-    SanctionsExtended: lambda e: (("measures", e.measure),),
-    SanctionsLifted: lambda e: (("measures", e.measure),),
-    ProjectMilestone: lambda e: (("projects", e.project),),
-    Announcement: lambda e: (("projects", e.subject),),
-    SupplyStarted: lambda e: (("projects", e.route), ("supply", (e.route, e.commodity))),
+TOUCHES: dict[str, Callable[[Any], tuple[tuple[str, Any], ...]]] = {
+    TreatySigned.TYPE: _agreement_keys,
+    JointStatement.TYPE: _agreement_keys,
+    Memorandum.TYPE: _agreement_keys,
+    SupplyContract.TYPE: _agreement_keys,
+    EnteredIntoForce.TYPE: _agreement_keys,
+    AgreementExtended.TYPE: _agreement_keys,
+    AgreementEnded.TYPE: _agreement_keys,
+    MembershipJoined.TYPE: lambda e: (("memberships", (e.organisation, e.member)),),
+    MembershipLeft.TYPE: lambda e: (("memberships", (e.organisation, e.member)),),
+    SanctionsImposed.TYPE: lambda e: (("measures", e.measure),),
+    SanctionsExtended.TYPE: lambda e: (("measures", e.measure),),
+    SanctionsLifted.TYPE: lambda e: (("measures", e.measure),),
+    ProjectMilestone.TYPE: lambda e: (("projects", e.project),),
+    Announcement.TYPE: lambda e: (("projects", e.subject),),
+    SupplyStarted.TYPE: lambda e: (("projects", e.route), ("supply", (e.route, e.commodity))),
 }
 """The ``(state field, key)`` pairs each handler reads and writes. A handler touches no
 other key, so the fold is decomposable by key: the query index uses this to patch
@@ -375,7 +370,7 @@ checkpoints for a retroactive event instead of refolding everything after it."""
 
 def touched(event: Event) -> tuple[tuple[str, Any], ...]:
     """The keys of the fold state an event reads and writes (none for per-event views' events)."""
-    keys = TOUCHES.get(type(event))
+    keys = TOUCHES.get(event.TYPE)
     return () if keys is None else keys(event)
 
 
@@ -383,7 +378,7 @@ def fold(state: FoldState, events: list[Event]) -> FoldState:
     """Apply events, in order, to a privately owned state (returned for chaining)."""
     handlers = FOLD_HANDLERS
     for event in events:
-        handlers[type(event)](state, event)
+        handlers[event.TYPE](state, event)
     return state
 
 

@@ -26,17 +26,7 @@ from ._gc import paused_gc
 from .dates import DayLike, Instant, InstantLike, PartialDate, to_day, to_instant
 from .entities import EntityKind
 from .errors import EurasiaEventsError
-from .events import (
-    Correction,
-    Event,
-    Forum,
-    Investment,
-    Loan,
-    Meeting,
-    Record,
-    Retraction,
-    TradeStatistic,
-)
+from .events import Event
 from .projections import (
     FoldState,
     Projection,
@@ -44,11 +34,11 @@ from .projections import (
     agreement_status,
     fold,
     reached,
-    span_of,
     span_text,
     touched,
 )
 from .quantities import Quantity
+from .sketch import Sketch
 from .views import (
     AgreementRow,
     DiffRow,
@@ -98,15 +88,15 @@ class _Index:
     layer holds that change. Any other change drops the checkpoints after it.
     """
 
-    def __init__(self, pairs: Sequence[tuple[int, Event]]) -> None:
-        keyed = sorted(((span_of(e)[0], seq), e) for seq, e in pairs)
-        self.keys: list[tuple[int, int]] = [k for k, _ in keyed]
-        self.events: list[Event] = [e for _, e in keyed]
-        self.position: dict[str, tuple[int, int]] = {e.id: k for k, e in keyed}
+    def __init__(self, sketches: Sequence[Sketch]) -> None:
+        # ``sketches`` come sorted by (earliest possible day, seq), as Log.sketches gives them.
+        self.keys: list[tuple[int, int]] = [(s.span[0], s.seq) for s in sketches]
+        self.events: list[Sketch] = list(sketches)
+        self.position: dict[str, tuple[int, int]] = {s.id: k for k, s in zip(self.keys, sketches, strict=True)}
         # The sort key of the last event touching each fold key.
         self.last_touch: dict[tuple[str, Any], tuple[int, int]] = {}
-        for key, event in keyed:
-            for touch in touched(event):
+        for key, sketch in zip(self.keys, sketches, strict=True):
+            for touch in touched(sketch):
                 self.last_touch[touch] = key
         self.bounds: list[tuple[int, int]] = [_BEFORE_ALL]
         self.patches: list[tuple[FoldState, ...]] = [()]
@@ -173,8 +163,8 @@ class _Index:
         del self.events[index]
         return key
 
-    def _insert(self, seq: int, event: Event) -> tuple[int, int]:
-        key = (span_of(event)[0], seq)
+    def _insert(self, seq: int, event: Sketch) -> tuple[int, int]:
+        key = (event.span[0], seq)
         index = bisect.bisect_left(self.keys, key)
         self._own_events()
         self.keys.insert(index, key)
@@ -182,7 +172,7 @@ class _Index:
         self.position[event.id] = key
         return key
 
-    def _touch(self, key: tuple[int, int], event: Event) -> tuple[tuple[str, Any], ...]:
+    def _touch(self, key: tuple[int, int], event: Sketch) -> tuple[tuple[str, Any], ...]:
         """Record the event's fold keys as touched at ``key``."""
         touches = touched(event)
         for touch in touches:
@@ -191,7 +181,7 @@ class _Index:
                 self.last_touch[touch] = key
         return touches
 
-    def _patch(self, key: tuple[int, int], event: Event) -> None:
+    def _patch(self, key: tuple[int, int], event: Sketch) -> None:
         """Fold a newly inserted event into the checkpoints after it, or drop them."""
         touches = touched(event)
         later = [t for t in touches if t in self.last_touch and self.last_touch[t] > key]
@@ -208,27 +198,26 @@ class _Index:
         for slot in range(first, len(self.bounds)):
             self.patches[slot] = (patch, *self.patches[slot])
 
-    def add(self, record: Record, resolved: Callable[[str], Event]) -> None:
-        """Take in a newly appended record: patch or drop only the later checkpoints."""
-        event = record.event
-        if isinstance(event, Retraction):
-            self._invalidate(self._remove(event.target))
-        elif isinstance(event, Correction):
-            seq = self.position[event.target][1]
-            old = self._remove(event.target)
-            corrected = resolved(event.target)
-            new = self._insert(seq, corrected)
-            self._touch(new, corrected)
-            self._invalidate(min(old, new))
-        else:
-            assert isinstance(event, Event)
-            self._patch(self._insert(record.seq, event), event)
+    def add_event(self, sketch: Sketch) -> None:
+        """Take in a newly appended event: patch or drop only the later checkpoints."""
+        self._patch(self._insert(sketch.seq, sketch), sketch)
+
+    def replace(self, corrected: Sketch) -> None:
+        """Take in a corrected event (same id and seq): drop the checkpoints after either position."""
+        old = self._remove(corrected.id)
+        new = self._insert(corrected.seq, corrected)
+        self._touch(new, corrected)
+        self._invalidate(min(old, new))
+
+    def remove(self, event_id: str) -> None:
+        """Take out a retracted event: drop the checkpoints after it."""
+        self._invalidate(self._remove(event_id))
 
 
 _FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
 
 
-def _fold_over(below: tuple[FoldState, ...], events: list[Event]) -> FoldState:
+def _fold_over(below: tuple[FoldState, ...], events: list[Sketch]) -> FoldState:
     """Fold ``events`` on top of ``below`` (newest first, left untouched); the changes land in a new layer."""
     front = FoldState()
     if events:
@@ -256,14 +245,14 @@ def index_for(log: Log, known_at: Instant | None) -> _Index:
     if known_at is None:
         if log._index is None:
             with paused_gc():
-                log._index = _Index(log.resolved_with_seq())
+                log._index = _Index(log.sketches())
         live: _Index = log._index
         return live
     key = ("index", known_at)
     index = log._cache.get(key)
     if index is None:
         with paused_gc():
-            index = log._cache[key] = _Index(log.resolved_with_seq(known_at))
+            index = log._cache[key] = _Index(log.sketches(known_at))
     return index
 
 
@@ -284,9 +273,9 @@ class State:
         self._ordinal = self.day.toordinal()
         if naive:
             # The reference answer: a plain fold of every event that may have happened by the day.
-            events = [e for _, e in sorted(((span_of(e)[0], s), e) for s, e in log.resolved_with_seq(known_at))]
-            self.events = [e for e in events if span_of(e)[0] <= self._ordinal]
-            self.fold = fold(FoldState(), self.events)
+            events = sorted(log.sketches(known_at), key=lambda s: (s.span[0], s.seq))
+            self.sketches = [e for e in events if e.span[0] <= self._ordinal]
+            self.fold = fold(FoldState(), self.sketches)
         else:
             index = index_for(log, self.known_at)
             count = index.count_until(self._ordinal)
@@ -297,9 +286,14 @@ class State:
             self._layers = index.state_at(count)
 
     @functools.cached_property
-    def events(self) -> list[Event]:
-        """Events that may have happened by the day, in fold order."""
+    def sketches(self) -> list[Sketch]:
+        """Sketches of the events that may have happened by the day, in fold order (cheap)."""
         return self._source[: self._count]
+
+    @functools.cached_property
+    def events(self) -> list[Event]:
+        """Events that may have happened by the day, in fold order (each built in full)."""
+        return [self.log._event(sketch, self.known_at) for sketch in self.sketches]
 
     @functools.cached_property
     def fold(self) -> FoldState:
@@ -308,7 +302,7 @@ class State:
 
     def __repr__(self) -> str:
         known = f", known_at={self.known_at}" if self.known_at else ""
-        return f"<State as of {self.day}{known}: {len(self.events)} events may have happened>"
+        return f"<State as of {self.day}{known}: {len(self.sketches)} events may have happened>"
 
     def _title(self, what: str) -> str:
         known = f" (as known at {self.known_at})" if self.known_at else ""
@@ -511,8 +505,8 @@ class State:
 
     # -- per-event views -------------------------------------------------------------------
 
-    def _certain(self, event: Event) -> bool:
-        return bool(reached(span_of(event), self._ordinal))
+    def _certain(self, event: Sketch) -> bool:
+        return bool(reached(event.span, self._ordinal))
 
     def finance(self) -> View[FinanceRow]:
         """Loans, credit lines and investments committed by the day.
@@ -523,11 +517,11 @@ class State:
         rows = []
         money: dict[str, tuple[Quantity | None, Quantity | None]] = {}
         shares: dict[str, dict[str, Decimal]] = {}
-        for event in self.events:
-            if event.status.value != "happened" or not isinstance(event, (Loan, Investment)):
+        for event in self.sketches:
+            if event.TYPE not in ("loan", "investment") or event.status.value != "happened":
                 continue
             certain = self._certain(event)
-            if isinstance(event, Loan):
+            if event.TYPE == "loan":
                 row = FinanceRow(event=event.id, date=str(event.date), kind=event.kind, source_of_funds=event.lender,
                                  recipient=event.borrower, project=event.project, amount=event.amount, stake=None,
                                  certain=certain, title=event.title)
@@ -555,18 +549,18 @@ class State:
         """Summits, visits, talks and forums held by the day; filter by a participant (name or alias)."""
         who = None if participant is None else self.log.entities.resolve(participant).id
         rows = [
-            MeetingRow(event=e.id, date=str(e.date), kind="forum" if isinstance(e, Forum) else e.kind,
+            MeetingRow(event=e.id, date=str(e.date), kind="forum" if e.TYPE == "forum" else e.kind,
                        title=e.title, location=e.location, parties=e.parties, certain=self._certain(e))
-            for e in self.events
-            if isinstance(e, (Meeting, Forum)) and e.status.value == "happened" and (who is None or who in e.parties)
+            for e in self.sketches
+            if e.TYPE in ("meeting", "forum") and e.status.value == "happened" and (who is None or who in e.parties)
         ]
         return View("meetings", tuple(rows), _fields(MeetingRow), title=self._title("Meetings"))
 
     def trade(self) -> View[TradeRow]:
         """The latest reported trade figures for periods ending by the day, one per period and flow."""
         latest: dict[tuple[str, str, str | None, str | None, str], TradeRow] = {}
-        for e in self.events:
-            if not isinstance(e, TradeStatistic) or reached((e.period.earliest_ordinal, e.period.latest_ordinal),
+        for e in self.sketches:
+            if e.TYPE != "trade_statistic" or reached((e.period.earliest_ordinal, e.period.latest_ordinal),
                                                             self._ordinal) is False:
                 continue
             key = (str(e.period), e.flow, e.exporter, e.importer, e.commodity)
@@ -648,19 +642,19 @@ def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = No
     hi = None if end is None else to_day(end).toordinal()
     who = None if party is None else log.entities.resolve(party).id
     rows = []
-    for event in log.events(known_at):
-        span = span_of(event)
+    for event in log.sketches(known_at):
+        span = event.span
         if (lo is not None and span[1] < lo) or (hi is not None and span[0] > hi):
             continue
         if (kind is not None and kind != event.TYPE) or (who is not None and who not in _involved(event)):
             continue
         rows.append(TimelineRow(date=str(event.date), precision=event.date.precision.value, type=event.TYPE,
                                 id=event.id, title=event.title, parties=event.parties, status=event.status.value,
-                                certain_day=event.date.exact and not event.disputes))
+                                certain_day=event.date.exact and not event.disputed))
     return View("timeline", tuple(rows), _fields(TimelineRow), title="Timeline")
 
 
-def _involved(event: Event) -> set[str]:
+def _involved(event: Sketch) -> set[str]:
     return {entity for _, entity in event.entity_refs()}
 
 

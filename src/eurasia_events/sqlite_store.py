@@ -13,6 +13,7 @@ import contextlib
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
@@ -77,6 +78,7 @@ class SQLiteStore:
         self._lock = threading.Lock()  # threads of this process, before SQLite's own lock
         self._txn: sqlite3.Connection | None = None
         self._owner: int | None = None
+        self._reader: sqlite3.Connection | None = None  # for reading single records again
 
     # -- connections --------------------------------------------------------------------
 
@@ -152,6 +154,20 @@ class SQLiteStore:
             return self._select(conn, start)
         finally:
             conn.close()
+
+    def line(self, index: int) -> bytes:
+        conn = self._current()
+        if conn is None:
+            if self._reader is None:
+                self._reader = self._connect(create=False)
+                weakref.finalize(self, self._reader.close)
+            conn = self._reader
+        rows = conn.execute("SELECT line FROM records WHERE seq = ?", (index + 1,)).fetchall()  # ends the read
+        row = rows[0] if rows else None
+        if row is None or not isinstance(row[0], bytes):
+            raise IntegrityError(f"{self.location}:{index + 1}: the record is gone or altered since it was read")
+        line: bytes = row[0]
+        return line
 
     def _select(self, conn: sqlite3.Connection, start: int) -> list[bytes]:
         try:

@@ -8,10 +8,12 @@ file store) so that reading the tail, checking it and writing are one step.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import fcntl
 import os
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -43,6 +45,10 @@ class Store(Protocol):
         """Write whole lines (each ending in a newline) durably; call inside :meth:`locked`."""
         ...
 
+    def line(self, index: int) -> bytes:
+        """The line at ``index`` (0-based, newline removed), among those read so far."""
+        ...
+
 
 class MemoryStore:
     """Records in a list: for tests and for logs built in a notebook."""
@@ -60,6 +66,9 @@ class MemoryStore:
 
     def read_lines(self, start: int = 0) -> list[bytes]:
         return self._lines[start:]
+
+    def line(self, index: int) -> bytes:
+        return self._lines[index]
 
     def append_lines(self, lines: Sequence[bytes]) -> None:
         check_sizes(lines, self.location)
@@ -79,6 +88,10 @@ class FileStore:
         # Where the lines read so far end: (lines, byte offset, bytes of the line ending
         # there), so reading new records after an append starts there, not at byte 0.
         self._read_to: tuple[int, int, bytes] = (0, 0, b"")
+        # Where each line read so far starts, so one record can be read again by itself
+        # (the log keeps no copy of the bytes: see Log.get).
+        self._starts = array.array("q")
+        self._fd: int | None = None
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -101,15 +114,21 @@ class FileStore:
             raise LogFormatError(f"{self.path}: cannot read: {error.strerror}") from None
         lines: list[bytes] = []
         with handle:
-            number = 0
+            number = position = 0
             known, offset, last = self._read_to
+            starts = self._starts
             if 0 < known <= start and self._still_there(handle, offset, last):
                 handle.seek(offset)
-                number = known
+                number, position = known, offset
+                del starts[known:]
+            else:
+                del starts[:]
+                self._read_to = (0, 0, b"")  # until this read completes, nothing is known
             while raw := handle.readline(MAX_LINE_BYTES + 1):
                 number += 1
-                if number == 1:
-                    raw = raw.removeprefix(_BOM)  # an editor's byte order mark is not part of the record
+                if number == 1 and raw.startswith(_BOM):
+                    raw = raw[len(_BOM):]  # an editor's byte order mark is not part of the record
+                    position += len(_BOM)
                     if not raw:
                         break
                 if not raw.endswith(b"\n"):
@@ -122,12 +141,23 @@ class FileStore:
                         f"newline), as a crash mid-write leaves it; run 'eurasia-events repair {self.path}' "
                         "to remove it"
                     )
+                starts.append(position)
+                position += len(raw)
                 if number > start:
                     lines.append(raw[:-1])
                 last = raw
             if number:
                 self._read_to = (number, handle.tell(), last)
         return lines
+
+    def line(self, index: int) -> bytes:
+        starts = self._starts
+        start = starts[index]
+        end = starts[index + 1] if index + 1 < len(starts) else self._read_to[1]
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+            weakref.finalize(self, os.close, self._fd)
+        return os.pread(self._fd, end - start - 1, start)
 
     @staticmethod
     def _still_there(handle: BinaryIO, offset: int, last: bytes) -> bool:
