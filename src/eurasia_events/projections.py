@@ -47,6 +47,7 @@ from .events import (
     TreatySigned,
 )
 from .quantities import Quantity
+from .sketch import typed
 
 __all__ = ["Projection", "Span", "span_of"]
 
@@ -342,6 +343,9 @@ FOLD_HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
 Each reads an event or its sketch (:mod:`eurasia_events.sketch`) alike."""
 
 
+_PER_EVENT: frozenset[str] = frozenset(tag for tag, handler in FOLD_HANDLERS.items() if handler is _not_folded)
+
+
 def _agreement_keys(event: Any) -> tuple[tuple[str, Any], ...]:
     return (("agreements", event.agreement), *(("agreements", old) for old in getattr(event, "supersedes", ())))
 
@@ -368,16 +372,22 @@ other key, so the fold is decomposable by key: the query index uses this to patc
 checkpoints for a retroactive event instead of refolding everything after it."""
 
 
-def touched(event: Event) -> tuple[tuple[str, Any], ...]:
-    """The keys of the fold state an event reads and writes (none for per-event views' events)."""
-    keys = TOUCHES.get(event.TYPE)
-    return () if keys is None else keys(event)
+def touched(event: Any) -> tuple[tuple[str, Any], ...]:
+    """The keys of the fold state an event (or a sketch) reads and writes (none for per-event views' events)."""
+    keys = TOUCHES.get(event[0] if type(event) is tuple else event.TYPE)
+    return () if keys is None else keys(typed(event))
 
 
-def fold(state: FoldState, events: list[Event]) -> FoldState:
-    """Apply events, in order, to a privately owned state (returned for chaining)."""
+def fold(state: FoldState, events: list[Any]) -> FoldState:
+    """Apply events (or sketches, as stored or typed), in order, to a privately owned state
+    (returned for chaining)."""
     handlers = FOLD_HANDLERS
+    skipped = _PER_EVENT
     for event in events:
+        if type(event) is tuple:
+            if event[0] in skipped:
+                continue
+            event = typed(event)
         handlers[event.TYPE](state, event)
     return state
 

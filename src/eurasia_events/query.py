@@ -38,7 +38,7 @@ from .projections import (
     touched,
 )
 from .quantities import Quantity
-from .sketch import Sketch
+from .sketch import ID, LO, SEQ, Sketch, typed
 from .views import (
     AgreementRow,
     DiffRow,
@@ -89,10 +89,10 @@ class _Index:
     """
 
     def __init__(self, sketches: Sequence[Sketch]) -> None:
-        # ``sketches`` come sorted by (earliest possible day, seq), as Log.sketches gives them.
-        self.keys: list[tuple[int, int]] = [(s.span[0], s.seq) for s in sketches]
+        # Stored sketches, sorted by (earliest possible day, seq), as Log._sorted gives them.
+        self.keys: list[tuple[int, int]] = [(s[LO], s[SEQ]) for s in sketches]
         self.events: list[Sketch] = list(sketches)
-        self.position: dict[str, tuple[int, int]] = {s.id: k for k, s in zip(self.keys, sketches, strict=True)}
+        self.position: dict[str, tuple[int, int]] = {s[ID]: k for k, s in zip(self.keys, sketches, strict=True)}
         # The sort key of the last event touching each fold key.
         self.last_touch: dict[tuple[str, Any], tuple[int, int]] = {}
         for key, sketch in zip(self.keys, sketches, strict=True):
@@ -164,12 +164,12 @@ class _Index:
         return key
 
     def _insert(self, seq: int, event: Sketch) -> tuple[int, int]:
-        key = (event.span[0], seq)
+        key = (event[LO], seq)
         index = bisect.bisect_left(self.keys, key)
         self._own_events()
         self.keys.insert(index, key)
         self.events.insert(index, event)
-        self.position[event.id] = key
+        self.position[event[ID]] = key
         return key
 
     def _touch(self, key: tuple[int, int], event: Sketch) -> tuple[tuple[str, Any], ...]:
@@ -200,12 +200,12 @@ class _Index:
 
     def add_event(self, sketch: Sketch) -> None:
         """Take in a newly appended event: patch or drop only the later checkpoints."""
-        self._patch(self._insert(sketch.seq, sketch), sketch)
+        self._patch(self._insert(sketch[SEQ], sketch), sketch)
 
     def replace(self, corrected: Sketch) -> None:
         """Take in a corrected event (same id and seq): drop the checkpoints after either position."""
-        old = self._remove(corrected.id)
-        new = self._insert(corrected.seq, corrected)
+        old = self._remove(corrected[ID])
+        new = self._insert(corrected[SEQ], corrected)
         self._touch(new, corrected)
         self._invalidate(min(old, new))
 
@@ -245,14 +245,14 @@ def index_for(log: Log, known_at: Instant | None) -> _Index:
     if known_at is None:
         if log._index is None:
             with paused_gc():
-                log._index = _Index(log.sketches())
+                log._index = _Index(log._sorted(None))
         live: _Index = log._index
         return live
     key = ("index", known_at)
     index = log._cache.get(key)
     if index is None:
         with paused_gc():
-            index = log._cache[key] = _Index(log.sketches(known_at))
+            index = log._cache[key] = _Index(log._sorted(known_at))
     return index
 
 
@@ -273,9 +273,10 @@ class State:
         self._ordinal = self.day.toordinal()
         if naive:
             # The reference answer: a plain fold of every event that may have happened by the day.
-            events = sorted(log.sketches(known_at), key=lambda s: (s.span[0], s.seq))
-            self.sketches = [e for e in events if e.span[0] <= self._ordinal]
-            self.fold = fold(FoldState(), self.sketches)
+            events = sorted(log._sorted(known_at), key=lambda s: (s[LO], s[SEQ]))
+            self._source = [e for e in events if e[LO] <= self._ordinal]
+            self._count = len(self._source)
+            self.fold = fold(FoldState(), self._source)
         else:
             index = index_for(log, self.known_at)
             count = index.count_until(self._ordinal)
@@ -287,8 +288,8 @@ class State:
 
     @functools.cached_property
     def sketches(self) -> list[Sketch]:
-        """Sketches of the events that may have happened by the day, in fold order (cheap)."""
-        return self._source[: self._count]
+        """Sketches of the events that may have happened by the day, in fold order (no event is built)."""
+        return [typed(s) for s in self._source[: self._count]]
 
     @functools.cached_property
     def events(self) -> list[Event]:

@@ -1,19 +1,25 @@
 """Sketches: the compact form of an event that a loaded log keeps in memory.
 
-A sketch is a named tuple holding the fields the views read (the event's fields without
-its sources, notes, disputes and long free text), plus the record's ``seq`` and the
-event's possible days (``span``). It has the event's ``TYPE`` and the same attribute
-names, so the fold and the views read a sketch as they read an
-:class:`~eurasia_events.events.Event`. The full event is built from the stored record
-when it is asked for (``log.get``, ``log.events()``, ``log[i]``), with every check.
+A sketch holds the fields the views read (the event's fields without its sources, notes,
+disputes and long free text), plus the record's ``seq`` and the event's possible days
+(``lo``, ``hi``). The log stores each sketch as a plain tuple of text, numbers and
+tuples of them (dates, figures and the status as their text): the cyclic garbage
+collector stops tracking such a tuple after one pass, so a million of them cost it
+nothing, where a million objects made every full collection take seconds.
+
+:func:`typed` views a stored tuple as a named tuple of its type (:func:`sketch_class`),
+with the event's ``TYPE``, attribute names and value types, so the fold and the views
+read a sketch as they read an :class:`~eurasia_events.events.Event`. The full event is
+built from the stored record when it is asked for (``log.get``, ``log.events()``,
+``log[i]``), with every check.
 
 :meth:`Sketcher.build` reads a record's JSON data straight into a sketch, checking what
 is cheap to check: known and required fields, dates, figures and their units, choices,
-entity and source ids. Anything else, or anything unusual (a disputed date, a wrong
-type), takes the slow path: the full event is built, so an invalid record fails with the
-same error, naming the field, as it always did. The builders are generated per type,
-the way attrs generates ``__init__``, because a generic loop over fields costs more
-than everything else a load does per record.
+entity and source ids, and each type's cross-field rules. Anything else, or anything
+unusual (a disputed date, a wrong type), takes the slow path: the full event is built,
+so an invalid record fails with the same error, naming the field, as it always did. The
+builders are generated per type, the way attrs generates ``__init__``, because a generic
+loop over fields costs more than everything else a load does per record.
 """
 
 from __future__ import annotations
@@ -28,15 +34,21 @@ from .dates import PartialDate
 from .events import _SLUG, EVENT_TYPES, Event, Status
 from .quantities import Quantity
 
-__all__ = ["DROPPED", "Sketch", "Sketcher", "sketch_class", "sketch_of"]
+__all__ = ["DROPPED", "ID", "LO", "SEQ", "Sketch", "Sketcher", "sketch_class", "sketch_of", "typed"]
 
 DROPPED: Final = frozenset({"sources", "notes", "disputes", "related", "expected", "purpose"})
 """Event fields a sketch leaves out: no view reads them, and they hold most of the bytes."""
 
 Sketch = Any
-"""A sketch: a named tuple per event type (see :func:`sketch_class`)."""
+"""A sketch: a plain tuple as stored, or its named-tuple view (see :func:`typed`)."""
+
+# Positions in a stored sketch, for the code that handles many of them at once.
+ID: Final = 1
+SEQ: Final = -4
+LO: Final = -3
 
 _CLASS_ATTRS: Final = ("binding", "in_force_on_signature", "term_from")
+_STATUS: Final = {status.value: status for status in Status}
 _MISSING: Final[Any] = object()
 
 
@@ -47,8 +59,8 @@ class _Slow(Exception):
 class _SketchBase(tuple):  # type: ignore[type-arg]
     __slots__ = ()
     TYPE: str = ""
-    widened: tuple[int, int] | None
-
+    lo: int
+    hi: int
     _ENTITY_FIELDS: tuple[str, ...] = ()
 
     def entity_refs(self) -> Iterator[tuple[str, str]]:
@@ -63,12 +75,28 @@ class _SketchBase(tuple):  # type: ignore[type-arg]
 
     @property
     def span(self) -> tuple[int, int]:
-        """The possible days: the date's, widened by disputed dates."""
-        widened = self.widened
-        if widened is None:
-            date = self.date  # type: ignore[attr-defined]
-            return date.earliest_ordinal, date.latest_ordinal
-        return widened
+        """The possible days, as ordinals: the date's, widened by disputed dates."""
+        return self.lo, self.hi
+
+
+def _stored_as(field: attrs.Attribute[Any]) -> str:
+    """How a sketch keeps a field: dates, figures and the status as their text, so that a
+    sketch holds only strings, numbers and tuples of them. The cyclic garbage collector
+    stops tracking such tuples after one pass: a million sketches then cost it nothing,
+    where a million tuples holding objects made every full collection take seconds."""
+    codec = field.metadata.get("codec")
+    return codec if codec in ("date", "quantity", "status") else "value"
+
+
+def _text_property(index: int, stored: str) -> property:
+    parse: Callable[[str], Any] = {"date": PartialDate.parse, "quantity": Quantity.parse,
+                                   "status": _STATUS.__getitem__}[stored]
+
+    def get(self: tuple[Any, ...]) -> Any:
+        text = self[index]
+        return None if text is None else parse(text)
+
+    return property(get)
 
 
 _CLASSES: dict[str, type] = {}
@@ -79,12 +107,18 @@ def sketch_class(type_: str) -> type:
     found = _CLASSES.get(type_)
     if found is None:
         cls = EVENT_TYPES[type_]
-        names = [f.name for f in attrs.fields(cls) if f.name not in DROPPED]
-        base = collections.namedtuple(f"{cls.__name__}Sketch", [*names, "seq", "widened", "disputed"])  # type: ignore[misc]
+        kept = [f for f in attrs.fields(cls) if f.name not in DROPPED]
+        names = [f.name if _stored_as(f) == "value" else f"{f.name}_text" for f in kept]
+        base = collections.namedtuple(  # type: ignore[misc]
+            f"{cls.__name__}Sketch", ["tag", *names, "seq", "lo", "hi", "disputed"])
         body: dict[str, Any] = {
             "__slots__": (), "TYPE": type_, "__module__": __name__,
-            "_ENTITY_FIELDS": tuple(f.name for f in attrs.fields(cls) if f.metadata.get("entity")),
+            "_ENTITY_FIELDS": tuple(f.name for f in kept if f.metadata.get("entity")),
+            "_KEPT": tuple((f.name, _stored_as(f)) for f in kept),
         }
+        for index, field in enumerate(kept, start=1):
+            if _stored_as(field) != "value":
+                body[field.name] = _text_property(index, _stored_as(field))
         for name in _CLASS_ATTRS:
             if name not in names and hasattr(cls, name):
                 body[name] = getattr(cls, name)
@@ -92,14 +126,25 @@ def sketch_class(type_: str) -> type:
     return found
 
 
-def sketch_of(event: Event, seq: int) -> Sketch:
-    """The sketch of a full event."""
+def _as_stored(value: Any, stored: str) -> Any:
+    if value is None or stored == "value":
+        return value
+    return value.value if stored == "status" else str(value)
+
+
+def typed(sketch: tuple[Any, ...]) -> Sketch:
+    """A stored sketch viewed as the named tuple of its type (a sketch already typed is returned as is)."""
+    if type(sketch) is not tuple:
+        return sketch
+    return tuple.__new__(_CLASSES.get(sketch[0]) or sketch_class(sketch[0]), sketch)
+
+
+def sketch_of(event: Event, seq: int) -> tuple[Any, ...]:
+    """The stored sketch of a full event."""
     cls = sketch_class(event.TYPE)
-    values = [getattr(event, name) for name in cls._fields[:-3]]  # type: ignore[attr-defined]
-    span = event.span
-    date = event.date
-    widened = None if span == (date.earliest_ordinal, date.latest_ordinal) else span
-    return cls(*values, seq, widened, bool(event.disputes))
+    values = [_as_stored(getattr(event, name), stored) for name, stored in cls._KEPT]  # type: ignore[attr-defined]
+    lo, hi = event.span
+    return (event.TYPE, *values, seq, lo, hi, bool(event.disputes))
 
 
 # --- fast checks, one per field shape; each raises _Slow (or anything) on a bad value -------
@@ -143,31 +188,40 @@ def _number(value: Any) -> int | None:
     return value
 
 
-def _date(value: Any) -> PartialDate:
-    return PartialDate.parse(value)  # raises InvalidDateError, a slow-path signal like any other
+_DATE_TEXTS: dict[str, str] = {}  # each valid date text once, shared by every sketch holding it
 
 
-_STATUS: Final = {status.value: status for status in Status}
+def _date(value: Any) -> str:
+    text = _DATE_TEXTS.get(value) if type(value) is str else None
+    if text is None:
+        PartialDate.parse(value)  # raises InvalidDateError on a bad date: a slow-path signal like any other
+        text = value
+        if len(_DATE_TEXTS) < 100_000:
+            _DATE_TEXTS[text] = text
+    return text
 
 
-def _status(value: Any) -> Status:
-    return _STATUS[value]
+def _status(value: Any) -> str:
+    return _STATUS[value].value
 
 
-def _quantity_check(field: attrs.Attribute[Any]) -> Callable[[Any], Quantity]:
+def _quantity_check(field: attrs.Attribute[Any]) -> Callable[[Any], str]:
     dimensions = field.metadata["dimensions"]
     positive = field.metadata.get("positive", True)
-    seen: dict[str, Quantity] = {}  # text -> checked value; figures repeat
+    seen: dict[str, str] = {}  # texts already checked, each kept once; figures repeat
 
-    def check(value: Any) -> Quantity:
-        found = seen.get(value) if type(value) is str else None
-        if found is None:
+    def check(value: Any) -> str:
+        if type(value) is not str:
+            raise _Slow
+        text = seen.get(value)
+        if text is None:
             found = Quantity.parse(value)
             if not any(found.dimension.startswith(d) for d in dimensions) or (positive and found.value <= 0):
                 raise _Slow
+            text = value
             if len(seen) < 10_000:
-                seen[value] = found
-        return found
+                seen[text] = text
+        return text
 
     return check
 
@@ -253,7 +307,7 @@ def _builder(type_: str) -> _Builder:
     cls = EVENT_TYPES[type_]
     fields = attrs.fields(cls)
     namespace: dict[str, Any] = {
-        "_Slow": _Slow, "_MISSING": _MISSING, "SKETCH": sketch_class(type_),
+        "_Slow": _Slow, "_MISSING": _MISSING, "SKETCH": sketch_class(type_), "TAG": type_,
         "ALLOWED": frozenset(f.name for f in fields) - {"disputes"},
         "REQUIRED": frozenset(f.name for f in fields if f.default is attrs.NOTHING),
         "TEXT": _optional_text, "SLUGS": _slugs,
@@ -282,12 +336,16 @@ def _builder(type_: str) -> _Builder:
             args.append(f"sketcher.entities({value}, {at_least_one})")
         else:
             assert check is not None
-            namespace[f"C_{field.name}"] = check if required else _optional(check, field.default)
-            args.append(f"C_{field.name}({value})")
-    body.append(f"    sketch = SKETCH({', '.join(args)}, seq, None, False)")
+            default = _as_stored(field.default, _stored_as(field)) if not required else None
+            namespace[f"C_{field.name}"] = check if required else _optional(check, default)
+            args.append("date_text" if field.name == "date" else f"C_{field.name}({value})")
+    body.append("    date_text = C_date(d['date'])")
+    body.append("    date = PARSE_DATE(date_text)")
+    namespace["PARSE_DATE"] = PartialDate.parse
+    body.append(f"    sketch = (TAG, {', '.join(args)}, seq, date.earliest_ordinal, date.latest_ordinal, False)")
     if hasattr(cls, "__attrs_post_init__"):  # the type's own cross-field rules read the sketch alike
         namespace["POST_INIT"] = cls.__attrs_post_init__
-        body.append("    POST_INIT(sketch)")
+        body.append("    POST_INIT(tuple.__new__(SKETCH, sketch))")
     body.append("    return sketch")
     exec("\n".join(body), namespace)  # generated from the event classes, never from data
     built: _Builder = namespace["build"]
@@ -301,10 +359,13 @@ class Sketcher:
     >>> import eurasia_events as ee
     >>> log = ee.load()
     >>> sketcher = Sketcher(log.entities, log.sources)
-    >>> s = sketcher.build("meeting", {"id": "m-1", "date": "2014-05", "title": "Talks",
+    >>> stored = sketcher.build("meeting", {"id": "m-1", "date": "2014-05", "title": "Talks",
     ...     "sources": [{"source": "seed-000", "quote": "q"}], "parties": ["RU", "CN"], "kind": "talks"}, 7)
-    >>> s.TYPE, s.seq, s.span == (s.date.earliest_ordinal, s.date.latest_ordinal), s.parties
-    ('meeting', 7, True, ('RU', 'CN'))
+    >>> type(stored) is tuple
+    True
+    >>> s = typed(stored)
+    >>> s.TYPE, s.seq, s.date, s.span == (s.date.earliest_ordinal, s.date.latest_ordinal), s.parties
+    ('meeting', 7, PartialDate('2014-05'), True, ('RU', 'CN'))
     """
 
     def __init__(self, entities: Iterable[str], sources: Iterable[str]) -> None:
