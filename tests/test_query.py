@@ -203,9 +203,11 @@ def append_batches(log: ee.Log, batches: list[list[Any]], probe: dt.date | None 
             continue  # a drawn correction made its target invalid: skip that batch
         log.append(batch, recorded=f"2026-01-{number + 1:02d}T00:00:00Z")
         if probe is not None:
-            # Warm the index (every checkpoint, and some up to the probe day) so later
-            # appends patch or drop checkpoints in place.
-            log.as_of("2040-01-01").agreements()
+            # Warm the index so later appends patch or drop checkpoints in place: every
+            # checkpoint after even batches, only those up to the probe day after odd ones
+            # (so checkpoints are built further after a patch or a drop).
+            if number % 2 == 0:
+                log.as_of("2040-01-01").agreements()
             log.as_of(probe).agreements()
 
 
@@ -294,3 +296,18 @@ def test_a_retroactive_event_patches_instead_of_refolding(memory_log: ee.Log) ->
                                       reason="terminated"))
     assert len(index.bounds) < built  # an earlier event on a key touched later: refold from there
     assert memory_log.as_of("2030-01-01").agreements().get(agreement="c0").status == "terminated"
+
+
+def test_checkpoints_built_after_a_patch_hold_the_patched_event(memory_log: ee.Log) -> None:
+    """Checkpoints built to a middle day, a retroactive event patched into them, then a later
+    day queried: the checkpoints built then (from the running state) include the patched event."""
+    add(memory_log, *[gas(f"c{i}", f"20{10 + i}-01-01", "1 bcm/yr", None) for i in range(8)])
+    with mock.patch("eurasia_events.query.CHECKPOINT_EVERY", 2):
+        assert memory_log.as_of("2013-06-01").contracted().certain == ee.Quantity.parse("4 bcm/yr")
+        built = len(memory_log._index.bounds)
+        add(memory_log, gas("old", "2005-01-01", "5 bcm/yr", "power-of-siberia"))
+        assert len(memory_log._index.bounds) == built  # patched, not dropped
+        later = memory_log.as_of("2030-01-01")
+        assert len(memory_log._index.bounds) > built  # built further
+    assert later.contracted().certain == ee.Quantity.parse("13 bcm/yr")
+    assert every_view(later) == every_view(State(memory_log, "2030-01-01", naive=True))

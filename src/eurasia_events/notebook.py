@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 from .dates import to_day
 from .errors import MissingExtraError
 from .events import Forum, Meeting
-from .projections import Span, agreement_status
+from .projections import Span, agreement_status, trail_items
 from .quantities import Quantity
 
 if TYPE_CHECKING:
@@ -131,11 +131,12 @@ def project_intervals(state: State) -> dict[str, Interval]:
     last = state.day.toordinal()
     found = {}
     for project in state.fold.projects.values():
-        starts = [span for stage, span, _ in project.stages if stage in _BUILDING and span[0] <= last]
+        stages = trail_items(project.stages)
+        starts = [span for stage, span, _ in stages if stage in _BUILDING and span[0] <= last]
         if not starts:
             continue
         start = min(starts)
-        ends = [span for stage, span, _ in project.stages if stage in _BUILT and span[0] >= start[0]]
+        ends = [span for stage, span, _ in stages if stage in _BUILT and span[0] >= start[0]]
         found[project.project] = _interval(start, min(ends) if ends else None, last)
     return found
 

@@ -155,12 +155,37 @@ class MeasureState:
     events: tuple[str, ...] = ()
 
 
+Trail = tuple[Any, Any] | None
+"""An immutable list that grows at its end in constant time: ``(newest item, older trail)``,
+``None`` when empty. A fold state's history of stages or memberships can hold thousands
+of items; copying a tuple on each event made the fold quadratic."""
+
+
+def push(trail: Trail, item: Any) -> Trail:
+    """The trail with ``item`` added at the end (the old one is unchanged and shared)."""
+    return (item, trail)
+
+
+def trail_items(trail: Trail) -> list[Any]:
+    """The items of a trail, oldest first.
+
+    >>> trail_items(push(push(None, "a"), "b"))
+    ['a', 'b']
+    """
+    items = []
+    while trail is not None:
+        items.append(trail[0])
+        trail = trail[1]
+    items.reverse()
+    return items
+
+
 @attrs.frozen(kw_only=True)
 class ProjectState:
     """Stages a project reached, each with its span, in fold order."""
 
     project: str
-    stages: tuple[tuple[str, Span, str], ...]  # (stage, span, event id)
+    stages: Trail  # of (stage, span, event id)
     capacity: Quantity | None = None
     length: Quantity | None = None
 
@@ -170,7 +195,7 @@ class FoldState:
     """The state of every keyed view; dicts are private to the fold and copied at checkpoints."""
 
     agreements: dict[str, AgreementState] = attrs.field(factory=dict)
-    memberships: dict[tuple[str, str], tuple[tuple[str, Span, str], ...]] = attrs.field(factory=dict)
+    memberships: dict[tuple[str, str], Trail] = attrs.field(factory=dict)  # of (change, span, event id)
     measures: dict[str, MeasureState] = attrs.field(factory=dict)
     projects: dict[str, ProjectState] = attrs.field(factory=dict)
     supply: dict[tuple[str, str], tuple[Span, Quantity | None, str]] = attrs.field(factory=dict)
@@ -246,7 +271,7 @@ def _on_ended(state: FoldState, event: AgreementEnded) -> None:
 
 def _membership(state: FoldState, org: str, member: str, change: str, span: Span, event_id: str) -> None:
     key = (org, member)
-    state.memberships[key] = (*state.memberships.get(key, ()), (change, span, event_id))
+    state.memberships[key] = push(state.memberships.get(key), (change, span, event_id))
 
 
 def _on_joined(state: FoldState, event: MembershipJoined) -> None:
@@ -283,10 +308,10 @@ def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
 
 
 def _on_milestone(state: FoldState, event: ProjectMilestone) -> None:
-    row = state.projects.get(event.project) or ProjectState(project=event.project, stages=())
-    state.projects[event.project] = attrs.evolve(
-        row,
-        stages=(*row.stages, (event.stage, span_of(event), event.id)),
+    row = state.projects.get(event.project) or ProjectState(project=event.project, stages=None)
+    state.projects[event.project] = ProjectState(
+        project=row.project,
+        stages=push(row.stages, (event.stage, span_of(event), event.id)),
         capacity=event.capacity or row.capacity,
         length=event.length or row.length,
     )
@@ -295,14 +320,17 @@ def _on_milestone(state: FoldState, event: ProjectMilestone) -> None:
 def _on_announcement(state: FoldState, event: Announcement) -> None:
     # A plan shows its subject as "announced"; the projects view keeps only subjects that
     # are project entities, so plans about agreements or organisations drop out there.
-    row = state.projects.get(event.subject) or ProjectState(project=event.subject, stages=())
-    state.projects[event.subject] = attrs.evolve(row, stages=(*row.stages, ("announced", span_of(event), event.id)))
+    row = state.projects.get(event.subject) or ProjectState(project=event.subject, stages=None)
+    state.projects[event.subject] = ProjectState(project=row.project, capacity=row.capacity, length=row.length,
+                                                 stages=push(row.stages, ("announced", span_of(event), event.id)))
 
 
 def _on_supply(state: FoldState, event: SupplyStarted) -> None:
     # Deliveries starting on a route also mean the route (a project) is open.
-    project = state.projects.get(event.route) or ProjectState(project=event.route, stages=())
-    state.projects[event.route] = attrs.evolve(project, stages=(*project.stages, ("opened", span_of(event), event.id)))
+    project = state.projects.get(event.route) or ProjectState(project=event.route, stages=None)
+    state.projects[event.route] = ProjectState(project=project.project, capacity=project.capacity,
+                                               length=project.length,
+                                               stages=push(project.stages, ("opened", span_of(event), event.id)))
     key = (event.route, event.commodity)
     if key not in state.supply:
         state.supply[key] = (span_of(event), event.capacity, event.id)

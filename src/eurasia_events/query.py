@@ -36,6 +36,7 @@ from .projections import (
     reached,
     span_text,
     touched,
+    trail_items,
 )
 from .quantities import Quantity
 from .sketch import ID, LO, SEQ, Sketch, typed
@@ -106,6 +107,9 @@ class _Index:
         self.every = CHECKPOINT_EVERY
         self.snapshot_every = SNAPSHOT_EVERY
         self.events_shared = False  # a State holds self.events: copy before changing it
+        # The state at the last checkpoint, kept mutable to build the next ones; dropped
+        # whenever a checkpoint changes.
+        self._running: tuple[int, FoldState] | None = None
 
     def count_until(self, day: int) -> int:
         """How many events may have happened by ``day`` (their earliest day is on or before it)."""
@@ -130,22 +134,47 @@ class _Index:
         return (_fold_over(below, self.events[start:count]), *below)
 
     def _build_until(self, count: int) -> None:
-        """Build checkpoints while a whole stretch of ``every`` events fits in the first ``count``."""
+        """Build checkpoints while a whole stretch of ``every`` events fits in the first ``count``.
+
+        One running state, with plain dicts, is folded forward from the last checkpoint: each
+        new checkpoint keeps the entries written since the last snapshot, read off the running
+        state, so nothing is folded through layers or copied whole but the snapshots.
+        """
         while (start := bisect.bisect_left(self.keys, self.bounds[-1])) + self.every <= count:
             end = start + self.every
             slot = len(self.deltas) - 1
-            below = self._layers(slot)
-            front = _fold_over(below, self.events[start:end])
-            delta = _flatten((front, *below[:-1]))
+            running = self._running_at(slot)
+            fold(running, self.events[start:end])
+            maps: list[_Recording] = [getattr(running, name) for name in _FIELDS]
             if (slot + 1) % self.snapshot_every == 0:
-                self.snapshots.append(_flatten((delta, below[-1])))
+                self.snapshots.append(FoldState(**{name: dict(m) for name, m in zip(_FIELDS, maps, strict=True)}))
+                for m in maps:
+                    m.written.clear()
                 delta = FoldState()
+            else:
+                delta = FoldState(**{name: {key: m[key] for key in m.written}
+                                     for name, m in zip(_FIELDS, maps, strict=True)})
             self.bounds.append(self.keys[end] if end < len(self.keys) else _AFTER_ALL)
             self.patches.append(())
             self.deltas.append(delta)
+            self._running = (slot + 1, running)
+
+    def _running_at(self, slot: int) -> FoldState:
+        """A private, mutable copy of checkpoint ``slot`` that records what is written to it."""
+        if self._running is not None and self._running[0] == slot:
+            return self._running[1]
+        layers = self._layers(slot)
+        merged = _flatten(layers)
+        since_snapshot = layers[-2::-1]  # oldest first: the delta, then patches
+        return FoldState(**{
+            name: _Recording(getattr(merged, name),
+                             dict.fromkeys(key for layer in since_snapshot for key in getattr(layer, name)))
+            for name in _FIELDS
+        })
 
     def _invalidate(self, key: tuple[int, int]) -> None:
         # Checkpoints whose bound is above the key would have held the change: drop them.
+        self._running = None
         keep = bisect.bisect_right(self.bounds, key)
         del self.bounds[keep:], self.patches[keep:], self.deltas[keep:]
         del self.snapshots[(keep - 1) // self.snapshot_every + 1 :]
@@ -195,6 +224,7 @@ class _Index:
         # No later event touches its keys: their value at the last checkpoint is their value
         # just before the event, so one patch layer is right for every later checkpoint.
         patch = _fold_over(self._layers(len(self.bounds) - 1), [event])
+        self._running = None
         for slot in range(first, len(self.bounds)):
             self.patches[slot] = (patch, *self.patches[slot])
 
@@ -215,6 +245,20 @@ class _Index:
 
 
 _FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
+
+
+class _Recording(dict):  # type: ignore[type-arg]
+    """A dict that remembers, in order, the keys written to it."""
+
+    __slots__ = ("written",)
+
+    def __init__(self, items: dict[Any, Any], written: dict[Any, None]) -> None:
+        super().__init__(items)
+        self.written = written
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.written[key] = None
+        dict.__setitem__(self, key, value)
 
 
 def _fold_over(below: tuple[FoldState, ...], events: list[Sketch]) -> FoldState:
@@ -417,7 +461,7 @@ class State:
                         changes.setdefault(party, []).append(("joined", row.in_force, row.events[-1]))
         for (org, member), stored in self.fold.memberships.items():
             if org == organisation:
-                changes.setdefault(member, []).extend(stored)
+                changes.setdefault(member, []).extend(trail_items(stored))
         rows = []
         for member, items in changes.items():
             items.sort(key=lambda item: item[1])
@@ -487,7 +531,8 @@ class State:
             entity = self.log.entities.get(p.project)
             if entity is None or entity.kind is not EntityKind.PROJECT:
                 continue
-            possible = [item for item in p.stages if reached(item[1], self._ordinal) is not False]
+            stages = trail_items(p.stages)
+            possible = [item for item in stages if reached(item[1], self._ordinal) is not False]
             if not possible:
                 continue
             # A plan ("announced") never hides a stage actually reached; among real stages the
@@ -496,7 +541,7 @@ class State:
             real.sort(key=lambda item: (item[1][0], _STAGE_RANK.get(item[0], 0)))
             stage, span, _ = real[-1]
             certain = bool(reached(span, self._ordinal)) and all(
-                reached(s, self._ordinal) is not None for st, s, _ in p.stages if st != "announced"
+                reached(s, self._ordinal) is not None for st, s, _ in stages if st != "announced"
             )
             rows.append(ProjectRow(project=p.project, stage=stage, since=span_text(span), certain=bool(certain),
                                    capacity=p.capacity, length=p.length,
