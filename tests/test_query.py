@@ -311,3 +311,17 @@ def test_checkpoints_built_after_a_patch_hold_the_patched_event(memory_log: ee.L
         assert len(memory_log._index.bounds) > built  # built further
     assert later.contracted().certain == ee.Quantity.parse("13 bcm/yr")
     assert every_view(later) == every_view(State(memory_log, "2030-01-01", naive=True))
+
+
+def test_a_state_keeps_its_answer_after_later_appends(memory_log: ee.Log) -> None:
+    """A State is the log as it stood when it was made: events appended afterwards, even
+    dated before its day, do not show in its per-event views (grouped or not yet grouped)."""
+    summit = ee.Meeting(id="s-1", date="2014-05-20", title="summit", sources=Q, kind="summit", parties=["RU", "CN"])
+    add(memory_log, summit)
+    grouped, ungrouped = memory_log.as_of("2015-01-01"), memory_log.as_of("2016-01-01")
+    assert [r.event for r in grouped.meetings()] == ["s-1"]  # groups made before the append
+    add(memory_log, ee.Meeting(id="s-0", date="2013-03-22", title="visit", sources=Q, kind="visit",
+                               parties=["RU", "CN"]))
+    assert [r.event for r in grouped.meetings()] == ["s-1"]
+    assert [r.event for r in ungrouped.meetings()] == ["s-1"]
+    assert [r.event for r in memory_log.as_of("2015-01-01").meetings()] == ["s-0", "s-1"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
@@ -47,7 +47,7 @@ from .events import (
     TreatySigned,
 )
 from .quantities import Quantity
-from .sketch import typed
+from .sketch import sketch_class, typed
 
 __all__ = ["Projection", "Span", "span_of"]
 
@@ -218,53 +218,67 @@ def _stub(agreement: str, event: Event) -> AgreementState:
                           start=None)
 
 
+def _replace(row: Any, **changes: Any) -> Any:
+    """``attrs.evolve`` for the fold's states, without its per-call introspection."""
+    names = _INIT_NAMES.get(type(row))
+    if names is None:
+        names = _INIT_NAMES[type(row)] = tuple(f.name for f in attrs.fields(type(row)))
+    values = {name: getattr(row, name) for name in names}
+    values.update(changes)
+    return type(row)(**values)
+
+
+_INIT_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _on_signed(state: FoldState, event: AgreementEvent) -> None:
     span = span_of(event)
-    volume = getattr(event, "annual_volume", None)
-    term = event.term.value if event.term is not None else None
-    previous = state.agreements.get(event.agreement)
-    state.agreements[event.agreement] = AgreementState(
-        agreement=event.agreement,
-        kind=event.TYPE if event.TYPE in ("supply_contract", "joint_statement") else getattr(event, "kind", event.TYPE),
+    tag = event.TYPE
+    term = event.term
+    agreement = event.agreement
+    previous = state.agreements.get(agreement)
+    state.agreements[agreement] = AgreementState(
+        agreement=agreement,
+        kind=tag if tag in ("supply_contract", "joint_statement") else getattr(event, "kind", tag),
         title=event.title,
         parties=event.parties,
         binding=bool(event.binding),
         signed=span,
         in_force=span if event.in_force_on_signature else (previous.in_force if previous else None),
-        term=term,
+        term=None if term is None else term.value,
         term_from=event.term_from,
-        start=_date_span(getattr(event, "start", None), span) if event.TYPE == "supply_contract" else None,
+        start=_date_span(getattr(event, "start", None), span) if tag == "supply_contract" else None,
         extensions=previous.extensions if previous else (),
         ended=previous.ended if previous else None,
         superseded_by=previous.superseded_by if previous else None,
         commodity=getattr(event, "commodity", None),
         route=getattr(event, "route", None),
-        annual_volume=volume,
+        annual_volume=getattr(event, "annual_volume", None),
         events=(previous.events if previous else ()) + (event.id,),
         founds=getattr(event, "founds", None),
     )
     for old in event.supersedes:
         row = state.agreements.get(old) or _stub(old, event)
-        state.agreements[old] = attrs.evolve(row, superseded_by=(span, event.agreement))
+        state.agreements[old] = _replace(row, superseded_by=(span, agreement))
 
 
 def _on_in_force(state: FoldState, event: EnteredIntoForce) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
-    state.agreements[event.agreement] = attrs.evolve(row, in_force=span_of(event), events=(*row.events, event.id))
+    state.agreements[event.agreement] = _replace(row, in_force=span_of(event), events=(*row.events, event.id))
 
 
 def _on_extended(state: FoldState, event: AgreementExtended) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
     until = None if event.until is None else _date_span(event.until, NEVER)
     extension = (span_of(event), event.term.value if event.term else None, until)
-    state.agreements[event.agreement] = attrs.evolve(
+    state.agreements[event.agreement] = _replace(
         row, extensions=(*row.extensions, extension), events=(*row.events, event.id)
     )
 
 
 def _on_ended(state: FoldState, event: AgreementEnded) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
-    state.agreements[event.agreement] = attrs.evolve(
+    state.agreements[event.agreement] = _replace(
         row, ended=(span_of(event), event.reason), events=(*row.events, event.id)
     )
 
@@ -296,7 +310,7 @@ def _on_sanctions_extended(state: FoldState, event: SanctionsExtended) -> None:
     if row is None:
         return  # an extension of a measure the log does not record: nothing to extend
     until = None if event.until is None else _date_span(event.until, NEVER)
-    state.measures[event.measure] = attrs.evolve(row, until=until, events=(*row.events, event.id))
+    state.measures[event.measure] = _replace(row, until=until, events=(*row.events, event.id))
 
 
 def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
@@ -304,7 +318,7 @@ def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
     if row is None:
         return
     lifted = _date_span(event.effective, span_of(event))
-    state.measures[event.measure] = attrs.evolve(row, lifted=lifted, events=(*row.events, event.id))
+    state.measures[event.measure] = _replace(row, lifted=lifted, events=(*row.events, event.id))
 
 
 def _on_milestone(state: FoldState, event: ProjectMilestone) -> None:
@@ -374,36 +388,69 @@ Each reads an event or its sketch (:mod:`eurasia_events.sketch`) alike."""
 _PER_EVENT: frozenset[str] = frozenset(tag for tag, handler in FOLD_HANDLERS.items() if handler is _not_folded)
 
 
-def _agreement_keys(event: Any) -> tuple[tuple[str, Any], ...]:
-    return (("agreements", event.agreement), *(("agreements", old) for old in getattr(event, "supersedes", ())))
+_AGREEMENT: Final = (("agreements", ("agreement",), False), ("agreements", ("supersedes",), True))
 
-
-TOUCHES: dict[str, Callable[[Any], tuple[tuple[str, Any], ...]]] = {
-    TreatySigned.TYPE: _agreement_keys,
-    JointStatement.TYPE: _agreement_keys,
-    Memorandum.TYPE: _agreement_keys,
-    SupplyContract.TYPE: _agreement_keys,
-    EnteredIntoForce.TYPE: _agreement_keys,
-    AgreementExtended.TYPE: _agreement_keys,
-    AgreementEnded.TYPE: _agreement_keys,
-    MembershipJoined.TYPE: lambda e: (("memberships", (e.organisation, e.member)),),
-    MembershipLeft.TYPE: lambda e: (("memberships", (e.organisation, e.member)),),
-    SanctionsImposed.TYPE: lambda e: (("measures", e.measure),),
-    SanctionsExtended.TYPE: lambda e: (("measures", e.measure),),
-    SanctionsLifted.TYPE: lambda e: (("measures", e.measure),),
-    ProjectMilestone.TYPE: lambda e: (("projects", e.project),),
-    Announcement.TYPE: lambda e: (("projects", e.subject),),
-    SupplyStarted.TYPE: lambda e: (("projects", e.route), ("supply", (e.route, e.commodity))),
+TOUCHES: dict[str, tuple[tuple[str, tuple[str, ...], bool], ...]] = {
+    TreatySigned.TYPE: _AGREEMENT,
+    JointStatement.TYPE: _AGREEMENT,
+    Memorandum.TYPE: _AGREEMENT,
+    SupplyContract.TYPE: _AGREEMENT,
+    EnteredIntoForce.TYPE: _AGREEMENT[:1],
+    AgreementExtended.TYPE: _AGREEMENT[:1],
+    AgreementEnded.TYPE: _AGREEMENT[:1],
+    MembershipJoined.TYPE: (("memberships", ("organisation", "member"), False),),
+    MembershipLeft.TYPE: (("memberships", ("organisation", "member"), False),),
+    SanctionsImposed.TYPE: (("measures", ("measure",), False),),
+    SanctionsExtended.TYPE: (("measures", ("measure",), False),),
+    SanctionsLifted.TYPE: (("measures", ("measure",), False),),
+    ProjectMilestone.TYPE: (("projects", ("project",), False),),
+    Announcement.TYPE: (("projects", ("subject",), False),),
+    SupplyStarted.TYPE: (("projects", ("route",), False), ("supply", ("route", "commodity"), False)),
 }
-"""The ``(state field, key)`` pairs each handler reads and writes. A handler touches no
-other key, so the fold is decomposable by key: the query index uses this to patch
-checkpoints for a retroactive event instead of refolding everything after it."""
+"""The keys of the fold state each handler reads and writes, per event type: ``(state
+field, fields of the event making the key, whether that field holds many keys)``. A
+handler touches no other key, so the fold is decomposable by key: the query index uses
+this to patch checkpoints for a retroactive event instead of refolding everything after it."""
 
 
 def touched(event: Any) -> tuple[tuple[str, Any], ...]:
-    """The keys of the fold state an event (or a sketch) reads and writes (none for per-event views' events)."""
-    keys = TOUCHES.get(event[0] if type(event) is tuple else event.TYPE)
-    return () if keys is None else keys(typed(event))
+    """The ``(state field, key)`` pairs an event, or a sketch, reads and writes (none for
+    the per-event views' events)."""
+    if type(event) is tuple:
+        return _stored_toucher(event[0])(event)
+    found: list[tuple[str, Any]] = []
+    for field, names, many in TOUCHES.get(event.TYPE, ()):
+        values = [getattr(event, name) for name in names]
+        if many:
+            found.extend((field, value) for value in values[0])
+        else:
+            found.append((field, values[0] if len(values) == 1 else tuple(values)))
+    return tuple(found)
+
+
+_TOUCHERS: dict[str, Callable[[tuple[Any, ...]], tuple[tuple[str, Any], ...]]] = {}
+
+
+def _stored_toucher(tag: str) -> Callable[[tuple[Any, ...]], tuple[tuple[str, Any], ...]]:
+    """:func:`touched` for a stored sketch, generated from :data:`TOUCHES` with the fields'
+    positions: the index asks it of every event, and viewing each sketch as typed first
+    cost more than the rest of building the index."""
+    found = _TOUCHERS.get(tag)
+    if found is None:
+        fields = sketch_class(tag)._fields  # type: ignore[attr-defined]
+        parts = []
+        for field, names, many in TOUCHES.get(tag, ()):
+            at = [fields.index(name) for name in names]
+            if many:
+                parts.append(f"*(({field!r}, value) for value in s[{at[0]}])")
+            elif len(at) == 1:
+                parts.append(f"({field!r}, s[{at[0]}])")
+            else:
+                parts.append(f"({field!r}, ({', '.join(f's[{i}]' for i in at)}))")
+        namespace: dict[str, Any] = {}
+        exec(f"def touches(s):\n    return ({''.join(part + ', ' for part in parts)})", namespace)
+        found = _TOUCHERS[tag] = namespace["touches"]
+    return found
 
 
 def fold(state: FoldState, events: list[Any]) -> FoldState:

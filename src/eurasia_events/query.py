@@ -39,7 +39,7 @@ from .projections import (
     trail_items,
 )
 from .quantities import Quantity
-from .sketch import ID, LO, SEQ, Sketch, typed
+from .sketch import LO, SEQ, SEQ_BITS, Sketch, sort_key, typed
 from .views import (
     AgreementRow,
     DiffRow,
@@ -65,10 +65,11 @@ if TYPE_CHECKING:
 __all__ = ["CHECKPOINT_EVERY", "MEASURES", "VIEW_NAMES", "State", "as_of", "diff", "project", "series", "timeline"]
 
 CHECKPOINT_EVERY: Final = 256
-_AFTER_EVERY_SEQ: Final = 1 << 62  # sorts after any sequence number
-_BEFORE_ALL: Final = (-(1 << 62), 0)  # the bound of checkpoint 0: no event
-_AFTER_ALL: Final = (1 << 62, 0)  # the bound of a checkpoint holding every event
+_AFTER_EVERY_SEQ: Final = (1 << SEQ_BITS) - 1  # sorts after any sequence number
+_BEFORE_ALL: Final = -1  # the bound of checkpoint 0: no event
+_AFTER_ALL: Final = 1 << 80  # the bound of a checkpoint holding every event
 _MAX_PATCHES: Final = 16  # past this many patch layers, a checkpoint is rebuilt instead
+_FREEZE_AFTER: Final = 10_000  # events folded into new checkpoints before they are frozen
 SNAPSHOT_EVERY: Final = 32
 """Checkpoints between full copies of the fold state; those in between keep only what changed."""
 
@@ -89,17 +90,16 @@ class _Index:
     layer holds that change. Any other change drops the checkpoints after it.
     """
 
-    def __init__(self, sketches: Sequence[Sketch]) -> None:
+    def __init__(self, sketches: Sequence[Sketch], *, freeze: bool = False) -> None:
         # Stored sketches, sorted by (earliest possible day, seq), as Log._sorted gives them.
-        self.keys: list[tuple[int, int]] = [(s[LO], s[SEQ]) for s in sketches]
+        self.keys: list[int] = [sort_key(s) for s in sketches]
         self.events: list[Sketch] = list(sketches)
-        self.position: dict[str, tuple[int, int]] = {s[ID]: k for k, s in zip(self.keys, sketches, strict=True)}
-        # The sort key of the last event touching each fold key.
-        self.last_touch: dict[tuple[str, Any], tuple[int, int]] = {}
-        for key, sketch in zip(self.keys, sketches, strict=True):
-            for touch in touched(sketch):
-                self.last_touch[touch] = key
-        self.bounds: list[tuple[int, int]] = [_BEFORE_ALL]
+        self._last_touch: dict[tuple[str, Any], int] | None = None
+        # Per-event views read only their own types: their sketches and keys, made on first
+        # use and dropped (never changed) when an event comes or goes.
+        self._groups: dict[frozenset[str], tuple[list[int], list[Sketch]]] = {}
+        self.version = 0  # counts insertions and removals
+        self.bounds: list[int] = [_BEFORE_ALL]
         self.patches: list[tuple[FoldState, ...]] = [()]
         self.deltas: list[FoldState] = [FoldState()]
         self.snapshots: list[FoldState] = [FoldState()]
@@ -110,10 +110,31 @@ class _Index:
         # The state at the last checkpoint, kept mutable to build the next ones; dropped
         # whenever a checkpoint changes.
         self._running: tuple[int, FoldState] | None = None
+        self.freeze = freeze  # freeze what a long build made (see eurasia_events._gc)
+
+    @property
+    def last_touch(self) -> dict[tuple[str, Any], int]:
+        """The sort key of the last event touching each fold key; made when a retroactive
+        event first needs it (a pass over every event, which most sessions never need)."""
+        if self._last_touch is None:
+            last: dict[tuple[str, Any], int] = {}
+            for key, sketch in zip(self.keys, self.events, strict=True):
+                for touch in touched(sketch):
+                    last[touch] = key
+            self._last_touch = last
+        return self._last_touch
+
+    def group(self, tags: frozenset[str]) -> tuple[list[int], list[Sketch]]:
+        """The keys and sketches of the events of these types, in fold order (do not change them)."""
+        found = self._groups.get(tags)
+        if found is None:
+            pairs = [(key, s) for key, s in zip(self.keys, self.events, strict=True) if s[0] in tags]
+            found = self._groups[tags] = ([key for key, _ in pairs], [s for _, s in pairs])
+        return found
 
     def count_until(self, day: int) -> int:
         """How many events may have happened by ``day`` (their earliest day is on or before it)."""
-        return bisect.bisect_right(self.keys, (day, _AFTER_EVERY_SEQ))
+        return bisect.bisect_right(self.keys, (day << SEQ_BITS) | _AFTER_EVERY_SEQ)
 
     def _layers(self, slot: int) -> tuple[FoldState, ...]:
         return (*self.patches[slot], self.deltas[slot], self.snapshots[slot // self.snapshot_every])
@@ -124,8 +145,9 @@ class _Index:
         Costs the events since the nearest checkpoint, not the size of the state: the
         layers are shared with the checkpoint, never copied here, and never mutated.
         """
-        if bisect.bisect_left(self.keys, self.bounds[-1]) + self.every <= count:
-            with paused_gc():
+        built = bisect.bisect_left(self.keys, self.bounds[-1])
+        if built + self.every <= count:
+            with paused_gc(freeze=self.freeze and count - built >= _FREEZE_AFTER):
                 self._build_until(count)
         limit = self.keys[count] if count < len(self.keys) else _AFTER_ALL
         slot = bisect.bisect_right(self.bounds, limit) - 1
@@ -172,7 +194,7 @@ class _Index:
             for name in _FIELDS
         })
 
-    def _invalidate(self, key: tuple[int, int]) -> None:
+    def _invalidate(self, key: int) -> None:
         # Checkpoints whose bound is above the key would have held the change: drop them.
         self._running = None
         keep = bisect.bisect_right(self.bounds, key)
@@ -184,24 +206,27 @@ class _Index:
             self.events = list(self.events)
             self.events_shared = False
 
-    def _remove(self, event_id: str) -> tuple[int, int]:
-        key = self.position.pop(event_id)
+    def _remove(self, sketch: Sketch) -> int:
+        key = sort_key(sketch)
+        self._groups = {}
+        self.version += 1
         index = bisect.bisect_left(self.keys, key)
         self._own_events()
         del self.keys[index]
         del self.events[index]
         return key
 
-    def _insert(self, seq: int, event: Sketch) -> tuple[int, int]:
-        key = (event[LO], seq)
+    def _insert(self, event: Sketch) -> int:
+        key = sort_key(event)
+        self._groups = {}
+        self.version += 1
         index = bisect.bisect_left(self.keys, key)
         self._own_events()
         self.keys.insert(index, key)
         self.events.insert(index, event)
-        self.position[event[ID]] = key
         return key
 
-    def _touch(self, key: tuple[int, int], event: Sketch) -> tuple[tuple[str, Any], ...]:
+    def _touch(self, key: int, event: Sketch) -> tuple[tuple[str, Any], ...]:
         """Record the event's fold keys as touched at ``key``."""
         touches = touched(event)
         for touch in touches:
@@ -210,7 +235,7 @@ class _Index:
                 self.last_touch[touch] = key
         return touches
 
-    def _patch(self, key: tuple[int, int], event: Sketch) -> None:
+    def _patch(self, key: int, event: Sketch) -> None:
         """Fold a newly inserted event into the checkpoints after it, or drop them."""
         touches = touched(event)
         later = [t for t in touches if t in self.last_touch and self.last_touch[t] > key]
@@ -230,18 +255,18 @@ class _Index:
 
     def add_event(self, sketch: Sketch) -> None:
         """Take in a newly appended event: patch or drop only the later checkpoints."""
-        self._patch(self._insert(sketch[SEQ], sketch), sketch)
+        self._patch(self._insert(sketch), sketch)
 
-    def replace(self, corrected: Sketch) -> None:
+    def replace(self, old: Sketch, corrected: Sketch) -> None:
         """Take in a corrected event (same id and seq): drop the checkpoints after either position."""
-        old = self._remove(corrected[ID])
-        new = self._insert(corrected[SEQ], corrected)
-        self._touch(new, corrected)
-        self._invalidate(min(old, new))
+        before = self._remove(old)
+        after = self._insert(corrected)
+        self._touch(after, corrected)
+        self._invalidate(min(before, after))
 
-    def remove(self, event_id: str) -> None:
+    def remove(self, sketch: Sketch) -> None:
         """Take out a retracted event: drop the checkpoints after it."""
-        self._invalidate(self._remove(event_id))
+        self._invalidate(self._remove(sketch))
 
 
 _FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
@@ -288,15 +313,15 @@ def index_for(log: Log, known_at: Instant | None) -> _Index:
     """The log's sorted index as known at ``known_at`` (the live, incrementally kept one for ``None``)."""
     if known_at is None:
         if log._index is None:
-            with paused_gc():
-                log._index = _Index(log._sorted(None))
+            with paused_gc(freeze=log._freezes()):
+                log._index = _Index(log._sorted(None), freeze=log._freezes())
         live: _Index = log._index
         return live
     key = ("index", known_at)
     index = log._cache.get(key)
     if index is None:
-        with paused_gc():
-            index = log._cache[key] = _Index(log._sorted(known_at))
+        with paused_gc(freeze=log._freezes()):
+            index = log._cache[key] = _Index(log._sorted(known_at), freeze=log._freezes())
     return index
 
 
@@ -317,10 +342,11 @@ class State:
         self._ordinal = self.day.toordinal()
         if naive:
             # The reference answer: a plain fold of every event that may have happened by the day.
-            events = sorted(log._sorted(known_at), key=lambda s: (s[LO], s[SEQ]))
+            events = sorted(log._sorted(known_at), key=lambda s: (s[LO], s[SEQ]))  # as a reader would
             self._source = [e for e in events if e[LO] <= self._ordinal]
             self._count = len(self._source)
             self.fold = fold(FoldState(), self._source)
+            self._index: _Index | None = None
         else:
             index = index_for(log, self.known_at)
             count = index.count_until(self._ordinal)
@@ -329,11 +355,21 @@ class State:
             index.events_shared = True
             self._source, self._count = index.events, count
             self._layers = index.state_at(count)
+            self._index = index
+            self._version = index.version
 
     @functools.cached_property
     def sketches(self) -> list[Sketch]:
         """Sketches of the events that may have happened by the day, in fold order (no event is built)."""
         return [typed(s) for s in self._source[: self._count]]
+
+    def _of(self, *tags: str) -> list[Sketch]:
+        """Typed sketches of the events of these types that may have happened by the day."""
+        index = self._index
+        if index is None or index.version != self._version:  # the index changed since: filter
+            return [typed(s) for s in self._source[: self._count] if s[0] in tags]
+        keys, items = index.group(frozenset(tags))
+        return [typed(s) for s in items[: bisect.bisect_right(keys, (self._ordinal << SEQ_BITS) | _AFTER_EVERY_SEQ)]]
 
     @functools.cached_property
     def events(self) -> list[Event]:
@@ -347,7 +383,7 @@ class State:
 
     def __repr__(self) -> str:
         known = f", known_at={self.known_at}" if self.known_at else ""
-        return f"<State as of {self.day}{known}: {len(self.sketches)} events may have happened>"
+        return f"<State as of {self.day}{known}: {self._count} events may have happened>"
 
     def _title(self, what: str) -> str:
         known = f" (as known at {self.known_at})" if self.known_at else ""
@@ -563,8 +599,8 @@ class State:
         rows = []
         money: dict[str, tuple[Quantity | None, Quantity | None]] = {}
         shares: dict[str, dict[str, Decimal]] = {}
-        for event in self.sketches:
-            if event.TYPE not in ("loan", "investment") or event.status.value != "happened":
+        for event in self._of("loan", "investment"):
+            if event.status.value != "happened":
                 continue
             certain = self._certain(event)
             if event.TYPE == "loan":
@@ -597,17 +633,16 @@ class State:
         rows = [
             MeetingRow(event=e.id, date=str(e.date), kind="forum" if e.TYPE == "forum" else e.kind,
                        title=e.title, location=e.location, parties=e.parties, certain=self._certain(e))
-            for e in self.sketches
-            if e.TYPE in ("meeting", "forum") and e.status.value == "happened" and (who is None or who in e.parties)
+            for e in self._of("meeting", "forum")
+            if e.status.value == "happened" and (who is None or who in e.parties)
         ]
         return View("meetings", tuple(rows), _fields(MeetingRow), title=self._title("Meetings"))
 
     def trade(self) -> View[TradeRow]:
         """The latest reported trade figures for periods ending by the day, one per period and flow."""
         latest: dict[tuple[str, str, str | None, str | None, str], TradeRow] = {}
-        for e in self.sketches:
-            if e.TYPE != "trade_statistic" or reached((e.period.earliest_ordinal, e.period.latest_ordinal),
-                                                            self._ordinal) is False:
+        for e in self._of("trade_statistic"):
+            if reached((e.period.earliest_ordinal, e.period.latest_ordinal), self._ordinal) is False:
                 continue
             key = (str(e.period), e.flow, e.exporter, e.importer, e.commodity)
             latest[key] = TradeRow(event=e.id, period=str(e.period), flow=e.flow, exporter=e.exporter,

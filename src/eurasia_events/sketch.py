@@ -34,7 +34,8 @@ from .dates import PartialDate
 from .events import _SLUG, EVENT_TYPES, Event, Status
 from .quantities import Quantity
 
-__all__ = ["DROPPED", "ID", "LO", "SEQ", "Sketch", "Sketcher", "sketch_class", "sketch_of", "typed"]
+__all__ = ["DROPPED", "ID", "LO", "SEQ", "SEQ_BITS", "Sketch", "Sketcher", "sketch_class", "sketch_of", "sort_key",
+           "typed"]
 
 DROPPED: Final = frozenset({"sources", "notes", "disputes", "related", "expected", "purpose"})
 """Event fields a sketch leaves out: no view reads them, and they hold most of the bytes."""
@@ -46,6 +47,15 @@ Sketch = Any
 ID: Final = 1
 SEQ: Final = -4
 LO: Final = -3
+SEQ_BITS: Final = 40
+"""Bits of a sort key holding the sequence number (a log of up to 2**40 records)."""
+
+
+def sort_key(sketch: tuple[Any, ...]) -> int:
+    """Fold order, (earliest possible day, seq), packed in one int: it sorts and bisects
+    several times faster than a tuple, and takes less memory."""
+    key: int = (sketch[LO] << SEQ_BITS) | sketch[SEQ]
+    return key
 
 _CLASS_ATTRS: Final = ("binding", "in_force_on_signature", "term_from")
 _STATUS: Final = {status.value: status for status in Status}
