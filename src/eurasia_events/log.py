@@ -34,7 +34,7 @@ from .errors import (
     LogFormatError,
     UnknownEventError,
 )
-from .events import Amendment, Correction, Event, Record, Retraction
+from .events import Amendment, Correction, Event, Record
 from .sketch import ID, SEQ, Sketch, Sketcher, sketch_of, sort_key, typed
 from .sources import SourceRegistry
 from .sqlite_store import SQLITE_SUFFIXES, SQLiteStore, is_sqlite_file
@@ -188,6 +188,7 @@ class Log(Sequence[Record]):
         prev = self._last_hash
         location = self.store.location
         build = self._sketcher.build
+        amends = self._sketcher.amendment
         upcasters = self._upcasters
         for number, raw in enumerate(lines, start + 1):
             raw = raw.removesuffix(b"\r")  # tolerate CRLF line ends; the hash decides the rest
@@ -215,11 +216,21 @@ class Log(Sequence[Record]):
                 self._recorded.append(micros)
                 if self._index is not None:
                     self._index.add_event(sketch)
-            else:  # an amendment, or data the fast path declines: build it with every check
-                event = decode_event(type_, data, file=location, line=number)
-                self._check(event, file=location, line=number)
-                self._check_identity(event, file=location, line=number)
-                self._accept(event, number, micros, file=location)
+            else:
+                amendment = amends(type_, data) if type_ in _AMENDMENTS else None
+                if amendment is None:  # data the fast path declines: build it with every check
+                    event = decode_event(type_, data, file=location, line=number)
+                    self._check(event, file=location, line=number)
+                    amendment = (event.id, event.target) if isinstance(event, Amendment) else None
+                else:
+                    event = None
+                if amendment is not None:
+                    self._check_identity(amendment[0], amendment[1], file=location, line=number)
+                    self._amend(type_, amendment[0], amendment[1], number, micros, file=location)
+                else:
+                    assert isinstance(event, Event)
+                    self._check_identity(event.id, None, file=location, line=number)
+                    self._accept_event(sketch_of(event, number), micros)
             prev = claimed
         self._last_hash = prev
         self._cache.clear()
@@ -227,48 +238,50 @@ class Log(Sequence[Record]):
     def _freezes(self, records: int | None = None) -> bool:
         return should_freeze(len(self) if records is None else records, self.freeze_gc)
 
-    def _check_identity(self, event: Event | Amendment, *, file: str | None, line: int | None) -> None:
+    def _check_identity(self, event_id: str, target: str | None, *, file: str | None, line: int | None) -> None:
         """A stored record's id must be new and an amendment's target alive (as append ensures)."""
-        if event.id in self._current or event.id in self._retired:
-            raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event.id,
+        if event_id in self._current or event_id in self._retired:
+            raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event_id,
                                     field="id", file=file, line=line)
-        if isinstance(event, Amendment) and event.target not in self._current:
-            raise InvalidEventError(f"no event {event.target!r} to amend before this record", event_id=event.id,
+        if target is not None and target not in self._current:
+            raise InvalidEventError(f"no event {target!r} to amend before this record", event_id=event_id,
                                     field="target", file=file, line=line)
 
-    def _accept(self, event: Event | Amendment, seq: int, micros: int, *, file: str | None = None) -> None:
-        """Take in a checked record's event (read from the store, or just appended)."""
-        if isinstance(event, Correction):
-            self._corrections.setdefault(event.target, []).append(seq)
-            self._built.pop(event.target, None)
-            try:
-                corrected = self._build(self._current[event.target])
-            except InvalidEventError as error:  # a stored correction that breaks its target
-                self._corrections[event.target].pop()
-                raise InvalidEventError(f"the correction makes its target invalid: {error}", event_id=event.id,
-                                        field="changes", file=file, line=seq) from None
-            old = self._current[event.target]
-            sketch = sketch_of(corrected, old[SEQ])
-            self._current[event.target] = sketch
-            self._built[event.target] = corrected
-            self._entries.append((event.TYPE, event.id, event.target, seq))
-            self._retired.add(event.id)
+    def _accept_event(self, sketch: tuple[Any, ...], micros: int) -> None:
+        self._current[sketch[ID]] = sketch
+        self._entries.append(sketch)
+        self._recorded.append(micros)
+        if self._index is not None:
+            self._index.add_event(sketch)
+        self._cache.clear()
+
+    def _amend(self, tag: str, amendment_id: str, target: str, seq: int, micros: int, *, file: str | None) -> None:
+        """Take in a checked correction or retraction of a live event."""
+        old = self._current[target]
+        self._built.pop(target, None)
+        if tag == "correction":
+            self._corrections.setdefault(target, []).append(seq)
+            # The corrected event's data is the original's with every correction applied:
+            # read into a sketch like any record, or built in full for the precise error.
+            type_, data = self._merged(old)
+            sketch = self._sketcher.build(type_, data, old[SEQ])
+            if sketch is None:
+                try:
+                    sketch = sketch_of(self._build(old, remember=False), old[SEQ])
+                except InvalidEventError as error:  # a stored correction that breaks its target
+                    self._corrections[target].pop()
+                    raise InvalidEventError(f"the correction makes its target invalid: {error}",
+                                            event_id=amendment_id, field="changes", file=file, line=seq) from None
+            self._current[target] = sketch
+            self._retired.add(amendment_id)
             if self._index is not None:
                 self._index.replace(old, sketch)
-        elif isinstance(event, Retraction):
-            retracted = self._current.pop(event.target)
-            self._built.pop(event.target, None)
-            self._entries.append((event.TYPE, event.id, event.target, seq))
-            self._retired.update((event.id, event.target))
-            if self._index is not None:
-                self._index.remove(retracted)
         else:
-            assert isinstance(event, Event)
-            sketch = sketch_of(event, seq)
-            self._current[event.id] = sketch
-            self._entries.append(sketch)
+            del self._current[target]
+            self._retired.update((amendment_id, target))
             if self._index is not None:
-                self._index.add_event(sketch)
+                self._index.remove(old)
+        self._entries.append((tag, amendment_id, target, seq))
         self._recorded.append(micros)
         self._cache.clear()
 
@@ -288,24 +301,29 @@ class Log(Sequence[Record]):
             self._line(seq), file=location, line=seq, upcasters=self._upcasters)
         return type_, data
 
-    def _build(self, sketch: Sketch, until: int | None = None) -> Event:
-        """The full event a sketch stands for: its record's data with its corrections applied
-        (those recorded at or before ``until`` microseconds, if given), built with every check."""
-        event_id, line = sketch[ID], sketch[SEQ]
+    def _merged(self, sketch: Sketch, until: int | None = None) -> tuple[str, dict[str, Any]]:
+        """An event's type and data: its record's, with its corrections applied (those recorded
+        at or before ``until`` microseconds, if given)."""
+        type_, data = self._data(sketch[SEQ])
+        for seq in self._corrections.get(sketch[ID], ()):
+            if until is None or self._recorded[seq - 1] <= until:
+                data = {**data, **self._data(seq)[1]["changes"]}
+        return type_, data
+
+    def _build(self, sketch: Sketch, until: int | None = None, *, remember: bool = True) -> Event:
+        """The full event a sketch stands for (see :meth:`_merged`), built with every check."""
+        event_id = sketch[ID]
         if until is None and event_id in self._built:
             return self._built[event_id]
+        corrections = [seq for seq in self._corrections.get(event_id, ())
+                       if until is None or self._recorded[seq - 1] <= until]
+        line = corrections[-1] if corrections else sketch[SEQ]  # the record that made it so
+        type_, data = self._merged(sketch, until)
         location = self.store.location
-        type_, data = self._data(line)
-        for seq in self._corrections.get(event_id, ()):
-            if until is not None and self._recorded[seq - 1] > until:
-                continue
-            _type, changes = self._data(seq)
-            data = {**data, **changes["changes"]}
-            line = seq
         event = decode_event(type_, data, file=location, line=line)
         assert isinstance(event, Event)
         self._check(event, file=location, line=line)
-        if until is None:
+        if until is None and remember:
             self._built[event_id] = event
         return event
 

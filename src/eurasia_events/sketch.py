@@ -59,7 +59,6 @@ def sort_key(sketch: tuple[Any, ...]) -> int:
 
 _CLASS_ATTRS: Final = ("binding", "in_force_on_signature", "term_from")
 _STATUS: Final = {status.value: status for status in Status}
-_MISSING: Final[Any] = object()
 
 
 class _Slow(Exception):
@@ -157,45 +156,13 @@ def sketch_of(event: Event, seq: int) -> tuple[Any, ...]:
     return (event.TYPE, *values, seq, lo, hi, bool(event.disputes))
 
 
-# --- fast checks, one per field shape; each raises _Slow (or anything) on a bad value -------
-
-
-def _text(value: Any) -> str:
-    if type(value) is not str or not value.strip():
-        raise _Slow
-    return value
-
-
-def _optional_text(value: Any) -> str:
-    if type(value) is not str:
-        raise _Slow
-    return value
-
-
-def _slug(value: Any) -> str:
-    if type(value) is not str or _SLUG.fullmatch(value) is None:
-        raise _Slow
-    return value
+# --- checks the generated builders call; each raises _Slow (or anything) on a bad value ----
 
 
 def _slugs(value: Any) -> tuple[str, ...]:
     if type(value) is not list or not all(type(v) is str and _SLUG.fullmatch(v) for v in value):
         raise _Slow
     return tuple(value)
-
-
-def _flag(value: Any) -> bool:
-    if type(value) is not bool:
-        raise _Slow
-    return value
-
-
-def _number(value: Any) -> int | None:
-    if value is None:
-        return None
-    if type(value) is not int or value < 1:
-        raise _Slow
-    return value
 
 
 _DATE_TEXTS: dict[str, str] = {}  # each valid date text once, shared by every sketch holding it
@@ -209,10 +176,6 @@ def _date(value: Any) -> str:
         if len(_DATE_TEXTS) < 100_000:
             _DATE_TEXTS[text] = text
     return text
-
-
-def _status(value: Any) -> str:
-    return _STATUS[value].value
 
 
 def _quantity_check(field: attrs.Attribute[Any]) -> Callable[[Any], str]:
@@ -236,16 +199,6 @@ def _quantity_check(field: attrs.Attribute[Any]) -> Callable[[Any], str]:
     return check
 
 
-def _choice_check(field: attrs.Attribute[Any]) -> Callable[[Any], str]:
-    canonical = {c: c for c in field.metadata["choices"]}
-
-    def check(value: Any) -> str:
-        found: str = canonical[value]
-        return found
-
-    return check
-
-
 def _choices_check(field: attrs.Attribute[Any]) -> Callable[[Any], tuple[str, ...]]:
     canonical = {c: c for c in field.metadata["choices"]}
     seen: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -262,97 +215,59 @@ def _choices_check(field: attrs.Attribute[Any]) -> Callable[[Any], tuple[str, ..
     return check
 
 
-def _optional(check: Callable[[Any], Any], default: Any) -> Callable[[Any], Any]:
-    def optional(value: Any) -> Any:
-        if value is _MISSING:
-            return default
-        if value is None and default is None:
-            return None
-        return check(value)
-
-    return optional
-
-
 # --- the generated builders -------------------------------------------------------------
 
 
-def _field_check(field: attrs.Attribute[Any]) -> tuple[str, Callable[[Any], Any] | None]:
-    """How to check one field: (``"entity"``/``"entities"`` for the per-log id checks, or a function)."""
-    shape, codec = field.metadata.get("shape"), field.metadata.get("codec")
-    if shape in ("entity", "entities"):
-        return shape, None
-    if shape == "slug":
-        return "value", _slug
-    if shape == "slugs":
-        return "value", _slugs
-    if shape == "choice":
-        return "value", _choice_check(field)
-    if shape == "choices":
-        return "value", _choices_check(field)
-    if codec == "date":
-        return "value", _date
-    if codec == "quantity":
-        return "value", _quantity_check(field)
-    if codec == "status":
-        return "value", _status
-    if codec == "bool":
-        return "value", _flag
-    if codec == "int":
-        return "value", _number
-    if codec == "text":
-        required = field.default is attrs.NOTHING
-        return "value", _text if required else _optional_text
-    raise AssertionError(f"no fast check for field {field.name!r}")
-
-
-_Builder = Callable[[dict[str, Any], int, Mapping[str, str], "Sketcher"], Sketch]
+_Builder = Callable[[dict[str, Any], int, Mapping[str, str], frozenset[str], Callable[[Any, bool], Any]], Sketch]
 _BUILDERS: dict[str, _Builder] = {}
 
 
 def _builder(type_: str) -> _Builder:
-    """Generate the function that reads one type's JSON data into a sketch."""
+    """Generate the function that reads one type's JSON data into a stored sketch.
+
+    Each field's check is written out in the function, as attrs writes ``__init__``:
+    calling a function per field cost as much as all the rest.
+    """
     found = _BUILDERS.get(type_)
     if found is not None:
         return found
     cls = EVENT_TYPES[type_]
     fields = attrs.fields(cls)
     namespace: dict[str, Any] = {
-        "_Slow": _Slow, "_MISSING": _MISSING, "SKETCH": sketch_class(type_), "TAG": type_,
-        "ALLOWED": frozenset(f.name for f in fields) - {"disputes"},
-        "REQUIRED": frozenset(f.name for f in fields if f.default is attrs.NOTHING),
-        "TEXT": _optional_text, "SLUGS": _slugs,
+        "_Slow": _Slow, "SKETCH": sketch_class(type_), "TAG": type_, "EMPTY": (),
+        "ALLOWED": frozenset(f.name for f in fields), "CITE": _CITATION_KEYS, "WIDENED": _widened,
+        "SLUG": _SLUG.fullmatch, "SLUGS": _slugs, "DATE": _date, "PARSE_DATE": PartialDate.parse,
+        "STATUS": {status.value: status.value for status in Status},
     }
     body = [
-        "def build(d, seq, ent, sketcher):",
-        "    if not d.keys() <= ALLOWED or not REQUIRED <= d.keys():",
+        "def build(d, seq, ent, src, entities):",
+        "    if not d.keys() <= ALLOWED:",
         "        raise _Slow",
-        "    sketcher.check_sources(d['sources'])",
+        "    cited = d['sources']",
+        "    if type(cited) is not list or not cited:",
+        "        raise _Slow",
+        "    for c in cited:",
+        "        if type(c) is not dict or not c.keys() <= CITE or c['source'] not in src:",
+        "            raise _Slow",
+        "        q = c['quote']",
+        "        if type(q) is not str or not q.strip() or type(c.get('locator', '')) is not str:",
+        "            raise _Slow",
     ]
-    for name, dropped_check in (("notes", "TEXT(d.get('notes', ''))"), ("expected", "TEXT(d['expected'])"),
-                                ("purpose", "TEXT(d.get('purpose', ''))"), ("related", "SLUGS(d.get('related', []))")):
-        if any(f.name == name for f in fields):
-            body.append(f"    {dropped_check}")
-    args = []
+    names = []
     for field in fields:
-        if field.name in DROPPED:
+        if field.name in ("sources", "disputes"):
             continue
-        how, check = _field_check(field)
-        required = field.default is attrs.NOTHING
-        value = f"d[{field.name!r}]" if required else f"d.get({field.name!r}, _MISSING)"
-        if how == "entity":
-            args.append(f"ent[{value}]" if required else f"sketcher.optional_entity({value})")
-        elif how == "entities":
-            at_least_one = "True" if required else "False"
-            args.append(f"sketcher.entities({value}, {at_least_one})")
-        else:
-            assert check is not None
-            default = _as_stored(field.default, _stored_as(field)) if not required else None
-            namespace[f"C_{field.name}"] = check if required else _optional(check, default)
-            args.append("date_text" if field.name == "date" else f"C_{field.name}({value})")
-    body.append("    date_text = C_date(d['date'])")
-    body.append("    date = PARSE_DATE(date_text)")
-    namespace["PARSE_DATE"] = PartialDate.parse
-    body.append(f"    sketch = (TAG, {', '.join(args)}, seq, date.earliest_ordinal, date.latest_ordinal, False)")
+        name = f"v_{field.name}"
+        body.extend(_check_lines(field, name, namespace))
+        if field.name not in DROPPED:
+            names.append(name)
+    body.append("    date = PARSE_DATE(v_date)")
+    body.append("    disputes = d.get('disputes', EMPTY)")
+    body.append("    if disputes is EMPTY or disputes == []:")
+    body.append(f"        sketch = (TAG, {', '.join(names)}, seq, date.earliest_ordinal, date.latest_ordinal, False)")
+    body.append("    else:")
+    body.append("        lo, hi = WIDENED(disputes, src, date.earliest_ordinal, date.latest_ordinal)")
+    body.append(f"        sketch = (TAG, {', '.join(names)}, seq, lo, hi, True)")
     if hasattr(cls, "__attrs_post_init__"):  # the type's own cross-field rules read the sketch alike
         namespace["POST_INIT"] = cls.__attrs_post_init__
         body.append("    POST_INIT(tuple.__new__(SKETCH, sketch))")
@@ -361,6 +276,54 @@ def _builder(type_: str) -> _Builder:
     built: _Builder = namespace["build"]
     _BUILDERS[type_] = built
     return built
+
+
+def _check_lines(field: attrs.Attribute[Any], name: str, namespace: dict[str, Any]) -> list[str]:
+    """Source lines that read one field of ``d`` into ``name``, raising ``_Slow`` if it is not valid."""
+    key, shape, codec = field.name, field.metadata.get("shape"), field.metadata.get("codec")
+    required = field.default is attrs.NOTHING
+    default = None if required else _as_stored(field.default, _stored_as(field))
+    namespace[f"D_{key}"] = default
+    get = f"d[{key!r}]" if required else f"d.get({key!r}, D_{key})"
+    fail = "        raise _Slow"
+    if shape == "entity":
+        if required:
+            return [f"    {name} = ent[d[{key!r}]]"]
+        return [f"    {name} = d.get({key!r})", f"    if {name} is not None:", f"        {name} = ent[{name}]"]
+    if shape == "entities":
+        return [f"    {name} = entities({get}, {required})"]
+    if shape == "slug":
+        return [f"    {name} = {get}", f"    if type({name}) is not str or not SLUG({name}):", fail]
+    if shape in ("slugs", "choices"):
+        namespace[f"C_{key}"] = _slugs if shape == "slugs" else _choices_check(field)
+        return [f"    {name} = d.get({key!r}, EMPTY)",
+                f"    if {name} is not EMPTY:", f"        {name} = C_{key}({name})"]
+    if shape == "choice":
+        canonical = {c: c for c in field.metadata["choices"]}
+        namespace[f"C_{key}"] = canonical | {None: None} if default is None else canonical
+        if required:
+            return [f"    {name} = C_{key}[d[{key!r}]]"]
+        return [f"    {name} = C_{key}[d[{key!r}]] if {key!r} in d else D_{key}"]
+    if codec == "status":
+        return [f"    {name} = STATUS[d[{key!r}]] if {key!r} in d else D_{key}"]
+    if codec == "date":
+        if required:
+            return [f"    {name} = DATE(d[{key!r}])"]
+        return [f"    {name} = d.get({key!r})", f"    if {name} is not None:", f"        {name} = DATE({name})"]
+    if codec == "quantity":
+        namespace[f"C_{key}"] = _quantity_check(field)
+        if required:
+            return [f"    {name} = C_{key}(d[{key!r}])"]
+        return [f"    {name} = d.get({key!r})", f"    if {name} is not None:", f"        {name} = C_{key}({name})"]
+    if codec == "bool":
+        return [f"    {name} = {get}", f"    if type({name}) is not bool:", fail]
+    if codec == "int":
+        return [f"    {name} = d.get({key!r})",
+                f"    if {name} is not None and (type({name}) is not int or {name} < 1):", fail]
+    if codec == "text":
+        empty = f" or not {name}.strip()" if required else ""
+        return [f"    {name} = {get}", f"    if type({name}) is not str{empty}:", fail]
+    raise AssertionError(f"no fast check for field {key!r}")
 
 
 class Sketcher:
@@ -382,37 +345,46 @@ class Sketcher:
         self._entities: dict[str, str] = {e: e for e in entities}
         self._sources = frozenset(sources)
         self._lists: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._builders: dict[str, _Builder] = {}
 
     def build(self, type_: str, data: Any, seq: int) -> Sketch | None:
         """The sketch of valid data, or ``None`` when the fast path declines (build the event)."""
-        if type_ not in _EVENT_TAGS:
-            return None  # amendments, and unknown types (the slow path names them)
+        build = self._builders.get(type_)
+        if build is None:
+            if type_ not in _EVENT_TAGS:
+                return None  # amendments, and unknown types (the slow path names them)
+            build = self._builders[type_] = _builder(type_)
         try:
-            return _builder(type_)(data, seq, self._entities, self)
+            return build(data, seq, self._entities, self._sources, self.entities)
         except Exception:  # any surprise means: take the slow path, which names the field
             return None
 
-    def check_sources(self, value: Any) -> None:
-        if type(value) is not list or not value:
-            raise _Slow
-        sources = self._sources
-        for item in value:
-            if type(item) is not dict or item["source"] not in sources or not item.keys() <= _CITATION_KEYS:
-                raise _Slow
-            quote = item["quote"]
-            if type(quote) is not str or not quote.strip() or type(item.get("locator", "")) is not str:
-                raise _Slow
-
-    def optional_entity(self, value: Any) -> str | None:
-        if value is _MISSING or value is None:
+    def amendment(self, type_: str, data: Any) -> tuple[str, str] | None:
+        """``(id, target)`` of a correction's or retraction's valid data, or ``None`` when the
+        fast path declines (build the amendment with every check)."""
+        try:
+            if type(data) is not dict or not data.keys() <= _AMENDMENT_KEYS[type_]:
+                return None
+            amendment_id, target, reason = data["id"], data["target"], data["reason"]
+            if (type(amendment_id) is not str or not _SLUG.fullmatch(amendment_id) or type(target) is not str
+                    or not _SLUG.fullmatch(target) or type(reason) is not str or not reason.strip()
+                    or type(data.get("notes", "")) is not str):
+                return None
+            cited = data.get("sources", [])
+            if type(cited) is not list or not all(_citation_ok(c, self._sources) for c in cited):
+                return None
+            if type_ == "correction":
+                changes = data["changes"]
+                if type(changes) is not dict or not changes or "id" in changes or "type" in changes:
+                    return None
+        except Exception:  # any surprise: the slow path names the field
             return None
-        return self._entities[value]
+        return amendment_id, target
 
     def entities(self, value: Any, at_least_one: bool) -> tuple[str, ...]:
-        if value is _MISSING:
-            if at_least_one:
-                raise _Slow
-            return ()
+        """A list of entity ids, checked, as a shared tuple of the registry's ids."""
+        if value == () and not at_least_one:
+            return ()  # left out
         if type(value) is not list:
             raise _Slow
         key = tuple(value)
@@ -431,4 +403,32 @@ class Sketcher:
 
 _EVENT_TAGS: Final = frozenset(tag for tag, cls in EVENT_TYPES.items() if issubclass(cls, Event))
 _CITATION_KEYS: Final = frozenset({"source", "quote", "locator"})
+_AMENDMENT_KEYS: Final = {
+    tag: frozenset(f.name for f in attrs.fields(EVENT_TYPES[tag])) for tag in ("correction", "retraction")
+}
+_DISPUTE_KEYS: Final = frozenset({"field", "value", "source", "note"})
+
+
+def _citation_ok(item: Any, sources: frozenset[str]) -> bool:
+    if type(item) is not dict or not item.keys() <= _CITATION_KEYS or item["source"] not in sources:
+        return False
+    quote = item["quote"]
+    return type(quote) is str and bool(quote.strip()) and type(item.get("locator", "")) is str
+
+
+def _widened(disputes: Any, sources: frozenset[str], lo: int, hi: int) -> tuple[int, int]:
+    """The span widened by the disputed dates; raises _Slow for anything unusual."""
+    if type(disputes) is not list:
+        raise _Slow
+    for item in disputes:
+        if type(item) is not dict or not item.keys() <= _DISPUTE_KEYS or item["source"] not in sources:
+            raise _Slow
+        field, value = item["field"], item["value"]
+        if (type(field) is not str or not field or type(value) is not str or not value
+                or type(item.get("note", "")) is not str):
+            raise _Slow
+        if field == "date":
+            other = PartialDate.parse(value)
+            lo, hi = min(lo, other.earliest_ordinal), max(hi, other.latest_ordinal)
+    return lo, hi
 
