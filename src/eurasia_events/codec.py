@@ -12,6 +12,7 @@ bytes without parsing JSON. Older schema versions are upgraded on read by upcast
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -168,25 +169,24 @@ else:
 
 _KEYS: Final = ("seq", "recorded", "schema", "type", "prev", "data", "hash")
 _KEY_SET: Final = frozenset(_KEYS)
-_EPOCH_DAY: Final = 719_163  # ordinal of 1970-01-01
-_DAY_MICROS: Final = 86_400_000_000
-_DAYS: dict[str, int] = {}
+_EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_MICROSECOND: Final = _dt.timedelta(microseconds=1)
 
 
 def recorded_micros(text: str) -> int:
-    """Microseconds since the epoch of a ``recorded`` text; the canonical form is read directly."""
-    # Every record has its own instant; Instant.parse would cost more than hashing the line.
-    if len(text) == 27 and text[10] == "T" and text[26] == "Z" and text[19] == ".":
-        day = _DAYS.get(text[:10])
-        if day is None:
-            day = Instant.parse(text[:10] + "T00:00:00Z").micros
-            if len(_DAYS) < 100_000:
-                _DAYS[text[:10]] = day
-        hour, minute, second, micro = text[11:13], text[14:16], text[17:19], text[20:26]
-        if (text[13] == text[16] == ":" and hour.isdigit() and minute.isdigit() and second.isdigit()
-                and micro.isdigit() and hour < "24" and minute < "60" and second < "60"):
-            return day + ((int(hour) * 60 + int(minute)) * 60 + int(second)) * 1_000_000 + int(micro)
-    return Instant.parse(text).micros
+    """Microseconds since the epoch of a ``recorded`` text (ISO 8601 with a zone)."""
+    try:
+        moment = _dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        return Instant.parse(text).micros  # raises, naming the problem
+    micros: int = (moment - _EPOCH) // _MICROSECOND
+    return micros
+
+
+def _where(file: str | None, line: int | None) -> str:
+    return f"{file}:{line}" if file is not None else f"line {line}"
 
 
 def parse_record(
@@ -200,40 +200,40 @@ def parse_record(
 
     The event inside is not built: see :func:`decode_record` for that.
     """
-    where = f"{file}:{line}" if file is not None else f"line {line}"
     if len(raw) > MAX_LINE_BYTES:
-        raise LogFormatError(f"{where}: record of {len(raw)} bytes exceeds the limit of {MAX_LINE_BYTES}")
+        raise LogFormatError(f"{_where(file, line)}: record of {len(raw)} bytes exceeds the limit of {MAX_LINE_BYTES}")
     try:
         obj = loads(raw)
     except UnicodeDecodeError as error:
-        raise LogFormatError(f"{where}: not valid UTF-8 at byte {error.start}") from None
+        raise LogFormatError(f"{_where(file, line)}: not valid UTF-8 at byte {error.start}") from None
     except RecursionError:
-        raise LogFormatError(f"{where}: JSON nested too deeply") from None
+        raise LogFormatError(f"{_where(file, line)}: JSON nested too deeply") from None
     except ValueError as error:
-        raise LogFormatError(f"{where}: not a JSON record: {error}") from None
+        raise LogFormatError(f"{_where(file, line)}: not a JSON record: {error}") from None
     if type(obj) is not dict:
-        raise LogFormatError(f"{where}: a record must be a JSON object")
+        raise LogFormatError(f"{_where(file, line)}: a record must be a JSON object")
     if obj.keys() != _KEY_SET:
         missing = [k for k in _KEYS if k not in obj]
-        raise LogFormatError(f"{where}: a record needs exactly the keys {', '.join(_KEYS)}; missing {missing}")
+        raise LogFormatError(
+            f"{_where(file, line)}: a record needs exactly the keys {', '.join(_KEYS)}; missing {missing}")
     seq, schema, type_, data = obj["seq"], obj["schema"], obj["type"], obj["data"]
     if type(seq) is not int or seq < 1:
-        raise LogFormatError(f"{where}: 'seq' must be a positive integer, got {seq!r}")
+        raise LogFormatError(f"{_where(file, line)}: 'seq' must be a positive integer, got {seq!r}")
     if type(schema) is not int or not 0 <= schema <= CURRENT_SCHEMA:
         raise LogFormatError(
-            f"{where}: unsupported schema version {schema!r} (this library reads up to {CURRENT_SCHEMA})"
+            f"{_where(file, line)}: unsupported schema version {schema!r} (this library reads up to {CURRENT_SCHEMA})"
         )
     recorded, prev = obj["recorded"], obj["prev"]
     if type(recorded) is not str or type(prev) is not str:
-        raise LogFormatError(f"{where}: 'recorded' and 'prev' must be text")
+        raise LogFormatError(f"{_where(file, line)}: 'recorded' and 'prev' must be text")
     try:
         micros = recorded_micros(recorded)
     except EurasiaEventsError as error:
-        raise LogFormatError(f"{where}: {error}") from None
+        raise LogFormatError(f"{_where(file, line)}: {error}") from None
     for version in range(schema, CURRENT_SCHEMA):
         upcast = (upcasters or {}).get(version)
         if upcast is None:
-            raise LogFormatError(f"{where}: no upcaster from schema {version} to {version + 1}")
+            raise LogFormatError(f"{_where(file, line)}: no upcaster from schema {version} to {version + 1}")
         type_, data = upcast(type_, data)
     return seq, micros, schema, type_, data, prev
 

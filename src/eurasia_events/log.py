@@ -190,6 +190,8 @@ class Log(Sequence[Record]):
         build = self._sketcher.build
         amends = self._sketcher.amendment
         upcasters = self._upcasters
+        current, retired = self._current, self._retired
+        entries_append, recorded_append = self._entries.append, self._recorded.append
         for number, raw in enumerate(lines, start + 1):
             raw = raw.removesuffix(b"\r")  # tolerate CRLF line ends; the hash decides the rest
             claimed = verify_line(raw)
@@ -206,16 +208,17 @@ class Log(Sequence[Record]):
                 raise IntegrityError(f"{location}:{number}: the link to the previous record is broken: "
                                      "a record before it was deleted, inserted, reordered or edited")
             sketch = build(type_, data, number) if type(data) is dict else None
-            if sketch is not None:
+            if sketch is not None and self._index is None:  # the common case, written out
                 event_id = sketch[ID]
-                if event_id in self._current or event_id in self._retired:
+                if event_id in current or event_id in retired:
                     raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event_id,
                                             field="id", file=location, line=number)
-                self._current[event_id] = sketch
-                self._entries.append(sketch)
-                self._recorded.append(micros)
-                if self._index is not None:
-                    self._index.add_event(sketch)
+                current[event_id] = sketch
+                entries_append(sketch)
+                recorded_append(micros)
+            elif sketch is not None:
+                self._check_identity(sketch[ID], None, file=location, line=number)
+                self._accept_event(sketch, micros)
             else:
                 amendment = amends(type_, data) if type_ in _AMENDMENTS else None
                 if amendment is None:  # data the fast path declines: build it with every check
