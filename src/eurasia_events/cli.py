@@ -191,7 +191,8 @@ def _print_view(view: View[Any], fmt: str) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     log = _log(args)
-    events = log.events()
+    log.verify()  # every record and every event built in full, with every check
+    events = log.sketches()
     print(f"{log.store.location}: {len(log)} records verified, {len(events)} events, "
           f"{len(log.entities)} entities, {len(log.sources)} sources", file=sys.stderr)
     if args.sources is None:

@@ -346,10 +346,11 @@ def _on_supply(state: FoldState, event: SupplyStarted) -> None:
                                                length=project.length,
                                                stages=push(project.stages, ("opened", span_of(event), event.id)))
     key = (event.route, event.commodity)
-    if key not in state.supply:
+    found = state.supply.get(key)  # handlers read the state only through get (see query._Overlay)
+    if found is None:
         state.supply[key] = (span_of(event), event.capacity, event.id)
     else:
-        span, capacity, first = state.supply[key]
+        span, capacity, first = found
         state.supply[key] = (span, event.capacity or capacity, first)
 
 
@@ -382,7 +383,8 @@ FOLD_HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
     TradeStatistic.TYPE: _not_folded,
 }
 """One function per event type tag: ``(state, event) -> None``, updating the privately owned state.
-Each reads an event or its sketch (:mod:`eurasia_events.sketch`) alike."""
+Each reads an event or its sketch (:mod:`eurasia_events.sketch`) alike, and reads the
+state's dicts only with ``get`` (the query index folds into overlays that support just that)."""
 
 
 _PER_EVENT: frozenset[str] = frozenset(tag for tag, handler in FOLD_HANDLERS.items() if handler is _not_folded)

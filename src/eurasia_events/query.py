@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections import ChainMap
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -111,6 +110,7 @@ class _Index:
         # whenever a checkpoint changes.
         self._running: tuple[int, FoldState] | None = None
         self.freeze = freeze  # freeze what a long build made (see eurasia_events._gc)
+        self.builds = 0  # how many times checkpoints were built (see state_at)
 
     @property
     def last_touch(self) -> dict[tuple[str, Any], int]:
@@ -147,8 +147,13 @@ class _Index:
         """
         built = bisect.bisect_left(self.keys, self.bounds[-1])
         if built + self.every <= count:
-            with paused_gc(freeze=self.freeze and count - built >= _FREEZE_AFTER):
-                self._build_until(count)
+            # The first build stops at the day asked (a cold query pays for no more); a second
+            # means more queries are coming, so it goes to the end, once, rather than a piece
+            # per query further on.
+            target = len(self.keys) if self.builds else count
+            self.builds += 1
+            with paused_gc(freeze=self.freeze and target - built >= _FREEZE_AFTER):
+                self._build_until(target)
         limit = self.keys[count] if count < len(self.keys) else _AFTER_ALL
         slot = bisect.bisect_right(self.bounds, limit) - 1
         below = self._layers(slot)
@@ -272,6 +277,30 @@ class _Index:
 _FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
 
 
+_ABSENT: Final[Any] = object()
+
+
+class _Overlay(dict):  # type: ignore[type-arg]
+    """A dict of what a fold wrote, whose ``get`` falls through to the layers below (the
+    only read the fold's handlers make); cheaper than a ChainMap, whose reads are Python code."""
+
+    __slots__ = ("below",)
+
+    def __init__(self, below: tuple[dict[Any, Any], ...]) -> None:
+        super().__init__()
+        self.below = below
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = dict.get(self, key, _ABSENT)
+        if value is _ABSENT:
+            for layer in self.below:
+                value = dict.get(layer, key, _ABSENT)
+                if value is not _ABSENT:
+                    return value
+            return default
+        return value
+
+
 class _Recording(dict):  # type: ignore[type-arg]
     """A dict that remembers, in order, the keys written to it."""
 
@@ -288,13 +317,13 @@ class _Recording(dict):  # type: ignore[type-arg]
 
 def _fold_over(below: tuple[FoldState, ...], events: list[Sketch]) -> FoldState:
     """Fold ``events`` on top of ``below`` (newest first, left untouched); the changes land in a new layer."""
-    front = FoldState()
-    if events:
-        # Reads fall through to the layers below; writes land in ``front``.
-        layers: dict[str, Any] = {name: ChainMap(getattr(front, name), *(getattr(s, name) for s in below))
-                                  for name in _FIELDS}
-        fold(FoldState(**layers), events)
-    return front
+    # Writes land in the overlays, which become the new layer; reads fall through to the layers below.
+    if not events:
+        return FoldState()
+    front = FoldState(**{name: _Overlay(tuple(getattr(s, name) for s in below)) for name in _FIELDS})
+    fold(front, events)
+    # The new layer keeps only what was written (plain dicts, holding no reference to the layers below).
+    return FoldState(**{name: dict(getattr(front, name)) for name in _FIELDS})
 
 
 def _flatten(layers: tuple[FoldState, ...]) -> FoldState:
