@@ -122,6 +122,7 @@ def open_store(path: str | Path) -> FileStore | SQLiteStore:
 
 
 _AMENDMENTS: Final = ("correction", "retraction")
+_BUILT_LIMIT: Final = 50_000  # full events kept once built
 
 
 class Log(Sequence[Record]):
@@ -327,6 +328,8 @@ class Log(Sequence[Record]):
         assert isinstance(event, Event)
         self._check(event, file=location, line=line)
         if until is None and remember:
+            if len(self._built) >= _BUILT_LIMIT:
+                self._built.clear()  # a bounded cache: building every event must not keep them all
             self._built[event_id] = event
         return event
 
