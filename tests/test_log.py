@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import eurasia_events as ee
 from eurasia_events.codec import GENESIS
+from logkit import forge_line, write_log_dir
 
 CITE = [{"source": "seed-004", "quote": "Russia became China's largest oil source country for the first time in 2016."}]
 
@@ -197,3 +198,25 @@ def test_old_records_are_upcast_on_read(empty_log_dir: Path) -> None:
     assert (empty_log_dir / "log.jsonl").read_bytes() == line
     log.append([meeting("new")])
     assert ee.load(empty_log_dir, upcasters={0: summit_to_meeting})[1].schema == 1
+
+
+def test_a_record_rewritten_after_loading_is_refused_when_built(tmp_path: Path) -> None:
+    """Full events are built from the stored bytes; a record rewritten after the log was read
+    (even with its own hash recomputed) is refused, not served."""
+    path = write_log_dir(tmp_path, 3)
+    log = ee.load(tmp_path)
+    lines = path.read_bytes().splitlines()
+    data = json.loads(lines[1])
+    data["data"]["title"] = "Rewritten"
+    forged, _ = forge_line(2, data["data"], prev=data["prev"], recorded=data["recorded"])
+    path.write_bytes(b"\n".join([lines[0], forged, lines[2]]) + b"\n")
+    with pytest.raises(ee.IntegrityError, match=r"log.jsonl:2: the record changed since the log was read"):
+        log.get("m-1")
+    assert log.get("m-0").title == "Meeting 0"  # the others still build
+
+
+def test_verify_builds_every_record_and_event(tmp_path: Path) -> None:
+    write_log_dir(tmp_path, 3)
+    log = ee.load(tmp_path)
+    assert log.verify() == 3
+    assert [record.event.id for record in log] == ["m-0", "m-1", "m-2"]

@@ -161,6 +161,7 @@ class Log(Sequence[Record]):
         # (tag, id, target, seq) for an amendment.
         self._entries: list[tuple[Any, ...]] = []
         self._recorded = array.array("q")  # per record: when it was appended, in microseconds
+        self._digests = array.array("Q")  # per record: the first 8 bytes of its hash
         self._last_hash = GENESIS
         # Every live event as currently known (corrections applied), kept up to date by
         # _accept, so nothing replays the log per append; and the ids no longer live.
@@ -193,6 +194,7 @@ class Log(Sequence[Record]):
         upcasters = self._upcasters
         current, retired = self._current, self._retired
         entries_append, recorded_append = self._entries.append, self._recorded.append
+        digests_append = self._digests.append
         for number, raw in enumerate(lines, start + 1):
             raw = raw.removesuffix(b"\r")  # tolerate CRLF line ends; the hash decides the rest
             claimed = verify_line(raw)
@@ -208,33 +210,38 @@ class Log(Sequence[Record]):
             if record_prev != prev:
                 raise IntegrityError(f"{location}:{number}: the link to the previous record is broken: "
                                      "a record before it was deleted, inserted, reordered or edited")
-            sketch = build(type_, data, number) if type(data) is dict else None
-            if sketch is not None and self._index is None:  # the common case, written out
-                event_id = sketch[ID]
-                if event_id in current or event_id in retired:
-                    raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event_id,
-                                            field="id", file=location, line=number)
-                current[event_id] = sketch
-                entries_append(sketch)
-                recorded_append(micros)
-            elif sketch is not None:
-                self._check_identity(sketch[ID], None, file=location, line=number)
-                self._accept_event(sketch, micros)
-            else:
-                amendment = amends(type_, data) if type_ in _AMENDMENTS else None
-                if amendment is None:  # data the fast path declines: build it with every check
-                    event = decode_event(type_, data, file=location, line=number)
-                    self._check(event, file=location, line=number)
-                    amendment = (event.id, event.target) if isinstance(event, Amendment) else None
+            digests_append(int(claimed[:16], 16))  # first: reading a correction reads its own line
+            try:
+                sketch = build(type_, data, number) if type(data) is dict else None
+                if sketch is not None and self._index is None:  # the common case, written out
+                    event_id = sketch[ID]
+                    if event_id in current or event_id in retired:
+                        raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event_id,
+                                                field="id", file=location, line=number)
+                    current[event_id] = sketch
+                    entries_append(sketch)
+                    recorded_append(micros)
+                elif sketch is not None:
+                    self._check_identity(sketch[ID], None, file=location, line=number)
+                    self._accept_event(sketch, micros)
                 else:
-                    event = None
-                if amendment is not None:
-                    self._check_identity(amendment[0], amendment[1], file=location, line=number)
-                    self._amend(type_, amendment[0], amendment[1], number, micros, file=location)
-                else:
-                    assert isinstance(event, Event)
-                    self._check_identity(event.id, None, file=location, line=number)
-                    self._accept_event(sketch_of(event, number), micros)
+                    amendment = amends(type_, data) if type_ in _AMENDMENTS else None
+                    if amendment is None:  # data the fast path declines: build it with every check
+                        event = decode_event(type_, data, file=location, line=number)
+                        self._check(event, file=location, line=number)
+                        amendment = (event.id, event.target) if isinstance(event, Amendment) else None
+                    else:
+                        event = None
+                    if amendment is not None:
+                        self._check_identity(amendment[0], amendment[1], file=location, line=number)
+                        self._amend(type_, amendment[0], amendment[1], number, micros, file=location)
+                    else:
+                        assert isinstance(event, Event)
+                        self._check_identity(event.id, None, file=location, line=number)
+                        self._accept_event(sketch_of(event, number), micros)
+            except BaseException:
+                del self._digests[number - 1:]
+                raise
             prev = claimed
         self._last_hash = prev
         self._cache.clear()
@@ -294,7 +301,8 @@ class Log(Sequence[Record]):
     def _line(self, seq: int) -> bytes:
         """The stored line of record ``seq``, checked against its own hash again."""
         raw = self.store.line(seq - 1).removesuffix(b"\r")
-        if verify_line(raw) is None:
+        claimed = verify_line(raw)
+        if claimed is None or int(claimed[:16], 16) != self._digests[seq - 1]:
             raise IntegrityError(f"{self.store.location}:{seq}: the record changed since the log was read: "
                                  "it no longer matches its hash")
         return raw
