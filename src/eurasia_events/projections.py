@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 import attrs
 
+from ._gc import paused_gc
 from .dates import MAX_ORDINAL, add_years, ordinal_to_text
 from .events import (
     AgreementEnded,
@@ -115,8 +116,7 @@ class Projection(Generic[S]):
 # --- fold state of the keyed views ---------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
-class AgreementState:
+class AgreementState(NamedTuple):
     """What the log says about one agreement, with date spans (day-independent)."""
 
     agreement: str
@@ -139,8 +139,7 @@ class AgreementState:
     founds: str | None = None
 
 
-@attrs.frozen(kw_only=True)
-class MeasureState:
+class MeasureState(NamedTuple):
     """One sanctions measure."""
 
     measure: str
@@ -180,8 +179,7 @@ def trail_items(trail: Trail) -> list[Any]:
     return items
 
 
-@attrs.frozen(kw_only=True)
-class ProjectState:
+class ProjectState(NamedTuple):
     """Stages a project reached, each with its span, in fold order."""
 
     project: str
@@ -218,19 +216,6 @@ def _stub(agreement: str, event: Event) -> AgreementState:
                           start=None)
 
 
-def _replace(row: Any, **changes: Any) -> Any:
-    """``attrs.evolve`` for the fold's states, without its per-call introspection."""
-    names = _INIT_NAMES.get(type(row))
-    if names is None:
-        names = _INIT_NAMES[type(row)] = tuple(f.name for f in attrs.fields(type(row)))
-    values = {name: getattr(row, name) for name in names}
-    values.update(changes)
-    return type(row)(**values)
-
-
-_INIT_NAMES: dict[type, tuple[str, ...]] = {}
-
-
 def _on_signed(state: FoldState, event: AgreementEvent) -> None:
     span = span_of(event)
     tag = event.TYPE
@@ -259,28 +244,26 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
     )
     for old in event.supersedes:
         row = state.agreements.get(old) or _stub(old, event)
-        state.agreements[old] = _replace(row, superseded_by=(span, agreement))
+        state.agreements[old] = row._replace(superseded_by=(span, agreement))
 
 
 def _on_in_force(state: FoldState, event: EnteredIntoForce) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
-    state.agreements[event.agreement] = _replace(row, in_force=span_of(event), events=(*row.events, event.id))
+    state.agreements[event.agreement] = row._replace(in_force=span_of(event), events=(*row.events, event.id))
 
 
 def _on_extended(state: FoldState, event: AgreementExtended) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
     until = None if event.until is None else _date_span(event.until, NEVER)
     extension = (span_of(event), event.term.value if event.term else None, until)
-    state.agreements[event.agreement] = _replace(
-        row, extensions=(*row.extensions, extension), events=(*row.events, event.id)
-    )
+    state.agreements[event.agreement] = row._replace(extensions=(*row.extensions, extension),
+                                                     events=(*row.events, event.id))
 
 
 def _on_ended(state: FoldState, event: AgreementEnded) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
-    state.agreements[event.agreement] = _replace(
-        row, ended=(span_of(event), event.reason), events=(*row.events, event.id)
-    )
+    state.agreements[event.agreement] = row._replace(ended=(span_of(event), event.reason),
+                                                     events=(*row.events, event.id))
 
 
 def _membership(state: FoldState, org: str, member: str, change: str, span: Span, event_id: str) -> None:
@@ -310,7 +293,7 @@ def _on_sanctions_extended(state: FoldState, event: SanctionsExtended) -> None:
     if row is None:
         return  # an extension of a measure the log does not record: nothing to extend
     until = None if event.until is None else _date_span(event.until, NEVER)
-    state.measures[event.measure] = _replace(row, until=until, events=(*row.events, event.id))
+    state.measures[event.measure] = row._replace(until=until, events=(*row.events, event.id))
 
 
 def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
@@ -318,7 +301,7 @@ def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
     if row is None:
         return
     lifted = _date_span(event.effective, span_of(event))
-    state.measures[event.measure] = _replace(row, lifted=lifted, events=(*row.events, event.id))
+    state.measures[event.measure] = row._replace(lifted=lifted, events=(*row.events, event.id))
 
 
 def _on_milestone(state: FoldState, event: ProjectMilestone) -> None:
@@ -460,12 +443,13 @@ def fold(state: FoldState, events: list[Any]) -> FoldState:
     (returned for chaining)."""
     handlers = FOLD_HANDLERS
     skipped = _PER_EVENT
-    for event in events:
-        if type(event) is tuple:
-            if event[0] in skipped:
-                continue
-            event = typed(event)
-        handlers[event.TYPE](state, event)
+    with paused_gc():  # many new objects and no cycles: see eurasia_events._gc
+        for event in events:
+            if type(event) is tuple:
+                if event[0] in skipped:
+                    continue
+                event = typed(event)
+            handlers[event.TYPE](state, event)
     return state
 
 

@@ -17,7 +17,7 @@ import bisect
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
 import attrs
 
@@ -357,6 +357,22 @@ def index_for(log: Log, known_at: Instant | None) -> _Index:
 # --- the state on a day --------------------------------------------------------------
 
 
+_P = ParamSpec("_P")
+_V = TypeVar("_V")
+
+
+def _bulk(view: Callable[_P, _V]) -> Callable[_P, _V]:
+    """Run a view with the cyclic GC paused: a view of a large log makes many rows and no
+    cycles, and collections in between would rescan them (see :mod:`eurasia_events._gc`)."""
+
+    @functools.wraps(view)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _V:
+        with paused_gc():
+            return view(*args, **kwargs)
+
+    return paused
+
+
 class State:
     """The relationship at the end of ``day``, as the log stood at ``known_at``.
 
@@ -420,6 +436,7 @@ class State:
 
     # -- agreements and volumes ----------------------------------------------------------
 
+    @_bulk
     def agreements(self, *, status: str | None = None, party: str | None = None) -> View[AgreementRow]:
         """Treaties, statements, memoranda and contracts signed by the day, with their status.
 
@@ -444,6 +461,7 @@ class State:
         rows.sort(key=lambda r: (r.signed, r.agreement))
         return View("agreements", tuple(rows), _fields(AgreementRow), title=self._title("Agreements"))
 
+    @_bulk
     def volumes(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> View[VolumeRow]:
         """Contracted annual supply of a commodity per agreement, and the total.
 
@@ -500,6 +518,7 @@ class State:
 
     # -- supply, members, sanctions, projects --------------------------------------------
 
+    @_bulk
     def supply(self) -> View[SupplyRow]:
         """Routes delivering by the day (from supply start events), with capacity where known."""
         rows = [
@@ -511,6 +530,7 @@ class State:
         rows.sort(key=lambda r: (r.since, r.route))
         return View("supply", tuple(rows), _fields(SupplyRow), title=self._title("Supply"))
 
+    @_bulk
     def members(self, organisation: str = "eaeu") -> View[MemberRow]:
         """Member states of an organisation on the day.
 
@@ -551,6 +571,7 @@ class State:
         return View("members", tuple(rows), _fields(MemberRow),
                     title=self._title(f"Members of {self.log.entities[organisation].name}"))
 
+    @_bulk
     def sanctions(self, *, imposer: str | None = None, target: str | None = None,
                   in_force_only: bool = True) -> View[SanctionRow]:
         """Sanctions measures on the day, keyed on their effective date (not only adoption).
@@ -589,6 +610,7 @@ class State:
         rows.sort(key=lambda r: (r.effective, r.measure))
         return View("sanctions", tuple(rows), _fields(SanctionRow), title=self._title("Sanctions"))
 
+    @_bulk
     def projects(self) -> View[ProjectRow]:
         """Projects with the latest stage reached by the day (``announced`` for plans only)."""
         rows = []
@@ -619,6 +641,7 @@ class State:
     def _certain(self, event: Sketch) -> bool:
         return bool(reached(event.span, self._ordinal))
 
+    @_bulk
     def finance(self) -> View[FinanceRow]:
         """Loans, credit lines and investments committed by the day.
 
@@ -656,6 +679,7 @@ class State:
             totals["shares"] = {p: {i: Quantity(v, "%") for i, v in h.items()} for p, h in shares.items()}
         return View("finance", tuple(rows), _fields(FinanceRow), totals, title=self._title("Finance"))
 
+    @_bulk
     def meetings(self, participant: str | None = None) -> View[MeetingRow]:
         """Summits, visits, talks and forums held by the day; filter by a participant (name or alias)."""
         who = None if participant is None else self.log.entities.resolve(participant).id
@@ -667,6 +691,7 @@ class State:
         ]
         return View("meetings", tuple(rows), _fields(MeetingRow), title=self._title("Meetings"))
 
+    @_bulk
     def trade(self) -> View[TradeRow]:
         """The latest reported trade figures for periods ending by the day, one per period and flow."""
         latest: dict[tuple[str, str, str | None, str | None, str], TradeRow] = {}
@@ -680,6 +705,7 @@ class State:
         rows = sorted(latest.values(), key=lambda r: (PartialDate.parse(r.period).earliest_ordinal, r.flow))
         return View("trade", tuple(rows), _fields(TradeRow), title=self._title("Trade"))
 
+    @_bulk
     def summary(self) -> View[Any]:
         """One screen: counts and headline figures of every view."""
         agreements = self.agreements()
