@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import eurasia_events as ee
@@ -67,6 +67,7 @@ AMENDMENT = st.fixed_dictionaries(
               "venue": st.just("x")})
 
 
+@settings(max_examples=max(300, settings().max_examples))
 @given(st.sampled_from(["correction", "retraction"]), AMENDMENT)
 def test_fast_amendment_check_never_accepts_what_the_full_check_refuses(tag: str, data: dict[str, Any]) -> None:
     fast = SKETCHER.amendment(tag, data)
@@ -76,6 +77,7 @@ def test_fast_amendment_check_never_accepts_what_the_full_check_refuses(tag: str
         assert all(c.source in REGISTRIES[1] for c in event.sources)
 
 
+@settings(max_examples=max(400, settings().max_examples))  # cheap examples: many of them
 @given(st.sampled_from(EVENT_CLASSES), st.data())
 def test_fast_path_never_accepts_what_the_full_event_refuses(cls: type[Event], data: st.DataObject) -> None:
     """Damage valid data: one field replaced by junk, dropped, or added; the fast path either
@@ -110,3 +112,13 @@ def test_a_sketch_gives_typed_values(name: str) -> None:
     log = ee.load()
     sketch = next(s for s in log.sketches() if s.TYPE == "supply_contract" and s.term_text is not None)
     assert getattr(sketch, name) == getattr(log.get(sketch.id), name)
+
+
+def test_a_required_choice_is_not_optional() -> None:
+    """Found by the property test above: a required choice (a meeting's kind) given as null."""
+    data = {"id": "m-1", "date": "2014", "title": "t", "sources": [{"source": "seed-000", "quote": "q"}],
+            "kind": None}
+    assert SKETCHER.build("meeting", data, 1) is None
+    assert _full("meeting", data) is None
+    optional = {**data, "kind": "memorandum", "agreement": "a", "commodity": None}
+    assert SKETCHER.build("memorandum", optional, 1) == sketch_of(decode_event("memorandum", optional), 1)

@@ -300,7 +300,7 @@ def _check_lines(field: attrs.Attribute[Any], name: str, namespace: dict[str, An
                 f"    if {name} is not EMPTY:", f"        {name} = C_{key}({name})"]
     if shape == "choice":
         canonical = {c: c for c in field.metadata["choices"]}
-        namespace[f"C_{key}"] = canonical | {None: None} if default is None else canonical
+        namespace[f"C_{key}"] = canonical | {None: None} if not required and default is None else canonical
         if required:
             return [f"    {name} = C_{key}[d[{key!r}]]"]
         return [f"    {name} = C_{key}[d[{key!r}]] if {key!r} in d else D_{key}"]
