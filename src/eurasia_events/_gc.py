@@ -30,16 +30,25 @@ def should_freeze(records: int, choice: bool | None) -> bool:
     return records >= FREEZE_AT if choice is None else choice
 
 
+class Pause:
+    """What a :func:`paused_gc` block may decide before it ends."""
+
+    def __init__(self, freeze: bool) -> None:
+        self.freeze = freeze
+        """Whether to freeze the objects alive when the block ends."""
+
+
 @contextlib.contextmanager
-def paused_gc(*, freeze: bool = False) -> Iterator[None]:
+def paused_gc(*, freeze: bool = False) -> Iterator[Pause]:
     """Disable the cyclic collector inside the block; restore its previous state after,
-    freezing the objects then alive first if ``freeze``."""
+    freezing the objects then alive first if ``freeze`` (or the yielded ``Pause.freeze``)."""
     collecting = gc.isenabled()
     gc.disable()
+    pause = Pause(freeze)
     try:
-        yield
+        yield pause
     finally:
-        if freeze:
+        if pause.freeze:
             gc.freeze()
         if collecting:
             gc.enable()

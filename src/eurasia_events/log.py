@@ -9,6 +9,7 @@ nothing. Nothing here edits or deletes a record: mistakes are fixed by appending
 from __future__ import annotations
 
 import array
+import contextlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -178,15 +179,12 @@ class Log(Sequence[Record]):
     def _sync(self) -> None:
         """Read records the store holds beyond those already read, verifying each."""
         start = len(self._entries)
-        lines = self.store.read_lines(start)
-        if lines:
-            self._ingest(lines, start)
-
-    def _ingest(self, lines: Sequence[bytes], start: int) -> None:
-        with paused_gc(freeze=len(lines) >= 1000 and self._freezes(start + len(lines))):
+        with contextlib.closing(self.store.iter_lines(start)) as lines, paused_gc() as gc_pause:
             self._ingest_lines(lines, start)
+            # A large read froze what it built out of the collector's sight (see _gc).
+            gc_pause.freeze = len(self) - start >= 1000 and self._freezes()
 
-    def _ingest_lines(self, lines: Sequence[bytes], start: int) -> None:
+    def _ingest_lines(self, lines: Iterable[bytes], start: int) -> None:
         prev = self._last_hash
         location = self.store.location
         build = self._sketcher.build

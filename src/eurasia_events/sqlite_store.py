@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -144,14 +144,18 @@ class SQLiteStore:
     # -- the Store protocol -------------------------------------------------------------
 
     def read_lines(self, start: int = 0) -> list[bytes]:
+        return list(self.iter_lines(start))
+
+    def iter_lines(self, start: int = 0) -> Generator[bytes, None, None]:
         conn = self._current()
         if conn is not None:
-            return self._select(conn, start)
+            yield from self._select(conn, start)
+            return
         if not self.path.exists() or self.path.stat().st_size == 0:
-            return []  # like a missing file for the file store: an empty log
+            return  # like a missing file for the file store: an empty log
         conn = self._connect(create=False)
         try:
-            return self._select(conn, start)
+            yield from self._select(conn, start)
         finally:
             conn.close()
 
@@ -169,20 +173,22 @@ class SQLiteStore:
         line: bytes = row[0]
         return line
 
-    def _select(self, conn: sqlite3.Connection, start: int) -> list[bytes]:
+    def _select(self, conn: sqlite3.Connection, start: int) -> Generator[bytes, None, None]:
         try:
-            rows = conn.execute("SELECT seq, line FROM records WHERE seq > ? ORDER BY seq", (start,)).fetchall()
+            cursor = conn.execute("SELECT seq, line FROM records WHERE seq > ? ORDER BY seq", (start,))
+            expected = start + 1
+            while rows := cursor.fetchmany(10_000):
+                for seq, line in rows:
+                    if seq != expected or not isinstance(line, bytes):
+                        what = (f"row {seq} where {expected} was expected" if seq != expected
+                                else f"row {seq} is not bytes")
+                        raise IntegrityError(
+                            f"{self.location}:{expected}: {what}: records were deleted, inserted or altered"
+                        )
+                    yield line
+                    expected += 1
         except sqlite3.Error as error:
             raise LogFormatError(f"{self.location}: not an eurasia_events SQLite log: {error}") from None
-        lines = []
-        for expected, (seq, line) in enumerate(rows, start=start + 1):
-            if seq != expected or not isinstance(line, bytes):
-                what = f"row {seq} where {expected} was expected" if seq != expected else f"row {seq} is not bytes"
-                raise IntegrityError(
-                    f"{self.location}:{expected}: {what}: records were deleted, inserted or altered"
-                )
-            lines.append(line)
-        return lines
 
     def append_lines(self, lines: Sequence[bytes]) -> None:
         conn = self._current()

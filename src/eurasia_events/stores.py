@@ -14,7 +14,7 @@ import fcntl
 import os
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -39,6 +39,10 @@ class Store(Protocol):
 
         Raises :class:`TornTailError` if the last line is incomplete.
         """
+        ...
+
+    def iter_lines(self, start: int = 0) -> Generator[bytes, None, None]:
+        """:meth:`read_lines`, one line at a time (a large log is never all in memory at once)."""
         ...
 
     def append_lines(self, lines: Sequence[bytes]) -> None:
@@ -67,6 +71,9 @@ class MemoryStore:
     def read_lines(self, start: int = 0) -> list[bytes]:
         return self._lines[start:]
 
+    def iter_lines(self, start: int = 0) -> Generator[bytes, None, None]:
+        yield from self._lines[start:]
+
     def line(self, index: int) -> bytes:
         return self._lines[index]
 
@@ -91,6 +98,7 @@ class FileStore:
         # Where each line read so far starts, so one record can be read again by itself
         # (the log keeps no copy of the bytes: see Log.get).
         self._starts = array.array("q")
+        self._end = 0  # where the last line read ends
         self._fd: int | None = None
 
     @contextlib.contextmanager
@@ -104,15 +112,17 @@ class FileStore:
             os.close(fd)  # closing releases the lock
 
     def read_lines(self, start: int = 0) -> list[bytes]:
+        return list(self.iter_lines(start))
+
+    def iter_lines(self, start: int = 0) -> Generator[bytes, None, None]:
         # Read line by line with a bounded readline, so a hostile multi-megabyte line
         # costs at most MAX_LINE_BYTES of memory before it is refused.
         try:
             handle = self.path.open("rb")
         except FileNotFoundError:
-            return []
+            return
         except OSError as error:
             raise LogFormatError(f"{self.path}: cannot read: {error.strerror}") from None
-        lines: list[bytes] = []
         with handle:
             number = position = 0
             known, offset, last = self._read_to
@@ -143,17 +153,17 @@ class FileStore:
                     )
                 starts.append(position)
                 position += len(raw)
-                if number > start:
-                    lines.append(raw[:-1])
+                self._end = position
                 last = raw
+                if number > start:
+                    yield raw[:-1]
             if number:
                 self._read_to = (number, handle.tell(), last)
-        return lines
 
     def line(self, index: int) -> bytes:
         starts = self._starts
         start = starts[index]
-        end = starts[index + 1] if index + 1 < len(starts) else self._read_to[1]
+        end = starts[index + 1] if index + 1 < len(starts) else self._end
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDONLY)
             weakref.finalize(self, os.close, self._fd)
