@@ -51,6 +51,23 @@ def test_store_satisfies_the_protocol(store: ee.Store) -> None:
     assert store.read_lines(2) == []
 
 
+def test_lines_come_one_at_a_time_and_each_can_be_read_again(store: ee.Store) -> None:
+    """iter_lines gives what read_lines gives, lazily; line(i) reads one record again, also
+    while the iteration is still going (a correction reads its target's line)."""
+    with store.locked():
+        store.append_lines([b"first\n", b"second record\n"])
+    lines = store.iter_lines()
+    assert next(lines) == b"first"
+    assert store.line(0) == b"first"
+    assert next(lines) == b"second record"
+    assert store.line(1) == b"second record"
+    assert list(lines) == []
+    with store.locked():
+        store.append_lines([b"third\n"])
+    assert list(store.iter_lines(2)) == store.read_lines(2) == [b"third"]
+    assert [store.line(i) for i in range(3)] == [b"first", b"second record", b"third"]
+
+
 def test_records_keep_their_order(store: ee.Store) -> None:
     """Records come back in the order appended, across batches and after reopening."""
     log = new_log(store)
