@@ -325,3 +325,16 @@ def test_a_state_keeps_its_answer_after_later_appends(memory_log: ee.Log) -> Non
     assert [r.event for r in grouped.meetings()] == ["s-1"]
     assert [r.event for r in ungrouped.meetings()] == ["s-1"]
     assert [r.event for r in memory_log.as_of("2015-01-01").meetings()] == ["s-0", "s-1"]
+
+
+def test_events_and_timeline_follow_each_event_s_own_date(memory_log: ee.Log) -> None:
+    """A date disputed by another source widens when an event may have happened (views count
+    it from the earlier day), but lists of events follow the event's own date."""
+    a = ee.Meeting(id="a", date="2012-01-01", title="a", sources=Q, kind="talks", parties=["RU", "CN"])
+    b = ee.Meeting(id="b", date="2013-01-01", title="b", sources=Q, kind="talks", parties=["RU", "CN"],
+                   disputes=[{"field": "date", "value": "2011", "source": "seed-000"}])
+    add(memory_log, a, b)
+    assert [e.id for e in memory_log.events()] == [s.id for s in memory_log.sketches()] == ["a", "b"]
+    assert [r.id for r in memory_log.timeline()] == ["a", "b"]
+    rows = memory_log.as_of("2011-06-01").meetings()
+    assert [(r.event, r.certain) for r in rows] == [("b", False)]

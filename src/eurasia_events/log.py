@@ -392,8 +392,11 @@ class Log(Sequence[Record]):
 
     def sketches(self, known_at: InstantLike | None = None) -> list[Sketch]:
         """The events as known at ``known_at``, as typed :mod:`sketches <eurasia_events.sketch>`
-        (no event is built), ordered by earliest possible day then sequence number."""
-        return [typed(s) for s in self._sorted(known_at)]
+        (no event is built), in the order of :meth:`events`."""
+        typed_sketches = [typed(s) for s in self._sorted(known_at)]
+        # Fold order widens a date by other sources' disputed dates; a reader's order does not.
+        typed_sketches.sort(key=lambda s: (s.date.earliest_ordinal, s.seq))
+        return typed_sketches
 
     def _sorted(self, known_at: InstantLike | None) -> list[tuple[Any, ...]]:
         """The stored sketches of the events as known at ``known_at``, in fold order (shared: do not change)."""
@@ -429,7 +432,7 @@ class Log(Sequence[Record]):
     def events(self, known_at: InstantLike | None = None) -> list[Event]:
         """Events as known at ``known_at`` (default: now), corrections applied, retractions
         removed, ordered by earliest possible day then sequence number."""
-        return [self._event(s, known_at) for s in self._sorted(known_at)]
+        return [self._event(s, known_at) for s in self.sketches(known_at)]
 
     def _event(self, sketch: Sketch, known_at: InstantLike | None = None) -> Event:
         """The full event of a sketch, as known at ``known_at``."""
