@@ -134,10 +134,9 @@ class Log(Sequence[Record]):
     known (corrections applied, retractions removed), :meth:`as_of` the state on a day.
 
     Reading a log checks every record's hash, link and envelope, and reads each event's
-    data into a compact :mod:`sketch <eurasia_events.sketch>`, checking its dates, figures,
-    choices and entity and source ids; the full event, with every remaining check, is
-    built from the stored bytes when it is asked for (:meth:`get`, :meth:`events`,
-    ``log[i]``). :meth:`verify` builds them all.
+    data into a compact :mod:`sketch <eurasia_events.sketch>`, checking every field as the
+    event's constructor would; the full event is built from the stored bytes when it is
+    asked for (:meth:`get`, :meth:`events`, ``log[i]``). :meth:`verify` builds them all.
     """
 
     def __init__(
@@ -165,7 +164,8 @@ class Log(Sequence[Record]):
         self._digests = array.array("Q")  # per record: the first 8 bytes of its hash
         self._last_hash = GENESIS
         # Every live event as currently known (corrections applied), kept up to date by
-        # _accept, so nothing replays the log per append; and the ids no longer live.
+        # _accept_event and _amend, so nothing replays the log per append; and the ids no
+        # longer live.
         self._current: dict[str, tuple[Any, ...]] = {}
         self._retired: set[str] = set()
         self._corrections: dict[str, list[int]] = {}  # event id -> seqs of its corrections
@@ -211,11 +211,10 @@ class Log(Sequence[Record]):
             digests_append(int(claimed[:16], 16))  # first: reading a correction reads its own line
             try:
                 sketch = build(type_, data, number) if type(data) is dict else None
-                if sketch is not None and self._index is None:  # the common case, written out
+                if sketch is not None and self._index is None:  # _accept_event's common case, written out
                     event_id = sketch[ID]
                     if event_id in current or event_id in retired:
-                        raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event_id,
-                                                field="id", file=location, line=number)
+                        self._check_identity(event_id, None, file=location, line=number)  # raises
                     current[event_id] = sketch
                     entries_append(sketch)
                     recorded_append(micros)
@@ -270,17 +269,12 @@ class Log(Sequence[Record]):
         self._built.pop(target, None)
         if tag == "correction":
             self._corrections.setdefault(target, []).append(seq)
-            # The corrected event's data is the original's with every correction applied:
-            # read into a sketch like any record, or built in full for the precise error.
-            type_, data = self._merged(old)
-            sketch = self._sketcher.build(type_, data, old[SEQ])
-            if sketch is None:
-                try:
-                    sketch = sketch_of(self._build(old, remember=False), old[SEQ])
-                except InvalidEventError as error:  # a stored correction that breaks its target
-                    self._corrections[target].pop()
-                    raise InvalidEventError(f"the correction makes its target invalid: {error}",
-                                            event_id=amendment_id, field="changes", file=file, line=seq) from None
+            try:
+                sketch = self._corrected(old)
+            except InvalidEventError as error:  # a stored correction that breaks its target
+                self._corrections[target].pop()
+                raise InvalidEventError(f"the correction makes its target invalid: {error}",
+                                        event_id=amendment_id, field="changes", file=file, line=seq) from None
             self._current[target] = sketch
             self._retired.add(amendment_id)
             if self._index is not None:
@@ -302,7 +296,7 @@ class Log(Sequence[Record]):
         claimed = verify_line(raw)
         if claimed is None or int(claimed[:16], 16) != self._digests[seq - 1]:
             raise IntegrityError(f"{self.store.location}:{seq}: the record changed since the log was read: "
-                                 "it no longer matches its hash")
+                                 "it no longer matches its hash; load the log again")
         return raw
 
     def _data(self, seq: int) -> tuple[str, Any]:
@@ -311,24 +305,32 @@ class Log(Sequence[Record]):
             self._line(seq), file=location, line=seq, upcasters=self._upcasters)
         return type_, data
 
-    def _merged(self, sketch: Sketch, until: int | None = None) -> tuple[str, dict[str, Any]]:
+    def _merged(self, sketch: Sketch, until: int | None = None) -> tuple[str, dict[str, Any], int]:
         """An event's type and data: its record's, with its corrections applied (those recorded
-        at or before ``until`` microseconds, if given)."""
-        type_, data = self._data(sketch[SEQ])
+        at or before ``until`` microseconds, if given); and the seq of the last record applied."""
+        line = sketch[SEQ]
+        type_, data = self._data(line)
         for seq in self._corrections.get(sketch[ID], ()):
             if until is None or self._recorded[seq - 1] <= until:
                 data = {**data, **self._data(seq)[1]["changes"]}
-        return type_, data
+                line = seq
+        return type_, data, line
+
+    def _corrected(self, original: Sketch, until: int | None = None) -> tuple[Any, ...]:
+        """The stored sketch of an event with its corrections applied (see :meth:`_merged`):
+        read like any record, or built in full when the fast path declines (for the precise error)."""
+        type_, data, _line = self._merged(original, until)
+        sketch = self._sketcher.build(type_, data, original[SEQ])
+        if sketch is None:
+            sketch = sketch_of(self._build(original, until, remember=False), original[SEQ])
+        return sketch
 
     def _build(self, sketch: Sketch, until: int | None = None, *, remember: bool = True) -> Event:
         """The full event a sketch stands for (see :meth:`_merged`), built with every check."""
         event_id = sketch[ID]
         if until is None and event_id in self._built:
             return self._built[event_id]
-        corrections = [seq for seq in self._corrections.get(event_id, ())
-                       if until is None or self._recorded[seq - 1] <= until]
-        line = corrections[-1] if corrections else sketch[SEQ]  # the record that made it so
-        type_, data = self._merged(sketch, until)
+        type_, data, line = self._merged(sketch, until)  # errors name the record that made it so
         location = self.store.location
         event = decode_event(type_, data, file=location, line=line)
         assert isinstance(event, Event)
@@ -421,8 +423,7 @@ class Log(Sequence[Record]):
             if tag == "correction":
                 target = entry[2]
                 if target in current:
-                    original = first[target]
-                    current[target] = sketch_of(self._build(original, limit), original[SEQ])
+                    current[target] = self._corrected(first[target], limit)
             elif tag == "retraction":
                 current.pop(entry[2], None)
             else:

@@ -206,27 +206,27 @@ class _Index:
         del self.bounds[keep:], self.patches[keep:], self.deltas[keep:]
         del self.snapshots[(keep - 1) // self.snapshot_every + 1 :]
 
-    def _own_events(self) -> None:
+    def _changing(self) -> None:
+        """Before an event comes or goes: drop the groups, count the change, and copy the
+        event list if a State holds it."""
+        self._groups = {}
+        self.version += 1
         if self.events_shared:
             self.events = list(self.events)
             self.events_shared = False
 
     def _remove(self, sketch: Sketch) -> int:
         key = sort_key(sketch)
-        self._groups = {}
-        self.version += 1
         index = bisect.bisect_left(self.keys, key)
-        self._own_events()
+        self._changing()
         del self.keys[index]
         del self.events[index]
         return key
 
     def _insert(self, event: Sketch) -> int:
         key = sort_key(event)
-        self._groups = {}
-        self.version += 1
         index = bisect.bisect_left(self.keys, key)
-        self._own_events()
+        self._changing()
         self.keys.insert(index, key)
         self.events.insert(index, event)
         return key
@@ -340,17 +340,18 @@ def _flatten(layers: tuple[FoldState, ...]) -> FoldState:
 
 def index_for(log: Log, known_at: Instant | None) -> _Index:
     """The log's sorted index as known at ``known_at`` (the live, incrementally kept one for ``None``)."""
+    freeze = log._freezes()
     if known_at is None:
         if log._index is None:
-            with paused_gc(freeze=log._freezes()):
-                log._index = _Index(log._sorted(None), freeze=log._freezes())
+            with paused_gc(freeze=freeze):
+                log._index = _Index(log._sorted(None), freeze=freeze)
         live: _Index = log._index
         return live
     key = ("index", known_at)
     index = log._cache.get(key)
     if index is None:
-        with paused_gc(freeze=log._freezes()):
-            index = log._cache[key] = _Index(log._sorted(known_at), freeze=log._freezes())
+        with paused_gc(freeze=freeze):
+            index = log._cache[key] = _Index(log._sorted(known_at), freeze=freeze)
     return index
 
 
@@ -387,7 +388,8 @@ class State:
         self._ordinal = self.day.toordinal()
         if naive:
             # The reference answer: a plain fold of every event that may have happened by the day.
-            events = sorted(log._sorted(known_at), key=lambda s: (s[LO], s[SEQ]))  # as a reader would
+            # Sorted here again, by its own key, independently of the index's order.
+            events = sorted(log._sorted(known_at), key=lambda s: (s[LO], s[SEQ]))
             self._source = [e for e in events if e[LO] <= self._ordinal]
             self._count = len(self._source)
             self.fold = fold(FoldState(), self._source)

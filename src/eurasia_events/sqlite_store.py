@@ -169,7 +169,8 @@ class SQLiteStore:
         rows = conn.execute("SELECT line FROM records WHERE seq = ?", (index + 1,)).fetchall()  # ends the read
         row = rows[0] if rows else None
         if row is None or not isinstance(row[0], bytes):
-            raise IntegrityError(f"{self.location}:{index + 1}: the record is gone or altered since it was read")
+            raise IntegrityError(f"{self.location}:{index + 1}: the record is gone or altered since it was read; "
+                                 "load the log again")
         line: bytes = row[0]
         return line
 
