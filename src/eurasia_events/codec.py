@@ -21,7 +21,7 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from .dates import Instant
-from .errors import EurasiaEventsError, InvalidEventError, LogFormatError
+from .errors import EurasiaEventsError, InvalidDateError, InvalidEventError, LogFormatError
 from .events import EVENT_TYPES, Amendment, Correction, Event, Record
 
 __all__ = [
@@ -171,17 +171,25 @@ _KEYS: Final = ("seq", "recorded", "schema", "type", "prev", "data", "hash")
 _KEY_SET: Final = frozenset(_KEYS)
 _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _MICROSECOND: Final = _dt.timedelta(microseconds=1)
+# An instant must print as a UTC date-time (years 1 to 9999): one that an offset pushes
+# outside would load, then break every reader that shows it.
+_FIRST_MICROS: Final = (_dt.datetime(1, 1, 1, tzinfo=_dt.UTC) - _EPOCH) // _MICROSECOND
+_LAST_MICROS: Final = (_dt.datetime.max.replace(tzinfo=_dt.UTC) - _EPOCH) // _MICROSECOND
 
 
 def recorded_micros(text: str) -> int:
-    """Microseconds since the epoch of a ``recorded`` text (ISO 8601 with a zone)."""
+    """Microseconds since the epoch of a ``recorded`` text (ISO 8601 with a zone), between
+    years 1 and 9999 in UTC."""
     try:
         moment = _dt.datetime.fromisoformat(text)
     except (TypeError, ValueError):
         moment = None
     if moment is None or moment.tzinfo is None:
-        return Instant.parse(text).micros  # raises, naming the problem
-    micros: int = (moment - _EPOCH) // _MICROSECOND
+        micros = Instant.parse(text).micros  # raises, naming the problem
+    else:
+        micros = (moment - _EPOCH) // _MICROSECOND
+    if not _FIRST_MICROS <= micros <= _LAST_MICROS:
+        raise InvalidDateError(f"instant {text!r} is outside the years 1 to 9999 in UTC")
     return micros
 
 
@@ -218,10 +226,11 @@ def parse_record(
             f"{_where(file, line)}: a record needs exactly the keys {', '.join(_KEYS)}; missing {missing}")
     seq, schema, type_, data = obj["seq"], obj["schema"], obj["type"], obj["data"]
     if type(seq) is not int or seq < 1:
-        raise LogFormatError(f"{_where(file, line)}: 'seq' must be a positive integer, got {seq!r}")
+        raise LogFormatError(f"{_where(file, line)}: 'seq' must be a positive integer, got {_brief(seq)}")
     if type(schema) is not int or not 0 <= schema <= CURRENT_SCHEMA:
         raise LogFormatError(
-            f"{_where(file, line)}: unsupported schema version {schema!r} (this library reads up to {CURRENT_SCHEMA})"
+            f"{_where(file, line)}: unsupported schema version {_brief(schema)} "
+            f"(this library reads up to {CURRENT_SCHEMA})"
         )
     recorded, prev = obj["recorded"], obj["prev"]
     if type(recorded) is not str or type(prev) is not str:
@@ -235,7 +244,16 @@ def parse_record(
         if upcast is None:
             raise LogFormatError(f"{_where(file, line)}: no upcaster from schema {version} to {version + 1}")
         type_, data = upcast(type_, data)
+    if type(type_) is not str:  # a list or an object would reach dict lookups keyed by type
+        raise LogFormatError(
+            f"{_where(file, line)}: field 'type' must be text naming an event type, got {_brief(type_)}")
     return seq, micros, schema, type_, data, prev
+
+
+def _brief(value: Any) -> str:
+    """A bad value for a message: its repr, cut short (hostile values can be huge)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def decode_record(

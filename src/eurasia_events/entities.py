@@ -43,7 +43,9 @@ def read_registry(path: str | Path, what: str) -> list[Any]:
     """The JSON list a registry file holds; errors name the file."""
     try:
         records = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError:
+        raise InvalidEventError(f"{path}: cannot read the {what}: JSON nested too deeply") from None
+    except (OSError, ValueError) as error:  # ValueError: bad JSON, bad UTF-8, an integer too long to read
         raise InvalidEventError(f"{path}: cannot read the {what}: {error}") from None
     if not isinstance(records, list):
         raise InvalidEventError(f"{path}: the {what} must be a JSON list")
@@ -68,6 +70,13 @@ class Entity:
     """Other names, including garbled spellings found in sources."""
 
     def __attrs_post_init__(self) -> None:
+        for name in ("id", "name"):
+            if type(getattr(self, name)) is not str:
+                raise InvalidEventError(f"entity {name} must be text, got {getattr(self, name)!r:.80}", field=name)
+        for alias in self.aliases:
+            if type(alias) is not str:
+                raise InvalidEventError(f"entity {self.id!r}: an alias must be text, got {alias!r:.80}",
+                                        field="aliases")
         pattern = _STATE_ID if self.kind is EntityKind.STATE else _SLUG
         if not pattern.fullmatch(self.id):
             want = "two upper-case letters (ISO 3166-1)" if self.kind is EntityKind.STATE else "a lowercase slug"
@@ -106,16 +115,20 @@ class EntityRegistry(Mapping[str, Entity]):
         """Build from plain dicts (as stored in ``entities.json``)."""
         by_id: dict[str, Entity] = {}
         for index, record in enumerate(records):
+            where = f"{file or 'entities'} entry {index}"
+            if not isinstance(record, Mapping):
+                raise InvalidEventError(f"{where}: expected an object with id, name, kind, aliases; got {record!r:.80}")
+            aliases = record.get("aliases", ())
+            if not isinstance(aliases, (list, tuple)):  # a bare string would become one alias per letter
+                raise InvalidEventError(f"{where}: 'aliases' must be a list of names, got {aliases!r:.80}")
             try:
-                entity = Entity(
-                    id=record["id"], name=record["name"], kind=record["kind"], aliases=record.get("aliases", ())
-                )
+                entity = Entity(id=record["id"], name=record["name"], kind=record["kind"], aliases=aliases)
             except KeyError as missing:
-                raise InvalidEventError(f"{file or 'entities'} entry {index}: missing field {missing}") from None
-            except ValueError as error:
-                raise InvalidEventError(f"{file or 'entities'} entry {index}: {error}") from None
+                raise InvalidEventError(f"{where}: missing field {missing}") from None
+            except (TypeError, ValueError) as error:  # a kind that is not one, an unhashable value
+                raise InvalidEventError(f"{where}: {error}") from None
             if entity.id in by_id:
-                raise InvalidEventError(f"{file or 'entities'} entry {index}: duplicate entity id {entity.id!r}")
+                raise InvalidEventError(f"{where}: duplicate entity id {entity.id!r}")
             by_id[entity.id] = entity
         return cls(by_id)
 

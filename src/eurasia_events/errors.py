@@ -12,8 +12,10 @@ __all__ = [
     "IntegrityError",
     "InvalidDateError",
     "InvalidEventError",
+    "InvalidHeadError",
     "InvalidQuantityError",
     "LogFormatError",
+    "LogNotFoundError",
     "MissingExtraError",
     "TornTailError",
     "UnitMismatchError",
@@ -94,8 +96,17 @@ class LogFormatError(EurasiaEventsError, ValueError):
     """A line of a stored log cannot be read as a record."""
 
 
+class LogNotFoundError(LogFormatError, FileNotFoundError):
+    """No log at the path given: no such file, or a folder holding no ``log.jsonl`` nor
+    ``log.sqlite``. ``load(path, create=True)`` (``append --create``) starts a new log there."""
+
+
 class IntegrityError(EurasiaEventsError, ValueError):
     """The stored log was altered: a hash, a link or a sequence number does not match."""
+
+
+class InvalidHeadError(EurasiaEventsError, ValueError):
+    """A pinned head is not written ``SEQ:HASH`` (as :attr:`Log.head <eurasia_events.Log.head>` gives it)."""
 
 
 class TornTailError(IntegrityError):

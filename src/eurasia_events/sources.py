@@ -18,9 +18,10 @@ from .dates import PartialDate
 from .entities import read_registry
 from .errors import EurasiaEventsError, InvalidEventError
 
-__all__ = ["Source", "SourceRegistry", "normalise_quote"]
+__all__ = ["QuoteChecker", "Source", "SourceRegistry", "normalise_quote"]
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_TEXT_FIELDS = ("id", "title", "publisher", "address", "file", "language", "retrieved")
 
 
 def normalise_quote(text: str) -> str:
@@ -52,6 +53,16 @@ class Source:
     """When the address was read (``YYYY-MM-DD``)."""
 
     def __attrs_post_init__(self) -> None:
+        for name in _TEXT_FIELDS:
+            if type(getattr(self, name)) is not str:
+                raise InvalidEventError(f"source field {name!r} must be text, got {getattr(self, name)!r:.80}",
+                                        field=name)
+        if type(self.machine_translated) is not bool:
+            raise InvalidEventError(f"source field 'machine_translated' must be true or false, "
+                                    f"got {self.machine_translated!r:.80}", field="machine_translated")
+        if self.published is not None and not isinstance(self.published, PartialDate):
+            raise InvalidEventError(f"source field 'published' must be a partial date, got {self.published!r:.80}",
+                                    field="published")
         if not _SLUG.fullmatch(self.id):
             raise InvalidEventError(f"source id {self.id!r} must be a lowercase slug", field="id")
         if not self.address and not self.file:
@@ -64,6 +75,9 @@ class Source:
     def from_record(cls, record: Mapping[str, Any]) -> Source:
         """From a stored dict."""
         published = record.get("published")
+        if published is not None and type(published) is not str:
+            raise InvalidEventError(f"source field 'published' must be a date as text, got {published!r:.80}",
+                                    field="published")
         fields = dict(record)
         fields["published"] = PartialDate.parse(published) if published else None
         return cls(**fields)
@@ -94,6 +108,9 @@ class SourceRegistry(Mapping[str, Source]):
         by_id: dict[str, Source] = {}
         for index, record in enumerate(records):
             where = f"{file or 'sources'} entry {index}"
+            if not isinstance(record, Mapping):
+                raise InvalidEventError(f"{where}: expected an object with id, title, publisher, ...; "
+                                        f"got {record!r:.80}")
             try:
                 source = Source.from_record(record)
             except (TypeError, EurasiaEventsError) as error:
@@ -120,3 +137,43 @@ class SourceRegistry(Mapping[str, Source]):
 
     def __len__(self) -> int:
         return len(self._by_id)
+
+
+class QuoteChecker:
+    """Checks quotes against the source files kept in a folder (the seeds), reading each once.
+
+    Only sources with a ``file`` are checked; a public source (an ``address``) is not.
+    ``eurasia-events validate --sources`` and ``append --sources`` use it.
+    """
+
+    def __init__(self, sources: Mapping[str, Source], folder: str | Path) -> None:
+        self.sources = sources
+        self.folder = Path(folder)
+        self._texts: dict[str, str | None] = {}  # source id -> normalised text (None: unreadable)
+        self._why: dict[str, str] = {}
+
+    def problem(self, source_id: str, quote: str) -> str | None:
+        """Why ``quote`` is not verified in the source's file, or ``None`` when it is (or the
+        source has no file to check)."""
+        source = self.sources.get(source_id)
+        if source is None or not source.file:
+            return None
+        if source_id not in self._texts:
+            self._texts[source_id] = self._read(source)
+        text = self._texts[source_id]
+        if text is None:
+            return self._why[source_id]
+        if normalise_quote(quote) not in text:
+            return f"quote not found: {quote[:80]!r}"
+        return None
+
+    def _read(self, source: Source) -> str | None:
+        path = self.folder / source.file
+        if not path.is_file():  # also keeps a FIFO from blocking the read
+            self._why[source.id] = f"file {source.file} not found in {self.folder}"
+            return None
+        try:
+            return normalise_quote(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            self._why[source.id] = f"file {source.file} in {self.folder} cannot be read: {error}"
+            return None
