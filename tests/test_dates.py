@@ -21,7 +21,7 @@ from eurasia_events.testing import partial_dates
         ("2016-02", "2016-02-01", "2016-02-29", Precision.MONTH),
         ("2015-05-08", "2015-05-08", "2015-05-08", Precision.DAY),
         ("2017-05-14/2017-05-15", "2017-05-14", "2017-05-15", Precision.DAY),
-        ("2019-XX", "2019-01-01", "2019-12-31", Precision.MONTH),
+        ("2019-XX", "2019-01-01", "2019-12-31", Precision.YEAR),  # an XX month is not known
         ("2015-05~", "2015-04-01", "2015-06-30", Precision.MONTH),
         ("2015?", "2014-01-01", "2016-12-31", Precision.YEAR),
         ("2015-05-08%", "2015-05-07", "2015-05-09", Precision.DAY),

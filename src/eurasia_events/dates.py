@@ -3,7 +3,7 @@
 :class:`PartialDate` is the historical date of an event, written in EDTF (the Library of
 Congress Extended Date/Time Format, levels 0 and 1): known to the year, the month or the
 day, possibly uncertain (``?``), approximate (``~``) or both (``%``), or an interval
-with possibly open ends. :class:`Instant` is the UTC instant a record entered the log.
+whose ends may be open (``..``) or unknown (blank). :class:`Instant` is the UTC instant a record entered the log.
 The two never mix: an as-of query takes a *day*, a known-at query takes an *instant*.
 
 This module is pendulum's only home in the package.
@@ -38,10 +38,14 @@ InstantLike: TypeAlias = "str | _dt.datetime | _dt.date | Instant"
 
 ACCEPTED: Final = (
     "EDTF dates such as '2015', '2015-05', '2015-05-08', with an optional final "
-    "'?' (uncertain), '~' (approximate) or '%' (both), 'X' for unspecified digits "
-    "('2019-XX'), or an interval 'START/END' whose ends may be open ('..')"
+    "'?' (uncertain), '~' (approximate) or '%' (both), 'XX' for an unspecified "
+    "month or day ('2019-XX'), or an interval 'START/END' whose ends may be open ('..') or unknown (blank)"
 )
-_POINT = re.compile(r"(\d{4})(?:-(\d\d|XX)(?:-(\d\d|XX))?)?([?~%])?")
+# ASCII only: without re.ASCII, \d also matches other scripts' digits ('２０１５') and int()
+# would quietly convert them.
+_POINT = re.compile(r"([0-9]{4})(?:-([0-9]{2}|XX)(?:-([0-9]{2}|XX))?)?([?~%])?", re.ASCII)
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]|[0-9]{1,2}:[0-9]{2}", re.ASCII)
+_YEAR_X = re.compile(r"[0-9X]{4}(?:-.*)?", re.ASCII)
 # Open ends of an interval mean "unbounded"; these ordinals stand for minus and plus infinity.
 MIN_ORDINAL: Final = _dt.date.min.toordinal()
 MAX_ORDINAL: Final = _dt.date.max.toordinal()
@@ -76,9 +80,10 @@ class _Point:
 
     @property
     def precision(self) -> Precision:
-        if self.day is not None or self.day_x:
+        # An "XX" component is not known: '2015-05-XX' is known to the month, like '2015-05'.
+        if self.day is not None:
             return Precision.DAY
-        if self.month is not None or self.month_x:
+        if self.month is not None:
             return Precision.MONTH
         return Precision.YEAR
 
@@ -96,28 +101,24 @@ class _Point:
         return day, day
 
     def fuzzy_bounds(self) -> tuple[int, int]:
-        """Possible days: a qualified point widens by one unit of its precision each way."""
+        """Possible days: a qualified point widens by one unit of its precision each way.
+
+        Each side stops at the calendar's end (year 1, year 9999), so every bound is a day
+        that ``datetime.date`` can hold.
+        """
         first, last = self.bounds()
         if not self.qualifier:
             return first, last
-        try:
-            return self._widened()
-        except ValueError:  # past year 1 or 9999: widen to the calendar's ends
-            return MIN_ORDINAL if self.year == 1 else first, MAX_ORDINAL if self.year == 9999 else last
-
-    def _widened(self) -> tuple[int, int]:
-        first, last = self.bounds()
         precision = self.precision
         if precision is Precision.DAY:
-            return first - 1, last + 1
-        if precision is Precision.MONTH and self.month is not None:
-            before = _add_months(self.year, self.month, -1)
-            after = _add_months(self.year, self.month, 1)
+            return max(first - 1, MIN_ORDINAL), min(last + 1, MAX_ORDINAL)
+        if precision is Precision.MONTH:
+            assert self.month is not None
             return (
-                _dt.date(before[0], before[1], 1).toordinal(),
-                _dt.date(after[0], after[1], calendar.monthrange(*after)[1]).toordinal(),
+                _month_start(*_add_months(self.year, self.month, -1)),
+                _month_end(*_add_months(self.year, self.month, 1)),
             )
-        return _dt.date(self.year - 1, 1, 1).toordinal(), _dt.date(self.year + 1, 12, 31).toordinal()
+        return _month_start(self.year - 1, 1), _month_end(self.year + 1, 12)
 
     def format(self) -> str:
         text = f"{self.year:04d}"
@@ -133,10 +134,48 @@ def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _month_start(year: int, month: int) -> int:
+    """Ordinal of the month's first day; before year 1, the calendar's first day."""
+    return MIN_ORDINAL if year < 1 else _dt.date(year, month, 1).toordinal()
+
+
+def _month_end(year: int, month: int) -> int:
+    """Ordinal of the month's last day; after year 9999, the calendar's last day."""
+    if year > 9999:
+        return MAX_ORDINAL
+    return _dt.date(year, month, calendar.monthrange(year, month)[1]).toordinal()
+
+
+def _non_ascii_digit(text: str) -> str | None:
+    """The first digit outside 0-9 ('２', '٣'), which int() would otherwise accept."""
+    return next((c for c in text if c.isdigit() and not c.isascii()), None)
+
+
+def _unsupported(text: str) -> str | None:
+    """Why a point's text is refused: name the EDTF feature when it is one we leave out."""
+    if _TIME.search(text):
+        return "times of day are not supported; give the day alone ('YYYY-MM-DD')"
+    if len(text) > 1 and text[0] == "-" and text[1] in "0123456789":
+        return "negative years are not supported"
+    if text.startswith("Y"):
+        return "years of more than four digits ('Y...') are not supported"
+    if text[:1] in ("[", "{"):
+        return "sets of dates ('[...]', '{...}') are not supported"
+    if _YEAR_X.fullmatch(text) and "X" in text[:4]:
+        return (
+            "unspecified digits in the year (such as '199X') are not supported; only a whole month or day may be 'XX'"
+        )
+    if any(mark in text[:-1] for mark in "?~%"):
+        return "a qualifier ('?', '~' or '%') goes once, at the end; qualifying one component is not supported"
+    return None
+
+
 def _parse_point(text: str, whole: str) -> _Point:
     match = _POINT.fullmatch(text)
     if match is None:
-        raise InvalidDateError(f"invalid date {whole!r}: expected {ACCEPTED}")
+        reason = _unsupported(text)
+        because = "" if reason is None else f"{reason}; "
+        raise InvalidDateError(f"invalid date {whole!r}: {because}expected {ACCEPTED}")
     year_s, month_s, day_s, qualifier = match.groups()
     year = int(year_s)
     month_x = month_s == "XX"
@@ -147,6 +186,12 @@ def _parse_point(text: str, whole: str) -> _Point:
         raise InvalidDateError(f"invalid date {whole!r}: a known day needs a known month")
     if year == 0:
         raise InvalidDateError(f"invalid date {whole!r}: year 0000 is not supported")
+    if month is not None and 21 <= month <= 24 and day_s is None:
+        raise InvalidDateError(f"invalid date {whole!r}: seasons (21-24) are not supported; expected {ACCEPTED}")
+    if month is not None and 25 <= month <= 41 and day_s is None:
+        raise InvalidDateError(
+            f"invalid date {whole!r}: seasons, quarters and halves (25-41) are not supported; expected {ACCEPTED}"
+        )
     if month is not None and not 1 <= month <= 12:
         raise InvalidDateError(f"invalid date {whole!r}: month {month} is not 01..12")
     if month is not None and day is not None:
@@ -164,6 +209,14 @@ class PartialDate:
 
     Build one with :meth:`parse`; ``str()`` gives the EDTF text back.
 
+    An interval's end may be missing in two ways, which EDTF (and this class) keep apart:
+    *open* (``..``, ``2014-09/..``) says the interval has no end (it goes on), and
+    *unknown* (blank, ``1985/``) says it ended on a day nobody recorded. Both leave the
+    possible days unbounded on that side: :attr:`latest` is ``9999-12-31`` (and
+    :attr:`earliest` ``0001-01-01`` for a missing start), so :meth:`relation_to` answers
+    ``UNCERTAIN`` for every day past the known end, rather than guessing a bound.
+    ``str()`` keeps the difference (``1985/`` stays ``1985/``).
+
     >>> d = PartialDate.parse("2015-05")
     >>> d.earliest, d.latest, d.precision.value
     (Date(2015, 5, 1), Date(2015, 5, 31), 'month')
@@ -172,15 +225,19 @@ class PartialDate:
     """
 
     start: _Point | None
-    """The first (or only) point; ``None`` for an open start (``../2018``)."""
+    """The first (or only) point; ``None`` for an open (``../2018``) or unknown (``/2018``) start."""
     end: _Point | None
-    """The last point; the same as ``start`` for a single date; ``None`` for an open end."""
+    """The last point; the same as ``start`` for a single date; ``None`` for an open or unknown end."""
     interval: bool
     """Whether the text was an interval ``START/END``."""
     earliest_ordinal: int = attrs.field(eq=False)
     """Earliest possible day, as a proleptic Gregorian ordinal (fast comparisons)."""
     latest_ordinal: int = attrs.field(eq=False)
     """Latest possible day, as an ordinal."""
+    start_unknown: bool = False
+    """Whether the start is unknown (blank, ``/2018``) rather than open (``..``)."""
+    end_unknown: bool = False
+    """Whether the end is unknown (blank, ``1985/``) rather than open (``..``)."""
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
@@ -200,6 +257,11 @@ class PartialDate:
         stripped = text.strip()
         if not stripped:
             raise InvalidDateError(f"invalid date {text!r}: it is empty; expected {ACCEPTED}")
+        digit = _non_ascii_digit(stripped)
+        if digit is not None:
+            raise InvalidDateError(
+                f"invalid date {text!r}: digit {digit!r} is not an ASCII digit 0-9; expected {ACCEPTED}"
+            )
         if "/" not in stripped:
             point = _parse_point(stripped, text)
             first, last = point.fuzzy_bounds()
@@ -210,12 +272,13 @@ class PartialDate:
         start = None if left in ("..", "") else _parse_point(left, text)
         end = None if right in ("..", "") else _parse_point(right, text)
         if start is None and end is None:
-            raise InvalidDateError(f"invalid date {text!r}: both ends are open; expected {ACCEPTED}")
+            raise InvalidDateError(f"invalid date {text!r}: both ends are open or unknown; expected {ACCEPTED}")
         if start is not None and end is not None and start.bounds()[0] > end.bounds()[1]:
             raise InvalidDateError(f"invalid date {text!r}: the interval ends before it starts")
+        # Open and unknown ends bound nothing: the library does not guess when an unknown end was.
         first = MIN_ORDINAL if start is None else start.fuzzy_bounds()[0]
         last = MAX_ORDINAL if end is None else end.fuzzy_bounds()[1]
-        return cls(start, end, True, first, last)
+        return cls(start, end, True, first, last, start_unknown=left == "", end_unknown=right == "")
 
     @classmethod
     def from_day(cls, day: DayLike) -> PartialDate:
@@ -226,8 +289,8 @@ class PartialDate:
         if not self.interval:
             assert self.start is not None
             return self.start.format()
-        left = ".." if self.start is None else self.start.format()
-        right = ".." if self.end is None else self.end.format()
+        left = ("" if self.start_unknown else "..") if self.start is None else self.start.format()
+        right = ("" if self.end_unknown else "..") if self.end is None else self.end.format()
         return f"{left}/{right}"
 
     def __repr__(self) -> str:
@@ -235,17 +298,17 @@ class PartialDate:
 
     @property
     def earliest(self) -> pendulum.Date:
-        """Earliest possible day (``Date(1, 1, 1)`` for an open start)."""
+        """Earliest possible day (``Date(1, 1, 1)`` for an open or unknown start)."""
         return _pdate(self.earliest_ordinal)
 
     @property
     def latest(self) -> pendulum.Date:
-        """Latest possible day (``Date(9999, 12, 31)`` for an open end)."""
+        """Latest possible day (``Date(9999, 12, 31)`` for an open or unknown end)."""
         return _pdate(self.latest_ordinal)
 
     @property
     def precision(self) -> Precision:
-        """The coarsest precision among the known points."""
+        """The coarsest precision among the known points; an ``XX`` part is not known."""
         points = [p for p in (self.start, self.end) if p is not None]
         order = [Precision.YEAR, Precision.MONTH, Precision.DAY]
         return min((p.precision for p in points), key=order.index)
@@ -266,6 +329,7 @@ class PartialDate:
         ``ON_OR_BEFORE`` when every possible day is on or before ``day``, ``AFTER`` when
         every possible day is after it, ``UNCERTAIN`` otherwise. A qualified date
         (``?``/``~``/``%``) widens its possible days by one unit of its precision each way.
+        An open or unknown end leaves every day past the known end ``UNCERTAIN``.
         """
         ordinal = to_day(day).toordinal()
         if self.latest_ordinal <= ordinal:
@@ -296,6 +360,11 @@ def to_day(value: DayLike) -> pendulum.Date:
         return pendulum.Date(value.year, value.month, value.day)
     if isinstance(value, str):
         text = value.strip()
+        digit = _non_ascii_digit(text)
+        if digit is not None:
+            raise InvalidDateError(
+                f"invalid day {value!r}: digit {digit!r} is not an ASCII digit 0-9; expected 'YYYY-MM-DD'"
+            )
         match = _POINT.fullmatch(text)
         if match and match.group(3) and not match.group(4) and "X" not in text:
             point = _parse_point(text, value)

@@ -52,7 +52,7 @@ UNITS: Final[dict[str, Unit]] = _units()
 """Every unit this library knows, by symbol."""
 
 _SCALES: Final = {"thousand": "1e3", "million": "1e6", "mn": "1e6", "billion": "1e9", "bn": "1e9", "trillion": "1e12"}
-_TEXT = re.compile(r"\s*([~<>]?)\s*(-?\d+(?:\.\d+)?)\s*(?:(thousand|million|mn|billion|bn|trillion)\s+)?(\S+)\s*")
+_TEXT = re.compile(r"\s*([~<>]?)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*(?:(thousand|million|mn|billion|bn|trillion)\s+)?(\S+)\s*")
 _BOUNDS: Final = {"": "", "~": "about", ">": "more than", "<": "less than"}
 
 
