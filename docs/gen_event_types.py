@@ -48,6 +48,8 @@ def _sample(cls: type, field: attrs.Attribute[Any]) -> Any:
         return {"date": "2014-05-20"}
     if name in ("agreement", "measure"):
         return "example-agreement-2014"
+    if shape == "slug":
+        return f"example-{name}-2009"
     if shape == "choice":
         return meta["choices"][0]
     if shape == "entity":

@@ -95,3 +95,17 @@ def test_unknown_type_and_fields_are_named() -> None:
     with pytest.raises(ee.InvalidEventError, match="missing required field") as caught:
         decode_event("meeting", {"id": "x", "date": "2015", "title": "t", "sources": CITE})
     assert caught.value.field == "kind"
+
+
+def test_a_deprecated_dispute_is_kept_but_widens_nothing() -> None:
+    """A refuted value (rank deprecated) stays in the record and its JSON, but no date is widened by it."""
+    base = {"id": "m", "date": "2024-12-27", "title": "t", "kind": "talks",
+            "sources": [{"source": "seed-000", "quote": "q"}]}
+    normal = ee.Meeting(**base, disputes=[{"field": "date", "value": "2023", "source": "seed-002"}])
+    refuted = ee.Meeting(**base, disputes=[{"field": "date", "value": "2023", "source": "seed-002",
+                                            "rank": "deprecated"}])
+    assert normal.span[0] < refuted.span[0] == refuted.date.earliest_ordinal
+    assert refuted.disputes[0].to_json()["rank"] == "deprecated"
+    assert refuted.disputed_values("date") == ()
+    with pytest.raises(ee.InvalidEventError, match="rank"):
+        ee.Meeting(**base, disputes=[{"field": "date", "value": "2023", "source": "seed-002", "rank": "preferred"}])

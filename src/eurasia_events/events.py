@@ -28,10 +28,12 @@ __all__ = [
     "AgreementEnded",
     "AgreementEvent",
     "AgreementExtended",
+    "AgreementRelated",
     "Amendment",
     "Announcement",
     "Citation",
     "Correction",
+    "DealClosed",
     "Dispute",
     "EnteredIntoForce",
     "Event",
@@ -43,14 +45,19 @@ __all__ = [
     "MembershipJoined",
     "MembershipLeft",
     "Memorandum",
+    "PolicyMeasure",
     "ProjectMilestone",
+    "Ratified",
     "Record",
     "Retraction",
+    "SanctionsDelisted",
     "SanctionsExtended",
     "SanctionsImposed",
     "SanctionsLifted",
+    "Statement",
     "Status",
     "SupplyContract",
+    "SupplyLevel",
     "SupplyStarted",
     "TradeStatistic",
     "TreatySigned",
@@ -268,6 +275,10 @@ class Citation:
         return data
 
 
+DISPUTE_RANKS: Final = ("normal", "deprecated")
+"""How far a dispute counts: see :attr:`Dispute.rank`."""
+
+
 @attrs.frozen(kw_only=True)
 class Dispute:
     """A source that disagrees with a value the event records."""
@@ -280,11 +291,18 @@ class Dispute:
     """Id of the source that gives the other value."""
     note: str = ""
     """Why, or what the source says."""
+    rank: str = "normal"
+    """``normal``: the other value may be right, so answers that depend on the field are
+    uncertain between the two (a disputed date widens the event's possible days).
+    ``deprecated``: better sources refute it; it is kept and shown, but no answer uses it
+    (Wikidata's ranks)."""
 
     def to_json(self) -> dict[str, str]:
         data = {"field": self.field, "value": self.value, "source": self.source}
         if self.note:
             data["note"] = self.note
+        if self.rank != "normal":
+            data["rank"] = self.rank
         return data
 
 
@@ -317,18 +335,22 @@ def _disputes(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[D
         if isinstance(item, Dispute):
             disputes.append(item)
             continue
-        keys = {"field", "value", "source", "note"}
+        keys = {"field", "value", "source", "note", "rank"}
         if not isinstance(item, Mapping) or set(item) - keys or not all(
             isinstance(item.get(k), str) and item.get(k) for k in ("field", "value", "source")
         ):
-            raise _fail(instance, field, f"a dispute must be {{'field', 'value', 'source', 'note'?}}, got {item!r}")
+            raise _fail(instance, field,
+                        f"a dispute must be {{'field', 'value', 'source', 'note'?, 'rank'?}}, got {item!r}")
+        if item.get("rank", "normal") not in DISPUTE_RANKS:
+            raise _fail(instance, field, f"a dispute's rank must be one of {', '.join(DISPUTE_RANKS)}, "
+                                         f"got {item.get('rank')!r}")
         if item["field"] == "date":
             try:
                 PartialDate.parse(item["value"])
             except EurasiaEventsError as error:
                 raise _fail(instance, field, f"disputed date: {error}") from None
         disputes.append(Dispute(field=item["field"], value=item["value"], source=item["source"],
-                                note=item.get("note", "")))
+                                note=item.get("note", ""), rank=item.get("rank", "normal")))
     return tuple(disputes)
 
 
@@ -389,8 +411,13 @@ class Event:
         return lo, hi
 
     def disputed_dates(self) -> tuple[PartialDate, ...]:
-        """Dates that other sources give for this event."""
-        return tuple(PartialDate.parse(d.value) for d in self.disputes if d.field == "date")
+        """Dates that other sources give for this event (deprecated ones left out)."""
+        return tuple(PartialDate.parse(value) for value in self.disputed_values("date"))
+
+    def disputed_values(self, field: str) -> tuple[str, ...]:
+        """The values other sources give for a field, as text (EDTF for a date); a deprecated
+        dispute (refuted by better sources) is left out, as no answer may use it."""
+        return tuple(d.value for d in self.disputes if d.field == field and d.rank != "deprecated")
 
 
 @attrs.frozen(kw_only=True)
@@ -519,16 +546,83 @@ class AgreementEnded(Event):
     reason: str = _choice("How it ended.", ("expired", "terminated", "suspended", "superseded"))
 
 
+RELATIONS: Final = ("restates", "implements", "amends", "supersedes", "replaces")
+
+
+@attrs.frozen(kw_only=True)
+class AgreementRelated(Event):
+    """A later agreement restates, implements, amends, supersedes or replaces an earlier one.
+
+    ``date`` is when the relation took effect (usually the later agreement's signature).
+    The volume views count each lineage once: ``restates`` and ``implements`` take over the
+    earlier agreement's annual volume (or ``part`` of it) and leave it in force; ``amends``
+    makes the later document part of the earlier agreement (the newest amendment stating a
+    volume counts for both); ``supersedes`` and ``replaces`` end the earlier agreement.
+    """
+
+    TYPE: ClassVar[str] = "agreement_related"
+    agreement: str = _slug("The later agreement's slug.")
+    relation: str = _choice("How the later agreement relates to the earlier one.", RELATIONS)
+    earlier: str = _slug("The earlier agreement's slug.")
+    part: Quantity | None = _quantity(
+        "The part of the earlier agreement's annual volume taken over (`restates`, `implements`), "
+        "if not all that remains, e.g. `38 bcm/yr`.", dimensions=_RATE)
+
+    def __attrs_post_init__(self) -> None:
+        if self.agreement == self.earlier:
+            raise InvalidEventError(f"an agreement cannot relate to itself ({self.agreement!r})",
+                                    event_id=self.id, field="earlier")
+
+
 @attrs.frozen(kw_only=True)
 class SupplyStarted(Event):
-    """Deliveries started on a route."""
+    """Deliveries started on a route: its first deliveries, which open it.
+
+    ``capacity`` is the route's design capacity, which deliveries usually reach only
+    later: record that, and every later level, as a :class:`SupplyLevel`.
+    """
 
     TYPE: ClassVar[str] = "supply_started"
     commodity: str = _choice("What is delivered.", COMMODITIES)
     route: str = _entity("Route or pipeline (project entity id).")
-    capacity: Quantity | None = _quantity("Capacity, where known.", dimensions=_RATE)
+    capacity: Quantity | None = _quantity(
+        "The route's design capacity, where known (not the rate of the first deliveries).", dimensions=_RATE)
     seller: str | None = _entity("Seller.", optional=True)
     buyer: str | None = _entity("Buyer.", optional=True)
+
+
+LEVEL_STAGES: Final = ("ramp_up", "plateau", "reduced", "halted")
+
+
+@attrs.frozen(kw_only=True)
+class SupplyLevel(Event):
+    """Deliveries on a route reached a level: ramping up, at plateau, reduced or halted.
+
+    ``date`` is when the level was reached. It never opens the route (its first
+    ``supply_started`` does): the supply view shows the latest level by the day beside
+    the opening date.
+    """
+
+    TYPE: ClassVar[str] = "supply_level"
+    route: str = _entity("Route or pipeline (project entity id), as in its `supply_started` event.")
+    commodity: str = _choice("What is delivered.", COMMODITIES)
+    stage: str = _choice(
+        "Where deliveries stand: rising towards the design capacity, at it (or at the contract maximum), "
+        "cut back, or stopped.", LEVEL_STAGES)
+    level: Quantity | None = _quantity(
+        "Rate of deliveries reached, e.g. `38 bcm/yr`; left out for `halted`, or when the source gives no figure.",
+        dimensions=_RATE)
+    capacity: Quantity | None = _quantity(
+        "The route's design capacity from this date, when it changed (a new line, an expansion); "
+        "left out when unchanged.", dimensions=_RATE)
+    seller: str | None = _entity("Seller.", optional=True)
+    buyer: str | None = _entity("Buyer.", optional=True)
+
+    def __attrs_post_init__(self) -> None:
+        # Also run on sketches (see the sketch module): read only the fields.
+        if self.stage == "halted" and self.level is not None:
+            raise InvalidEventError(f"a halted route delivers nothing: leave 'level' out, got {self.level}",
+                                    event_id=self.id, field="level")
 
 
 @attrs.frozen(kw_only=True)
@@ -542,6 +636,10 @@ class Loan(Event):
     kind: str = _choice("Loan or credit line.", ("loan", "credit_line"), default="loan")
     project: str | None = _entity("Project financed, if any.", optional=True)
     purpose: str = _text("What for.", default="", required=False)
+    completion: str | None = _choice(
+        "What `date` is: `signed` (the deal was signed; a later `deal_closed` event closes it) or `closed` "
+        "(it closed: stake transferred, loan drawn). Left out: not stated (counted as possibly closed).",
+        ("signed", "closed"), optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -554,6 +652,10 @@ class Investment(Event):
     amount: Quantity | None = _quantity("Amount, if known.", dimensions=_MONEY)
     stake: Quantity | None = _quantity("Share acquired, e.g. `9.9 %`.", dimensions=("share",))
     seller: str | None = _entity("Who sold the stake, if known.", optional=True)
+    completion: str | None = _choice(
+        "What `date` is: `signed` (the deal was signed; a later `deal_closed` event closes it) or `closed` "
+        "(it closed: stake transferred, loan drawn). Left out: not stated (counted as possibly closed).",
+        ("signed", "closed"), optional=True)
 
     def __attrs_post_init__(self) -> None:
         if self.stake is not None and self.stake.value > 100:
@@ -584,11 +686,14 @@ class SanctionsImposed(Event):
     TYPE: ClassVar[str] = "sanctions_imposed"
     measure: str = _slug("Slug naming the measure or package, shared by its extensions and lifting.")
     imposer: str = _entity("Who imposes them.")
-    targets: tuple[str, ...] = _entities("Who they target.", required=True)
+    targets: tuple[str, ...] = _entities(
+        "Who they target: the country, and each bank, company, organisation or person the act designates "
+        "by name (an entity id each).", required=True)
     description: str = _text("What the measure does.")
     sectors: tuple[str, ...] = _choices("Sectors the measure bears on.", SECTORS)
     effective: PartialDate | None = _date("When it takes effect, if not on adoption.", optional=True)
     until: PartialDate | None = _date("When it expires, if it has an end date.", optional=True)
+    persons: int | None = _number("How many persons (individuals) the act designates, where it says.")
 
     def __attrs_post_init__(self) -> None:
         start = self.effective or self.date
@@ -598,12 +703,20 @@ class SanctionsImposed(Event):
 
 @attrs.frozen(kw_only=True)
 class SanctionsExtended(Event):
-    """Sanctions renewed until a new date."""
+    """Sanctions renewed until a new date, or widened to more targets, sectors or persons.
+
+    Targets added are designated from ``effective`` (or ``date``). An extension that adds
+    targets, sectors or persons and gives no ``until`` leaves the expiry as it was; one that
+    adds nothing and gives no ``until`` renews the measure without an end date.
+    """
 
     TYPE: ClassVar[str] = "sanctions_extended"
     measure: str = _slug("The measure's slug.")
     until: PartialDate | None = _date("New expiry.", optional=True)
     effective: PartialDate | None = _date("When the extension takes effect.", optional=True)
+    targets: tuple[str, ...] = _entities("Entities designated under the measure by this extension.")
+    sectors: tuple[str, ...] = _choices("Sectors the extension adds.", SECTORS)
+    persons: int | None = _number("How many more persons it designates, where the act says.")
 
 
 @attrs.frozen(kw_only=True)
@@ -660,6 +773,85 @@ class Announcement(Event):
     amount: Quantity | None = _quantity(
         "Amount or volume stated, if any.", dimensions=("money", "gas", "mass", "length")
     )
+
+
+@attrs.frozen(kw_only=True)
+class Statement(Event):
+    """A claim someone made: a ranking, forecast, assessment or statement of fact.
+
+    ``date`` is when it was said. No view counts a statement as a change of state (the
+    timeline shows it): the claim is evidence of what was said, not of what happened.
+    """
+
+    TYPE: ClassVar[str] = "statement"
+    speaker: str = _entity("Who said it (a person, state, company or organisation).")
+    subject: str = _text("What it is about: an entity id, an agreement slug or a few words.")
+    claim: str = _text("What was claimed, in words.")
+    figure: Quantity | None = _quantity(
+        "A figure stated, if any, e.g. `200 billion USD` or `25 %`.",
+        dimensions=("money", "gas", "mass", "length", "share", "duration"), positive=False)
+
+
+@attrs.frozen(kw_only=True)
+class Ratified(Event):
+    """One party ratified (or approved) an agreement; ``date`` is the ratifying act's.
+
+    A stage of one party, as the UN Treaty Collection lists them: entry into force, for
+    the agreement as a whole, is still its own ``entered_into_force`` event.
+    """
+
+    TYPE: ClassVar[str] = "ratified"
+    agreement: str = _slug("The agreement's slug.")
+    party: str = _entity("The ratifying party (usually a state).")
+    body: str = _text("The organ that ratified, e.g. `State Duma`, `NPC Standing Committee`, `President`.")
+
+
+@attrs.frozen(kw_only=True)
+class PolicyMeasure(Event):
+    """A unilateral measure one state grants another, such as a visa-free regime.
+
+    ``date`` is when it was announced or decreed; the measure applies from ``effective``
+    (or ``date``) to ``until`` inclusive. A later event with the same ``measure`` adds a
+    further term (a renewal or extension).
+    """
+
+    TYPE: ClassVar[str] = "policy_measure"
+    measure: str = _slug("Slug naming the measure, shared by its renewals.")
+    imposer: str = _entity("Who grants or imposes it.")
+    beneficiary: str = _entity("Whom it applies to (a state, for its citizens).")
+    description: str = _text("What the measure does, if the title does not say.", default="", required=False)
+    effective: PartialDate | None = _date("When it takes effect, if not on `date`.", optional=True)
+    until: PartialDate | None = _date("Last day it applies, if it has an end date.", optional=True)
+
+    def __attrs_post_init__(self) -> None:
+        start = self.effective or self.date
+        if self.until is not None and self.until.latest_ordinal < start.earliest_ordinal:
+            raise InvalidEventError(f"ends ({self.until}) before it starts ({start})", event_id=self.id, field="until")
+
+
+@attrs.frozen(kw_only=True)
+class SanctionsDelisted(Event):
+    """Named targets removed from a sanctions measure (a delisting), from ``effective`` or ``date``."""
+
+    TYPE: ClassVar[str] = "sanctions_delisted"
+    measure: str = _slug("The measure's slug.")
+    targets: tuple[str, ...] = _entities("The entities delisted.", required=True)
+    persons: int | None = _number("How many persons the act delists, where it says.")
+    effective: PartialDate | None = _date("When the delisting takes effect, if not on `date`.", optional=True)
+
+
+@attrs.frozen(kw_only=True)
+class DealClosed(Event):
+    """A loan or investment signed earlier closed: the stake changed hands, the loan was drawn.
+
+    ``date`` is the closing (completion, drawdown). The finance view counts a stake as held,
+    and money as paid or drawn, from its closing only.
+    """
+
+    TYPE: ClassVar[str] = "deal_closed"
+    deal: str = _slug("Id of the `loan` or `investment` event that signed the deal.")
+    amount: Quantity | None = _quantity("Amount paid or drawn at closing, if it differs from the deal's.",
+                                        dimensions=_MONEY)
 
 
 # --- amendments ----------------------------------------------------------------------
@@ -741,9 +933,10 @@ EVENT_TYPES: Final[dict[str, type[Event] | type[Amendment]]] = {
     cls.TYPE: cls
     for cls in (
         Meeting, Forum, TreatySigned, JointStatement, Memorandum, SupplyContract, EnteredIntoForce,
-        AgreementExtended, AgreementEnded, SupplyStarted, Loan, Investment, ProjectMilestone,
-        SanctionsImposed, SanctionsExtended, SanctionsLifted, MembershipJoined, MembershipLeft,
-        TradeStatistic, Announcement, Correction, Retraction,
+        AgreementExtended, AgreementEnded, AgreementRelated, SupplyStarted, SupplyLevel, Loan, Investment,
+        ProjectMilestone, SanctionsImposed, SanctionsExtended, SanctionsLifted, MembershipJoined, MembershipLeft,
+        TradeStatistic, Announcement, Statement, Ratified, PolicyMeasure, SanctionsDelisted, DealClosed,
+        Correction, Retraction,
     )
 }
 """Every stored type, by its ``type`` tag."""

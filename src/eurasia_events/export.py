@@ -48,7 +48,7 @@ _GROUPS: Final = {
     "treaty_signed": "agreements", "joint_statement": "agreements", "memorandum": "agreements",
     "supply_contract": "agreements", "entered_into_force": "agreements", "agreement_extended": "agreements",
     "agreement_ended": "agreements",
-    "supply_started": "energy", "project_milestone": "projects",
+    "supply_started": "energy", "supply_level": "energy", "project_milestone": "projects",
     "loan": "finance", "investment": "finance",
     "sanctions_imposed": "sanctions", "sanctions_extended": "sanctions", "sanctions_lifted": "sanctions",
     "membership_joined": "membership", "membership_left": "membership",

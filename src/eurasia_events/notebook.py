@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 from .dates import to_day
 from .errors import MissingExtraError
 from .events import Forum, Meeting
-from .projections import Span, agreement_status, trail_items
+from .projections import Span, agreement_status, term_anchor, trail_items
 from .quantities import Quantity
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def agreement_intervals(state: State) -> dict[str, Interval]:
     for row in state.fold.agreements.values():
         if row.in_force is None or row.in_force[0] > last:
             continue
-        _, _, until = agreement_status(row, last)
+        _, _, until = agreement_status(row, last, term_anchor(row, state.fold.supply, last))
         ends = [span for span in (until, row.ended[0] if row.ended else None,
                                   row.superseded_by[0] if row.superseded_by else None) if span is not None]
         end = min(ends, key=lambda span: span[0]) if ends else None

@@ -22,12 +22,15 @@ from typing import Any, Final, Generic, NamedTuple, TypeVar
 import attrs
 
 from ._gc import paused_gc
-from .dates import MAX_ORDINAL, add_years, ordinal_to_text
+from .dates import MAX_ORDINAL, PartialDate, add_years, ordinal_to_text
+from .errors import EurasiaEventsError
 from .events import (
     AgreementEnded,
     AgreementEvent,
     AgreementExtended,
+    AgreementRelated,
     Announcement,
+    DealClosed,
     EnteredIntoForce,
     Event,
     Forum,
@@ -38,11 +41,16 @@ from .events import (
     MembershipJoined,
     MembershipLeft,
     Memorandum,
+    PolicyMeasure,
     ProjectMilestone,
+    Ratified,
+    SanctionsDelisted,
     SanctionsExtended,
     SanctionsImposed,
     SanctionsLifted,
+    Statement,
     SupplyContract,
+    SupplyLevel,
     SupplyStarted,
     TradeStatistic,
     TreatySigned,
@@ -51,6 +59,9 @@ from .quantities import Quantity
 from .sketch import sketch_class, typed
 
 __all__ = ["Projection", "Span", "span_of"]
+
+Relation = tuple[str, str, "Span", Quantity | None]
+"""How a later agreement relates to an earlier one: ``(relation, later agreement, span, part)``."""
 
 S = TypeVar("S")
 Span = tuple[int, int]
@@ -64,6 +75,19 @@ def span_of(event: Event) -> Span:
 
 def _date_span(date: Any, fallback: Span) -> Span:
     return fallback if date is None else (date.earliest_ordinal, date.latest_ordinal)
+
+
+def field_span(event: Any, name: str, fallback: Span) -> Span:
+    """The possible days of a date field of an event (or sketch), ``fallback`` when it is
+    left out, widened by the dates other sources give for that field (its disputes)."""
+    span = _date_span(getattr(event, name), fallback)
+    for text in event.disputed_values(name):
+        try:
+            other = PartialDate.parse(text)
+        except EurasiaEventsError:
+            continue  # a dispute that gives no date (older records were not checked) cannot widen
+        span = (min(span[0], other.earliest_ordinal), max(span[1], other.latest_ordinal))
+    return span
 
 
 def reached(span: Span, day: int) -> bool | None:
@@ -137,6 +161,10 @@ class AgreementState(NamedTuple):
     annual_volume: Quantity | None = None
     events: tuple[str, ...] = ()
     founds: str | None = None
+    relations: tuple[Relation, ...] = ()
+    """Later agreements relating to this one (restating, amending, superseding it), in fold order."""
+    names_start: bool = False
+    """Whether the contract names a start of deliveries (its term then runs from the first deliveries)."""
 
 
 class MeasureState(NamedTuple):
@@ -152,6 +180,11 @@ class MeasureState(NamedTuple):
     until: Span | None
     lifted: Span | None = None
     events: tuple[str, ...] = ()
+    designations: tuple[tuple[str, str, Span, str], ...] = ()
+    """``(entity, "listed" or "delisted", span, event id)``, in fold order; the measure's own
+    targets are listed from its effective date."""
+    persons: tuple[tuple[int, Span], ...] = ()
+    """Persons designated (positive) or delisted (negative), each from its span."""
 
 
 Trail = tuple[Any, Any] | None
@@ -179,6 +212,30 @@ def trail_items(trail: Trail) -> list[Any]:
     return items
 
 
+class LevelReached(NamedTuple):
+    """A level deliveries on a route reached (a ``supply_level`` event, or in older logs a
+    later ``supply_started``), at its own date."""
+
+    span: Span
+    level: Quantity | None
+    stage: str | None
+    """``None`` for a later ``supply_started``, which states no stage."""
+    capacity: Quantity | None
+    """The route's design capacity from then, when the event says it changed."""
+    event: str
+
+
+class SupplyState(NamedTuple):
+    """Deliveries on one route: the opening (its first ``supply_started``), with the design
+    capacity stated then, and each level reached (ramp-up, plateau...), each at its own date."""
+
+    since: Span | None
+    """``None`` while the log holds levels for the route but no opening."""
+    capacity: Quantity | None
+    event: str | None
+    levels: tuple[LevelReached, ...] = ()
+
+
 class ProjectState(NamedTuple):
     """Stages a project reached, each with its span, in fold order."""
 
@@ -196,7 +253,9 @@ class FoldState:
     memberships: dict[tuple[str, str], Trail] = attrs.field(factory=dict)  # of (change, span, event id)
     measures: dict[str, MeasureState] = attrs.field(factory=dict)
     projects: dict[str, ProjectState] = attrs.field(factory=dict)
-    supply: dict[tuple[str, str], tuple[Span, Quantity | None, str]] = attrs.field(factory=dict)
+    supply: dict[tuple[str, str], SupplyState] = attrs.field(factory=dict)
+    ratifications: dict[str, Trail] = attrs.field(factory=dict)  # of (party, body, span, event id)
+    policies: dict[str, Trail] = attrs.field(factory=dict)  # of PolicyTerm
 
     def copy(self) -> FoldState:
         """A checkpoint: the dicts are copied, their (immutable) values shared."""
@@ -206,6 +265,8 @@ class FoldState:
             measures=dict(self.measures),
             projects=dict(self.projects),
             supply=dict(self.supply),
+            ratifications=dict(self.ratifications),
+            policies=dict(self.policies),
         )
 
 
@@ -241,10 +302,24 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
         annual_volume=getattr(event, "annual_volume", None),
         events=(previous.events if previous else ()) + (event.id,),
         founds=getattr(event, "founds", None),
+        relations=previous.relations if previous else (),
+        names_start=getattr(event, "start", None) is not None,
     )
     for old in event.supersedes:
         row = state.agreements.get(old) or _stub(old, event)
-        state.agreements[old] = row._replace(superseded_by=(span, agreement))
+        state.agreements[old] = row._replace(superseded_by=(span, agreement),
+                                             relations=(*row.relations, ("supersedes", agreement, span, None)))
+
+
+def _on_related(state: FoldState, event: AgreementRelated) -> None:
+    # Kept on the earlier agreement's row: the only key this handler touches.
+    span = span_of(event)
+    row = state.agreements.get(event.earlier) or _stub(event.earlier, event)
+    row = row._replace(relations=(*row.relations, (event.relation, event.agreement, span, event.part)),
+                       events=(*row.events, event.id))
+    if event.relation in ("supersedes", "replaces") and (row.superseded_by is None or span < row.superseded_by[0]):
+        row = row._replace(superseded_by=(span, event.agreement))
+    state.agreements[event.earlier] = row
 
 
 def _on_in_force(state: FoldState, event: EnteredIntoForce) -> None:
@@ -280,11 +355,16 @@ def _on_left(state: FoldState, event: MembershipLeft) -> None:
 
 
 def _on_sanctions(state: FoldState, event: SanctionsImposed) -> None:
+    # Adoption and effect are kept apart, each widened by its own disputes: a disputed
+    # effective date leaves the measure uncertain between the dates sources give.
     adopted = span_of(event)
+    effective = field_span(event, "effective", adopted)
     state.measures[event.measure] = MeasureState(
         measure=event.measure, imposer=event.imposer, targets=event.targets, description=event.description,
-        sectors=event.sectors, adopted=adopted, effective=_date_span(event.effective, adopted),
-        until=None if event.until is None else _date_span(event.until, NEVER), events=(event.id,),
+        sectors=event.sectors, adopted=adopted, effective=effective,
+        until=None if event.until is None else field_span(event, "until", NEVER), events=(event.id,),
+        designations=tuple((target, "listed", effective, event.id) for target in event.targets),
+        persons=((event.persons, effective),) if event.persons else (),
     )
 
 
@@ -292,16 +372,67 @@ def _on_sanctions_extended(state: FoldState, event: SanctionsExtended) -> None:
     row = state.measures.get(event.measure)
     if row is None:
         return  # an extension of a measure the log does not record: nothing to extend
-    until = None if event.until is None else _date_span(event.until, NEVER)
-    state.measures[event.measure] = row._replace(until=until, events=(*row.events, event.id))
+    start = field_span(event, "effective", span_of(event))
+    widens = bool(event.targets or event.sectors or event.persons)
+    if event.until is not None:
+        until: Span | None = field_span(event, "until", NEVER)
+    else:
+        # A widening that names no expiry keeps the old one; a bare renewal (the only kind
+        # there was before targets could be added) has no end date.
+        until = row.until if widens else None
+    state.measures[event.measure] = row._replace(
+        until=until, events=(*row.events, event.id),
+        sectors=row.sectors + tuple(s for s in event.sectors if s not in row.sectors),
+        designations=row.designations + tuple((target, "listed", start, event.id) for target in event.targets),
+        persons=row.persons + (((event.persons, start),) if event.persons else ()),
+    )
+
+
+def _on_sanctions_delisted(state: FoldState, event: SanctionsDelisted) -> None:
+    row = state.measures.get(event.measure)
+    if row is None:
+        return
+    start = field_span(event, "effective", span_of(event))
+    state.measures[event.measure] = row._replace(
+        events=(*row.events, event.id),
+        designations=row.designations + tuple((target, "delisted", start, event.id) for target in event.targets),
+        persons=row.persons + (((-event.persons, start),) if event.persons else ()),
+    )
 
 
 def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
     row = state.measures.get(event.measure)
     if row is None:
         return
-    lifted = _date_span(event.effective, span_of(event))
+    lifted = field_span(event, "effective", span_of(event))
     state.measures[event.measure] = row._replace(lifted=lifted, events=(*row.events, event.id))
+
+
+class PolicyTerm(NamedTuple):
+    """One term of a unilateral policy measure (its first grant, or a renewal)."""
+
+    imposer: str
+    beneficiary: str
+    description: str
+    title: str
+    effective: Span
+    until: Span | None
+    event: str
+
+
+def _on_policy(state: FoldState, event: PolicyMeasure) -> None:
+    effective = field_span(event, "effective", span_of(event))
+    until = None if event.until is None else field_span(event, "until", NEVER)
+    term = PolicyTerm(imposer=event.imposer, beneficiary=event.beneficiary, description=event.description,
+                      title=event.title, effective=effective, until=until, event=event.id)
+    state.policies[event.measure] = push(state.policies.get(event.measure), term)
+
+
+def _on_ratified(state: FoldState, event: Ratified) -> None:
+    # Kept apart from the agreement's row: a ratification of an agreement whose signature
+    # the log lacks makes no agreement row, and the signing handlers need not carry it.
+    state.ratifications[event.agreement] = push(state.ratifications.get(event.agreement),
+                                                (event.party, event.body, span_of(event), event.id))
 
 
 def _on_milestone(state: FoldState, event: ProjectMilestone) -> None:
@@ -323,23 +454,39 @@ def _on_announcement(state: FoldState, event: Announcement) -> None:
 
 
 def _on_supply(state: FoldState, event: SupplyStarted) -> None:
-    # Deliveries starting on a route also mean the route (a project) is open.
-    project = state.projects.get(event.route) or ProjectState(project=event.route, stages=None)
-    state.projects[event.route] = ProjectState(project=project.project, capacity=project.capacity,
-                                               length=project.length,
-                                               stages=push(project.stages, ("opened", span_of(event), event.id)))
+    # The first deliveries on a route open it (a project stage, at their own date). Older
+    # logs recorded a level reached (ramp-up, plateau) as a later supply_started on the
+    # route: it is read as a level of no stated stage, never as a new opening.
     key = (event.route, event.commodity)
     found = state.supply.get(key)  # handlers read the state only through get (see query._Overlay)
-    if found is None:
-        state.supply[key] = (span_of(event), event.capacity, event.id)
+    project = state.projects.get(event.route) or ProjectState(project=event.route, stages=None)
+    if found is None or found.since is None:
+        state.supply[key] = SupplyState(since=span_of(event), capacity=event.capacity, event=event.id,
+                                        levels=found.levels if found else ())
+        stage = "opened"
     else:
-        span, capacity, first = found
-        state.supply[key] = (span, event.capacity or capacity, first)
+        level = LevelReached(span=span_of(event), level=event.capacity, stage=None, capacity=None, event=event.id)
+        state.supply[key] = found._replace(levels=(*found.levels, level))
+        stage = "delivering"
+    state.projects[event.route] = ProjectState(project=project.project, capacity=project.capacity,
+                                               length=project.length,
+                                               stages=push(project.stages, (stage, span_of(event), event.id)))
+
+
+def _on_level(state: FoldState, event: SupplyLevel) -> None:
+    # A level is no project stage and never opens the route: a level folded before any
+    # opening (dated earlier, or the opening is not in the log) leaves the opening unknown.
+    key = (event.route, event.commodity)
+    found = state.supply.get(key) or SupplyState(since=None, capacity=None, event=None)
+    level = LevelReached(span=span_of(event), level=event.level, stage=event.stage, capacity=event.capacity,
+                         event=event.id)
+    state.supply[key] = found._replace(levels=(*found.levels, level))
 
 
 def _not_folded(state: FoldState, event: Event) -> None:
-    # Meetings, forums, loans, investments and trade figures are read straight from the
-    # events by the per-event views; the keyed state has nothing to keep for them.
+    # Meetings, forums, loans, investments, closings and trade figures are read straight
+    # from the events by the per-event views; the keyed state has nothing to keep for them.
+    # Statements are claims, never a change of state: only the timeline shows them.
     return None
 
 
@@ -351,19 +498,26 @@ FOLD_HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
     EnteredIntoForce.TYPE: _on_in_force,
     AgreementExtended.TYPE: _on_extended,
     AgreementEnded.TYPE: _on_ended,
+    AgreementRelated.TYPE: _on_related,
     MembershipJoined.TYPE: _on_joined,
     MembershipLeft.TYPE: _on_left,
     SanctionsImposed.TYPE: _on_sanctions,
     SanctionsExtended.TYPE: _on_sanctions_extended,
     SanctionsLifted.TYPE: _on_sanctions_lifted,
+    SanctionsDelisted.TYPE: _on_sanctions_delisted,
+    PolicyMeasure.TYPE: _on_policy,
+    Ratified.TYPE: _on_ratified,
     ProjectMilestone.TYPE: _on_milestone,
     Announcement.TYPE: _on_announcement,
     SupplyStarted.TYPE: _on_supply,
+    SupplyLevel.TYPE: _on_level,
     Meeting.TYPE: _not_folded,
     Forum.TYPE: _not_folded,
     Loan.TYPE: _not_folded,
     Investment.TYPE: _not_folded,
     TradeStatistic.TYPE: _not_folded,
+    DealClosed.TYPE: _not_folded,
+    Statement.TYPE: _not_folded,
 }
 """One function per event type tag: ``(state, event) -> None``, updating the privately owned state.
 Each reads an event or its sketch (:mod:`eurasia_events.sketch`) alike, and reads the
@@ -383,14 +537,19 @@ TOUCHES: dict[str, tuple[tuple[str, tuple[str, ...], bool], ...]] = {
     EnteredIntoForce.TYPE: _AGREEMENT[:1],
     AgreementExtended.TYPE: _AGREEMENT[:1],
     AgreementEnded.TYPE: _AGREEMENT[:1],
+    AgreementRelated.TYPE: (("agreements", ("earlier",), False),),
     MembershipJoined.TYPE: (("memberships", ("organisation", "member"), False),),
     MembershipLeft.TYPE: (("memberships", ("organisation", "member"), False),),
     SanctionsImposed.TYPE: (("measures", ("measure",), False),),
     SanctionsExtended.TYPE: (("measures", ("measure",), False),),
     SanctionsLifted.TYPE: (("measures", ("measure",), False),),
+    SanctionsDelisted.TYPE: (("measures", ("measure",), False),),
+    PolicyMeasure.TYPE: (("policies", ("measure",), False),),
+    Ratified.TYPE: (("ratifications", ("agreement",), False),),
     ProjectMilestone.TYPE: (("projects", ("project",), False),),
     Announcement.TYPE: (("projects", ("subject",), False),),
     SupplyStarted.TYPE: (("projects", ("route",), False), ("supply", ("route", "commodity"), False)),
+    SupplyLevel.TYPE: (("supply", ("route", "commodity"), False),),
 }
 """The keys of the fold state each handler reads and writes, per event type: ``(state
 field, fields of the event making the key, whether that field holds many keys)``. A
@@ -453,22 +612,48 @@ def fold(state: FoldState, events: list[Any]) -> FoldState:
     return state
 
 
-def expiry(row: AgreementState, day: int) -> tuple[Span | None, bool]:
+def term_anchor(row: AgreementState, supply: Mapping[tuple[str, str], SupplyState], day: int) -> Span | None:
+    """The days a supply contract's term runs from, when it runs from the start of deliveries
+    and the contract names one.
+
+    That is the first delivery event on the contract's route and commodity, with that
+    event's own uncertainty. Before deliveries have started (by ``day``), the start is some
+    day after ``day``, no earlier than planned: an open span. ``None`` for any other
+    agreement, or when deliveries on the route began before the contract was signed (its
+    own start is not recorded), or when the log holds levels on the route but not its opening:
+    the term then counts from its planned start or entry into force.
+    """
+    if row.term is None or row.kind != "supply_contract" or row.term_from != "start" or not row.names_start \
+            or row.route is None or row.commodity is None:
+        return None
+    found = supply.get((row.route, row.commodity))
+    if found is None:
+        planned = row.start or row.signed
+        return max(planned[0], day + 1), MAX_ORDINAL
+    if found.since is not None and found.since[0] >= row.signed[0]:
+        return found.since
+    return None
+
+
+def expiry(row: AgreementState, day: int, anchor: Span | None = None, *,
+           only_certain: bool = False) -> tuple[Span | None, bool]:
     """When the agreement expires, counting extensions possibly made by ``day``.
 
-    Returns the expiry span (``None`` if it has no term) and whether every extension
-    counted is certain by ``day``.
+    ``anchor`` is what the term runs from when it is an event of its own (see
+    :func:`term_anchor`). Returns the expiry span (``None`` if it has no term) and whether
+    every extension counted is certain by ``day``. With ``only_certain``, extensions not
+    certainly made by ``day`` are left out.
     """
     if row.term is None:
         base = None
     else:
         origin = {"signature": row.signed, "entry_into_force": row.in_force, "start": row.start or row.in_force}
-        start = origin.get(row.term_from) or row.in_force or row.signed
+        start = anchor or origin.get(row.term_from) or row.in_force or row.signed
         base = (add_years(start[0], row.term), add_years(start[1], row.term))
     certain = True
     for span, years, until in row.extensions:
         seen = reached(span, day)
-        if seen is False:
+        if seen is False or (only_certain and seen is None):
             continue
         certain = certain and bool(seen)
         if until is not None:
@@ -478,9 +663,9 @@ def expiry(row: AgreementState, day: int) -> tuple[Span | None, bool]:
     return base, certain
 
 
-def agreement_status(row: AgreementState, day: int) -> tuple[str, bool, Span | None]:
-    """Status on ``day`` (signed, in force, expired, terminated, superseded...) and whether certain."""
-    until, extensions_certain = expiry(row, day)
+def _milestones(row: AgreementState, day: int, anchor: Span | None, *,
+                only_certain: bool = False) -> tuple[list[tuple[str, Span]], Span | None, bool]:
+    until, extensions_certain = expiry(row, day, anchor, only_certain=only_certain)
     milestones: list[tuple[str, Span]] = [("signed", row.signed)]
     if row.in_force is not None:
         milestones.append(("in force", row.in_force))
@@ -493,6 +678,12 @@ def agreement_status(row: AgreementState, day: int) -> tuple[str, bool, Span | N
         terminal.append(("expired", until))
     if terminal:
         milestones.append(min(terminal, key=lambda item: item[1][0]))
+    return milestones, until, extensions_certain
+
+
+def agreement_status(row: AgreementState, day: int, anchor: Span | None = None) -> tuple[str, bool, Span | None]:
+    """Status on ``day`` (signed, in force, expired, terminated, superseded...) and whether certain."""
+    milestones, until, extensions_certain = _milestones(row, day, anchor)
     status, certain = "not yet signed", True
     for index, (name, span) in enumerate(milestones):
         seen = reached(span, day)
@@ -504,3 +695,27 @@ def agreement_status(row: AgreementState, day: int) -> tuple[str, bool, Span | N
     if status == "expired" or (until is not None and reached(until, day) is None):
         certain = certain and extensions_certain
     return status, certain, until
+
+
+def possible_statuses(row: AgreementState, day: int, anchor: Span | None = None) -> frozenset[str]:
+    """Every status the agreement may have on ``day``: one when its status is certain.
+
+    A status is possible when its milestone may have been reached by the day and the next
+    one may not have. An extension that may not have been made by the day counts both ways.
+    """
+    found: set[str] = set()
+    for only_certain in (False, True):
+        milestones, _, extensions_certain = _milestones(row, day, anchor, only_certain=only_certain)
+        if reached(milestones[0][1], day) is not True:
+            found.add("not yet signed")
+        for index, (name, span) in enumerate(milestones):
+            if reached(span, day) is False:
+                break
+            later = milestones[index + 1] if index + 1 < len(milestones) else None
+            if later is not None and later[1] == span:
+                continue  # reached together (in force on signature): never one without the other
+            if later is None or reached(later[1], day) is not True:
+                found.add(name)
+        if extensions_certain:
+            break
+    return frozenset(found)

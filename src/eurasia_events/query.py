@@ -27,13 +27,17 @@ from .entities import EntityKind
 from .errors import EurasiaEventsError
 from .events import Event
 from .projections import (
+    AgreementState,
     FoldState,
+    MeasureState,
     Projection,
     Span,
     agreement_status,
     fold,
+    possible_statuses,
     reached,
     span_text,
+    term_anchor,
     touched,
     trail_items,
 )
@@ -41,10 +45,13 @@ from .quantities import Quantity
 from .sketch import LO, SEQ, SEQ_BITS, Sketch, sort_key, typed
 from .views import (
     AgreementRow,
+    Count,
+    DesignationRow,
     DiffRow,
     FinanceRow,
     MeetingRow,
     MemberRow,
+    PolicyRow,
     ProjectRow,
     SanctionRow,
     SeriesRow,
@@ -445,73 +452,192 @@ class State:
         Status is one of: signed, in force, expired, terminated, suspended, superseded.
         """
         rows = []
+        sure = 0
         for row in self.fold.agreements.values():
             if reached(row.signed, self._ordinal) is False:
                 continue
-            state, certain, until = agreement_status(row, self._ordinal)
+            state, certain, until = self._status(row)
             if status is not None and state != status:
                 continue
             if party is not None and party not in row.parties:
                 continue
+            sure += reached(row.signed, self._ordinal) is True and (status is None or certain)
             rows.append(AgreementRow(
                 agreement=row.agreement, title=row.title, kind=row.kind, status=state, certain=certain,
                 binding=row.binding, parties=row.parties, signed=span_text(row.signed),
                 in_force_from=None if row.in_force is None else span_text(row.in_force),
                 in_force_until=None if until is None else span_text(until),
                 commodity=row.commodity, annual_volume=row.annual_volume, events=row.events,
+                ratified=self._ratified(row.agreement),
             ))
         rows.sort(key=lambda r: (r.signed, r.agreement))
-        return View("agreements", tuple(rows), _fields(AgreementRow), title=self._title("Agreements"))
+        return View("agreements", tuple(rows), _fields(AgreementRow), title=self._title("Agreements"), sure=sure)
+
+    def _anchor(self, row: AgreementState) -> Span | None:
+        return term_anchor(row, self.fold.supply, self._ordinal)
+
+    def _status(self, row: AgreementState) -> tuple[str, bool, Span | None]:
+        """The agreement's status on the day, its term counted from the event it names."""
+        return agreement_status(row, self._ordinal, self._anchor(row))
+
+    def _agreement_count(self, status: str) -> Count:
+        """How many agreements certainly and possibly have ``status`` on the day."""
+        certain = possible = 0
+        for row in self.fold.agreements.values():
+            if reached(row.signed, self._ordinal) is False:
+                continue
+            found = possible_statuses(row, self._ordinal, self._anchor(row))
+            possible += status in found
+            certain += found == {status}
+        return Count(certain, possible)
 
     @_bulk
     def volumes(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> View[VolumeRow]:
-        """Contracted annual supply of a commodity per agreement, and the total.
+        """Contracted annual supply of a commodity per agreement, and the total, each lineage counted once.
 
         ``binding=True`` counts binding supply contracts; ``False`` every other document
         stating a volume (memoranda, frameworks, heads of agreement, including a memorandum
-        called "legally binding", which is not a sales contract); ``None`` both. Within one
-        route, the most recent document in force that states a volume
-        restates it: earlier ones on that route are listed but not counted. Explicit
-        ``supersedes`` links end the earlier document altogether.
+        called "legally binding", which is not a sales contract); ``None`` both.
+
+        Documents form lineages through recorded relations (``agreement_related`` events
+        and ``supersedes`` fields): an amendment joins its agreement, whose newest document
+        in the view counts for all; a document restating or implementing another takes over
+        its volume (or the ``part`` named), and a superseded or replaced one counts no more.
+        Two documents on one route with no recorded relation are presumed to restate: the
+        newest counts. Each row says whether it counts, how much, and why not.
         """
-        rows = []
-        latest_on_route: dict[str, tuple[Span, str]] = {}
-        candidates = []
+        day = self._ordinal
+        docs: dict[str, tuple[AgreementState, str, bool, frozenset[str]]] = {}
         for row in self.fold.agreements.values():
-            if row.annual_volume is None or row.commodity != commodity:
+            if row.annual_volume is None or row.commodity != commodity or reached(row.signed, day) is False:
                 continue
-            is_contract = row.kind == "supply_contract" and row.binding
-            if binding is not None and is_contract != binding:
+            state, certain, _ = self._status(row)
+            found = possible_statuses(row, day, self._anchor(row))
+            if found & {"in force", "superseded"}:
+                docs[row.agreement] = (row, state, certain, found)
+
+        def shown(row: AgreementState) -> bool:
+            return binding is None or (row.kind == "supply_contract" and row.binding) == binding
+
+        def alive(name: str) -> tuple[bool, bool]:
+            """Whether a document certainly, and possibly, is in force on the day."""
+            _, _, _, found = docs[name]
+            return found == {"in force"}, "in force" in found
+
+        # Amendments join the agreement they amend: one group per lineage root.
+        root: dict[str, str] = {name: name for name in docs}
+
+        def find(name: str) -> str:
+            while root[name] != name:
+                name = root[name]
+            return name
+
+        for name, (row, *_) in docs.items():
+            for relation, later, span, _ in row.relations:
+                if relation == "amends" and later in docs and reached(span, day) is not False:
+                    root[find(later)] = find(name)
+        groups: dict[str, list[str]] = {}
+        for name in docs:
+            groups.setdefault(find(name), []).append(name)
+
+        notes: dict[str, str] = {}
+        counted_volume: dict[str, tuple[Quantity | None, Quantity | None]] = {}  # head -> (certain, possible)
+        for members in groups.values():
+            members.sort(key=lambda n: (docs[n][0].signed, n))
+            visible = [n for n in members if shown(docs[n][0])]
+            possible_heads = [n for n in visible if alive(n)[1]]
+            certain_heads = [n for n in visible if alive(n)[0]]
+            for name in members:
+                if docs[name][1] == "superseded" and docs[name][3] == {"superseded"}:
+                    row = docs[name][0]
+                    by = row.superseded_by[1] if row.superseded_by else "?"
+                    kind = next((r for r, later, _, _ in row.relations if later == by), "supersedes")
+                    notes[name] = f"{'replaced' if kind == 'replaces' else 'superseded'} by {by}"
+            if not possible_heads:
                 continue
-            state, certain, _ = agreement_status(row, self._ordinal)
-            if state != "in force":
+            head = possible_heads[-1]
+            for name in visible:
+                if name != head and name not in notes:
+                    notes[name] = f"amended by {head}"
+            high = docs[head][0].annual_volume
+            low = docs[certain_heads[-1]][0].annual_volume if certain_heads else None
+            if low is not None and high is not None and low.dimension != high.dimension:
+                low = None  # documents of one lineage in different units: nothing is certain
+            elif low is not None and high is not None and not alive(head)[0]:
+                low, high = min(low, high), max(low, high)
+            elif not certain_heads:
+                low = None
+            # What later documents restating or implementing this lineage take over.
+            taken: list[tuple[str, str, Quantity | None, bool]] = []
+            for name in members:
+                for relation, later, span, part in docs[name][0].relations:
+                    if relation not in ("restates", "implements") or reached(span, day) is False:
+                        continue
+                    later_row = self.fold.agreements.get(later)
+                    if later_row is None or reached(later_row.signed, day) is False:
+                        continue
+                    found = possible_statuses(later_row, day, self._anchor(later_row))
+                    if not found & {"in force", "superseded"}:
+                        continue
+                    firm = reached(span, day) is True and found <= {"in force", "superseded"}
+                    taken.append((relation, later, part, firm))
+            certain_left = _remaining(low, [part for _, _, part, _ in taken])
+            possible_left = _remaining(high, [part for _, _, part, firm in taken if firm])
+            if taken:
+                said = ", ".join(f"{'' if part is None else f'{part} '}{_PAST[relation]} by {later}"
+                                 for relation, later, part, _ in taken)
+                notes[head] = said if possible_left is None else f"partly: {said}"
+            counted_volume[head] = (certain_left, possible_left)
+
+        # Documents on one route with no recorded relation: the newest restates the others.
+        latest_on_route: dict[str, tuple[Span, str]] = {}
+        for head in counted_volume:
+            route = docs[head][0].route
+            if route is not None and counted_volume[head][1] is not None:
+                best = latest_on_route.get(route)
+                if best is None or docs[head][0].signed > best[0]:
+                    latest_on_route[route] = (docs[head][0].signed, head)
+        for head in list(counted_volume):
+            route = docs[head][0].route
+            if route is not None and route in latest_on_route and latest_on_route[route][1] != head \
+                    and counted_volume[head][1] is not None:
+                notes[head] = f"restated by {latest_on_route[route][1]} (same route; no recorded relation)"
+                counted_volume[head] = (None, None)
+
+        rows = []
+        sums: dict[str, tuple[Quantity | None, Quantity | None]] = {}  # per unit dimension: never mixed
+        sure = 0
+        for name, (row, state, certain, _) in docs.items():
+            if not shown(row):
                 continue
-            candidates.append((row, certain))
-            if row.route is not None:
-                best = latest_on_route.get(row.route)
-                if best is None or row.signed > best[0]:
-                    latest_on_route[row.route] = (row.signed, row.agreement)
-        certain_total: Quantity | None = None
-        possible_total: Quantity | None = None
-        for row, certain in candidates:
             assert row.annual_volume is not None
-            counted = row.route is None or latest_on_route[row.route][1] == row.agreement
-            note = "" if counted else f"restated by {latest_on_route[row.route or ''][1]}"
+            low, high = counted_volume.get(name, (None, None))
             term = None if row.term is None else Quantity(row.term, "years")
             rows.append(VolumeRow(
                 agreement=row.agreement, kind=row.kind, route=row.route, commodity=commodity, binding=row.binding,
-                status="in force", certain=certain, annual_volume=row.annual_volume, term=term,
-                cumulative=None if term is None else row.annual_volume * term, counted=counted, note=note,
+                status=state, certain=certain, annual_volume=row.annual_volume, term=term,
+                cumulative=None if term is None else row.annual_volume * term, counted=high is not None,
+                counted_volume=high, note=notes.get(name, ""),
             ))
-            if counted:
-                possible_total = _add(possible_total, row.annual_volume)
-                if certain:
-                    certain_total = _add(certain_total, row.annual_volume)
+            sure += reached(row.signed, day) is True
+            for value, at in ((low, 0), (high, 1)):
+                if value is not None:
+                    pair = list(sums.get(value.dimension, (None, None)))
+                    pair[at] = _add(pair[at], value)
+                    sums[value.dimension] = (pair[0], pair[1])
         rows.sort(key=lambda r: (r.route or "", r.agreement))
-        totals = {"annual volume": Total(certain_total, possible_total)} if rows else {}
+        totals: dict[str, Any] = {}
+        if rows:
+            # One total in the commodity's usual unit; a document in another unit gets its own.
+            main = rows[0].annual_volume.dimension
+            for _, (low, high) in sorted(sums.items(), key=lambda item: item[0] != main):
+                some = high if high is not None else low
+                unit = "" if some is None else some.unit
+                totals["annual volume" if not totals else f"annual volume ({unit})"] = Total(low, high)
+            totals.setdefault("annual volume", Total(None, None))
         what = {True: "binding contracts", False: "memoranda and frameworks", None: "all documents"}[binding]
         return View("volumes", tuple(rows), _fields(VolumeRow), totals,
-                    title=self._title(f"Contracted {commodity} ({what})"))
+                    title=self._title(f"Contracted {commodity} ({what})"), sure=sure)
 
     def contracted(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> Total:
         """The total contracted annual volume (certain and possible); zero-free ``None`` if none."""
@@ -522,14 +648,39 @@ class State:
 
     @_bulk
     def supply(self) -> View[SupplyRow]:
-        """Routes delivering by the day (from supply start events), with capacity where known."""
-        rows = [
-            SupplyRow(route=route, commodity=commodity, since=span_text(span),
-                      certain=bool(reached(span, self._ordinal)),
-                      capacity=capacity, event=event_id)
-            for (route, commodity), (span, capacity, event_id) in self.fold.supply.items()
-        ]
-        rows.sort(key=lambda r: (r.since, r.route))
+        """Routes delivering by the day (from their first ``supply_started``), with their design
+        capacity, and the latest level reached by the day (``supply_level``: ramp-up, plateau,
+        reduced, halted), each at its own date: a level never re-dates the opening.
+
+        >>> import eurasia_events as ee
+        >>> row = ee.load().as_of("2025-06-30").supply().get(route="power-of-siberia")
+        >>> row.since, str(row.design_capacity), row.level_stage, row.level_since
+        ('2019-12-02', '38 bcm/yr', 'plateau', '2024-12-01')
+        """
+        rows = []
+        for (route, commodity), supply in self.fold.supply.items():
+            # A later supply_started with no capacity (older logs) states no level at all.
+            levels = [item for item in supply.levels if reached(item.span, self._ordinal) is not False
+                      and (item.stage is not None or item.level is not None)]
+            levels.sort(key=lambda item: item.span)  # stable: a tie keeps fold order
+            design = supply.capacity
+            for item in levels:
+                design = item.capacity or design
+            if supply.since is not None:
+                since, certain = span_text(supply.since), bool(reached(supply.since, self._ordinal))
+            elif levels:  # the opening is not in the log: deliveries are under way once a level is
+                since, certain = None, bool(reached(levels[0].span, self._ordinal))
+            else:
+                continue
+            level = levels[-1] if levels else None
+            rows.append(SupplyRow(route=route, commodity=commodity, since=since, certain=certain,
+                                  design_capacity=design, event=supply.event,
+                                  level=None if level is None else level.level,
+                                  level_stage=None if level is None else level.stage,
+                                  level_since=None if level is None else span_text(level.span),
+                                  level_certain=None if level is None else bool(reached(level.span, self._ordinal)),
+                                  level_event=None if level is None else level.event))
+        rows.sort(key=lambda r: (r.since or "", r.route))
         return View("supply", tuple(rows), _fields(SupplyRow), title=self._title("Supply"))
 
     @_bulk
@@ -573,49 +724,192 @@ class State:
         return View("members", tuple(rows), _fields(MemberRow),
                     title=self._title(f"Members of {self.log.entities[organisation].name}"))
 
+    def _ratified(self, agreement: str) -> tuple[str, ...]:
+        """Each party's ratification of an agreement possibly made by the day, in date order."""
+        found = [item for item in trail_items(self.fold.ratifications.get(agreement))
+                 if reached(item[2], self._ordinal) is not False]
+        found.sort(key=lambda item: (item[2], item[0]))
+        return tuple(f"{party}: {body}, {span_text(span)}{'' if reached(span, self._ordinal) else '?'}"
+                     for party, body, span, _ in found)
+
+    def _measure_status(self, m: MeasureState) -> tuple[str, bool]:
+        """A measure's status on the day (adopted, in force, lifted, expired) and whether certain."""
+        milestones: list[tuple[str, Span]] = [("adopted", m.adopted), ("in force", m.effective)]
+        ends = [(name, span) for name, span in (("lifted", m.lifted), ("expired", m.until)) if span is not None]
+        if ends:
+            name, span = min(ends, key=lambda item: item[1])
+            # A measure valid until a day is still in force on that day: it ends the day after.
+            shift = 1 if name == "expired" else 0
+            milestones.append((name, (span[0] + shift, span[1] + shift)))
+        status, certain = "adopted", bool(reached(m.adopted, self._ordinal))
+        for index, (name, span) in enumerate(milestones):
+            seen = reached(span, self._ordinal)
+            if seen is False:
+                break
+            status = name
+            later = milestones[index + 1] if index + 1 < len(milestones) else None
+            certain = bool(seen) and (later is None or reached(later[1], self._ordinal) is False)
+        return status, certain
+
+    def _designated(self, m: MeasureState) -> dict[str, tuple[bool, Span, tuple[str, ...]]]:
+        """Entities possibly designated under a measure on the day: whether certainly, since when, by which events.
+
+        Two readings bound the truth: every listing and delisting that may have taken effect
+        by the day, and only those that certainly have. Designated in both: certain; in one: possible.
+        """
+        changes: dict[str, list[tuple[str, Span, str]]] = {}
+        for entity, change, span, event_id in m.designations:
+            changes.setdefault(entity, []).append((change, span, event_id))
+        found = {}
+        for entity, items in changes.items():
+            items.sort(key=lambda item: item[1])
+            readings = []
+            for strict in (False, True):
+                listed: tuple[Span, ...] | None = None
+                for change, span, _ in items:
+                    seen = reached(span, self._ordinal)
+                    if seen is False or (strict and seen is None):
+                        continue
+                    listed = (span,) if change == "listed" else None
+                readings.append(listed)
+            if readings[0] is None and readings[1] is None:
+                continue
+            since = (readings[1] or readings[0] or ((0, 0),))[0]
+            events = tuple(e for _, span, e in items if reached(span, self._ordinal) is not False)
+            found[entity] = (readings[0] is not None and readings[1] is not None, since, events)
+        return found
+
+    def _persons(self, m: MeasureState) -> Count | None:
+        """Persons designated under a measure by the day, where the acts give numbers."""
+        if not m.persons:
+            return None
+        low = high = 0
+        for number, span in m.persons:
+            seen = reached(span, self._ordinal)
+            if seen is False:
+                continue
+            # A listing counts for sure only once certain; a delisting lowers the sure count as soon as possible.
+            if number > 0:
+                low += number if seen else 0
+                high += number
+            else:
+                low += number
+                high += number if seen else 0
+        return Count(max(low, 0), max(high, 0))
+
     @_bulk
     def sanctions(self, *, imposer: str | None = None, target: str | None = None,
                   in_force_only: bool = True) -> View[SanctionRow]:
         """Sanctions measures on the day, keyed on their effective date (not only adoption).
 
-        With ``in_force_only=False`` also measures adopted but not yet effective, expired or lifted.
+        ``target`` (an entity id, name or alias) keeps the measures that designate that
+        entity by name on the day: country-wide measures naming only ``RU`` do not list a
+        bank. A row is certain when the measure certainly is in force and the target
+        certainly designated. With ``in_force_only=False`` also measures adopted but not yet
+        effective, expired or lifted.
         """
+        who = None if target is None else self.log.entities.resolve(target).id
+        by = None if imposer is None else self.log.entities.resolve(imposer).id
         rows = []
         for m in self.fold.measures.values():
-            if imposer is not None and m.imposer != imposer:
+            if by is not None and m.imposer != by:
                 continue
-            if target is not None and target not in m.targets:
-                continue
-            milestones: list[tuple[str, Span]] = [("adopted", m.adopted), ("in force", m.effective)]
-            ends = [(name, span) for name, span in (("lifted", m.lifted), ("expired", m.until)) if span is not None]
-            if ends:
-                name, span = min(ends, key=lambda item: item[1])
-                # A measure valid until a day is still in force on that day: it ends the day after.
-                shift = 1 if name == "expired" else 0
-                milestones.append((name, (span[0] + shift, span[1] + shift)))
-            status, certain = "adopted", bool(reached(m.adopted, self._ordinal))
-            for index, (name, span) in enumerate(milestones):
-                seen = reached(span, self._ordinal)
-                if seen is False:
-                    break
-                status = name
-                later = milestones[index + 1] if index + 1 < len(milestones) else None
-                certain = bool(seen) and (later is None or reached(later[1], self._ordinal) is False)
+            status, certain = self._measure_status(m)
             if in_force_only and status != "in force":
                 continue
+            designated = self._designated(m)
+            targets = m.targets if status == "adopted" else tuple(designated)
+            if who is not None:
+                if who not in targets:
+                    continue
+                certain = certain and (status == "adopted" or designated[who][0])
+            persons = self._persons(m)
             rows.append(SanctionRow(
-                measure=m.measure, imposer=m.imposer, targets=m.targets, status=status, certain=certain,
+                measure=m.measure, imposer=m.imposer, targets=targets, status=status, certain=certain,
                 adopted=span_text(m.adopted), effective=span_text(m.effective),
                 until=None if m.until is None else span_text(m.until), sectors=m.sectors,
-                description=m.description, events=m.events,
+                description=m.description, events=m.events, persons=None if persons is None else persons.certain,
             ))
         rows.sort(key=lambda r: (r.effective, r.measure))
         return View("sanctions", tuple(rows), _fields(SanctionRow), title=self._title("Sanctions"))
 
     @_bulk
+    def designations(self, measure: str) -> View[DesignationRow]:
+        """Who a sanctions measure designates on the day: one row per entity, with extensions
+        and delistings applied from their effective dates.
+
+        No rows before the measure takes effect or after it is certainly lifted or expired;
+        rows are uncertain while either may have happened. ``totals["persons"]`` (a
+        :class:`Count`) is the number of persons designated, where the acts give it.
+        """
+        m = self.fold.measures.get(measure)
+        if m is None:
+            known = ", ".join(sorted(self.fold.measures)) or "none"
+            raise EurasiaEventsError(f"no sanctions measure {measure!r} adopted by {self.day}; known: {known}")
+        status, status_certain = self._measure_status(m)
+        rows = []
+        totals: dict[str, Any] = {}
+        if status != "adopted" and not (status in ("lifted", "expired") and status_certain):
+            in_force = status == "in force" and status_certain
+            for entity, (certain, since, events) in self._designated(m).items():
+                known_entity = self.log.entities.get(entity)
+                rows.append(DesignationRow(
+                    measure=measure, target=entity, kind=known_entity.kind.value if known_entity else "unknown",
+                    since=span_text(since), certain=certain and in_force, events=events))
+            persons = self._persons(m)
+            if persons is not None:
+                totals["persons"] = persons if in_force else Count(0, persons.possible)
+        rows.sort(key=lambda r: (r.since, r.target))
+        return View("designations", tuple(rows), _fields(DesignationRow), totals,
+                    title=self._title(f"Designations under {measure}"))
+
+    @_bulk
+    def policies(self, *, imposer: str | None = None, beneficiary: str | None = None,
+                 in_effect_only: bool = True) -> View[PolicyRow]:
+        """Unilateral policy measures (visa-free regimes...) in effect on the day.
+
+        A measure is in effect from its effective date to its ``until`` inclusive, over any
+        of its terms (renewals add terms). With ``in_effect_only=False`` also measures
+        announced but not yet effective, and those that ended.
+        """
+        by = None if imposer is None else self.log.entities.resolve(imposer).id
+        to = None if beneficiary is None else self.log.entities.resolve(beneficiary).id
+        rows = []
+        day = self._ordinal
+        for measure, trail in self.fold.policies.items():
+            terms = trail_items(trail)
+            first = terms[0]
+            if (by is not None and first.imposer != by) or (to is not None and first.beneficiary != to):
+                continue
+            possible = certain = False
+            shown = terms[-1]
+            for term in terms:
+                started = reached(term.effective, day)
+                ended = None if term.until is None else reached((term.until[0] + 1, term.until[1] + 1), day)
+                if started is not False and ended is not True:
+                    possible, shown = True, term
+                    certain = certain or (started is True and (term.until is None or ended is False))
+            if possible:
+                status = "in effect"
+            elif all(reached(t.effective, day) is False for t in terms):
+                status, certain = "announced", True
+            else:
+                status, certain = "ended", True
+            if in_effect_only and status != "in effect":
+                continue
+            rows.append(PolicyRow(
+                measure=measure, imposer=shown.imposer, beneficiary=shown.beneficiary, status=status,
+                certain=certain, effective=span_text(shown.effective),
+                until=None if shown.until is None else span_text(shown.until), title=shown.title,
+                events=tuple(t.event for t in terms)))
+        rows.sort(key=lambda r: (r.effective, r.measure))
+        return View("policies", tuple(rows), _fields(PolicyRow), title=self._title("Policy measures"))
+
+    @_bulk
     def projects(self) -> View[ProjectRow]:
         """Projects with the latest stage reached by the day (``announced`` for plans only)."""
         rows = []
+        sure = 0
         for p in self.fold.projects.values():
             entity = self.log.entities.get(p.project)
             if entity is None or entity.kind is not EntityKind.PROJECT:
@@ -625,18 +919,22 @@ class State:
             if not possible:
                 continue
             # A plan ("announced") never hides a stage actually reached; among real stages the
-            # latest by date wins (ties: the more advanced stage).
-            real = [item for item in possible if item[0] != "announced"] or possible
+            # latest by date wins (ties: the more advanced stage). Deliveries after the first
+            # ("delivering": ramp-up, plateau) are no stage: the opening keeps its own date.
+            real = [item for item in possible if item[0] not in ("announced", "delivering")] or possible
             real.sort(key=lambda item: (item[1][0], _STAGE_RANK.get(item[0], 0)))
             stage, span, _ = real[-1]
             certain = bool(reached(span, self._ordinal)) and all(
-                reached(s, self._ordinal) is not None for st, s, _ in stages if st != "announced"
+                reached(s, self._ordinal) is not None for st, s, _ in stages if st not in ("announced", "delivering")
             )
+            openings = [s for st, s, _ in possible if st == "opened"]
+            sure += any(reached(s, self._ordinal) for _, s, _ in possible)
             rows.append(ProjectRow(project=p.project, stage=stage, since=span_text(span), certain=bool(certain),
+                                   opened=span_text(min(openings)) if openings else None,
                                    capacity=p.capacity, length=p.length,
                                    events=tuple(eid for _, _, eid in possible)))
         rows.sort(key=lambda r: r.project)
-        return View("projects", tuple(rows), _fields(ProjectRow), title=self._title("Projects"))
+        return View("projects", tuple(rows), _fields(ProjectRow), title=self._title("Projects"), sure=sure)
 
     # -- per-event views -------------------------------------------------------------------
 
@@ -645,40 +943,88 @@ class State:
 
     @_bulk
     def finance(self) -> View[FinanceRow]:
-        """Loans, credit lines and investments committed by the day.
+        """Loans, credit lines and investments signed by the day, each with its closing.
 
-        ``totals`` holds the committed amount per currency (never converted) and
-        ``shares``: the stake each investor holds in each project where stakes are recorded.
+        A deal is signed on its date; it closes (the stake changes hands, the loan is drawn)
+        on its date when recorded as ``completion="closed"``, or on a later ``deal_closed``
+        event; a record that does not say counts as possibly closed. ``totals`` holds, per
+        currency (never converted), the amount signed (key ``USD``...) and the amount closed
+        (key ``closed USD``...), and ``shares``: per project, the stake each investor holds,
+        a :class:`Total` counting closed deals only (certain: certainly closed by the day;
+        possible: possibly closed, or not said). A seller's stake shrinks only if the log
+        records what it held.
         """
         rows = []
         money: dict[str, tuple[Quantity | None, Quantity | None]] = {}
-        shares: dict[str, dict[str, Decimal]] = {}
+        shares: dict[str, dict[str, tuple[Decimal, Decimal]]] = {}
+        closings: dict[str, list[Sketch]] = {}
+        for event in self._of("deal_closed"):
+            if event.status.value == "happened" and reached(event.span, self._ordinal) is not False:
+                closings.setdefault(event.deal, []).append(event)
+
+        def count(key: str, amount: Quantity, certain: bool) -> None:
+            sure, maybe = money.get(key, (None, None))
+            money[key] = (_add(sure, amount) if certain else sure, _add(maybe, amount))
+
         for event in self._of("loan", "investment"):
             if event.status.value != "happened":
                 continue
             certain = self._certain(event)
-            if event.TYPE == "loan":
-                row = FinanceRow(event=event.id, date=str(event.date), kind=event.kind, source_of_funds=event.lender,
-                                 recipient=event.borrower, project=event.project, amount=event.amount, stake=None,
-                                 certain=certain, title=event.title)
+            closed_by = closings.get(event.id, [])
+            # What was paid or drawn by the day, each part with whether it certainly was: a
+            # loan drawn in tranches closes once per tranche (a closing naming no amount is
+            # the whole deal).
+            closed_parts: list[tuple[Quantity | None, bool]]
+            if event.completion == "closed":
+                closed_span: Span | None = event.span
+                closed_parts = [(event.amount, True)]
+            elif closed_by:
+                closed_span = min(e.span for e in closed_by)
+                if any(e.amount is None for e in closed_by):
+                    closed_parts = [(event.amount, bool(reached(closed_span, self._ordinal)))]
+                else:
+                    closed_parts = [(e.amount, bool(reached(e.span, self._ordinal))) for e in closed_by]
             else:
-                row = FinanceRow(event=event.id, date=str(event.date), kind="investment",
-                                 source_of_funds=event.investor,
-                                 recipient=event.project, project=event.project, amount=event.amount,
-                                 stake=event.stake, certain=certain, title=event.title)
-                if event.stake is not None:
+                closed_span, closed_parts = None, [(event.amount, False)]
+            if closed_span is not None:
+                seen = reached(closed_span, self._ordinal)
+                stage, closed_sure, closed_maybe = "closed", bool(seen), True
+            elif event.completion == "signed":
+                stage, closed_sure, closed_maybe = "signed", False, False
+            else:
+                stage, closed_sure, closed_maybe = "not stated", False, True
+            common = {"event": event.id, "date": str(event.date), "amount": event.amount, "certain": certain,
+                      "title": event.title, "stage": stage,
+                      "closed": None if closed_span is None else span_text(closed_span)}
+            if event.TYPE == "loan":
+                row = FinanceRow(kind=event.kind, source_of_funds=event.lender, recipient=event.borrower,
+                                 project=event.project, stake=None, **common)
+            else:
+                row = FinanceRow(kind="investment", source_of_funds=event.investor, recipient=event.project,
+                                 project=event.project, stake=event.stake, **common)
+                if event.stake is not None and closed_maybe:
+                    # Bounds: a buyer certainly holds what certainly closed; a seller certainly
+                    # keeps only what possibly did not close.
                     holders = shares.setdefault(event.project, {})
-                    holders[event.investor] = holders.get(event.investor, Decimal(0)) + event.stake.value
-                    # A seller's stake shrinks only if the log records what it held.
+                    low, high = holders.get(event.investor, (Decimal(0), Decimal(0)))
+                    holders[event.investor] = (low + (event.stake.value if closed_sure else 0),
+                                               high + event.stake.value)
                     if event.seller in holders:
-                        holders[event.seller] -= event.stake.value
+                        low, high = holders[event.seller]
+                        holders[event.seller] = (low - event.stake.value,
+                                                 high - (event.stake.value if closed_sure else 0))
             rows.append(row)
             if row.amount is not None:
-                sure, maybe = money.get(row.amount.unit, (None, None))
-                money[row.amount.unit] = (_add(sure, row.amount) if certain else sure, _add(maybe, row.amount))
+                count(row.amount.unit, row.amount, certain)
+            for part, part_sure in closed_parts:
+                if part is not None and closed_maybe:
+                    count(f"closed {part.unit}", part, certain and closed_sure and part_sure)
         totals: dict[str, Any] = {unit: Total(sure, maybe) for unit, (sure, maybe) in sorted(money.items())}
         if shares:
-            totals["shares"] = {p: {i: Quantity(v, "%") for i, v in h.items()} for p, h in shares.items()}
+            totals["shares"] = {
+                project: {investor: Total(Quantity(low, "%") if low > 0 else None, Quantity(high, "%"))
+                          for investor, (low, high) in holders.items() if high > 0}
+                for project, holders in shares.items()}
         return View("finance", tuple(rows), _fields(FinanceRow), totals, title=self._title("Finance"))
 
     @_bulk
@@ -695,36 +1041,108 @@ class State:
 
     @_bulk
     def trade(self) -> View[TradeRow]:
-        """The latest reported trade figures for periods ending by the day, one per period and flow."""
-        latest: dict[tuple[str, str, str | None, str | None, str], TradeRow] = {}
+        """The latest figure each reporter gave for periods ending by the day: one row per
+        period, flow, direction, scope and reporter.
+
+        China's and Russia's customs report the same trade differently; their figures sit
+        side by side and never replace each other. No total is offered: to add figures use
+        :meth:`trade_total`, which refuses to mix reporters, flows, scopes, units or
+        overlapping periods.
+        """
+        latest: dict[tuple[str, str, str | None, str | None, str, str | None], TradeRow] = {}
         for e in self._of("trade_statistic"):
             if reached((e.period.earliest_ordinal, e.period.latest_ordinal), self._ordinal) is False:
                 continue
-            key = (str(e.period), e.flow, e.exporter, e.importer, e.commodity)
+            scope = e.commodity or "all goods"
+            key = (str(e.period), e.flow, e.exporter, e.importer, scope, e.reporter)
             latest[key] = TradeRow(event=e.id, period=str(e.period), flow=e.flow, exporter=e.exporter,
                                    importer=e.importer, value=e.value, change=e.change, reported=str(e.date),
-                                   certain=self._certain(e) and e.period.latest_ordinal <= self._ordinal)
-        rows = sorted(latest.values(), key=lambda r: (PartialDate.parse(r.period).earliest_ordinal, r.flow))
+                                   certain=self._certain(e) and e.period.latest_ordinal <= self._ordinal,
+                                   reporter=e.reporter, scope=scope)
+        rows = sorted(latest.values(), key=lambda r: (PartialDate.parse(r.period).earliest_ordinal, r.flow,
+                                                       r.scope, r.reporter or ""))
         return View("trade", tuple(rows), _fields(TradeRow), title=self._title("Trade"))
+
+    def trade_total(self, rows: Iterable[TradeRow]) -> Total:
+        """The sum of trade figures that measure the same thing over periods that do not overlap.
+
+        Every row must have the same reporter, scope and unit, and either every row is a
+        total or every row is one direction of trade (exports or imports, with its exporter
+        and importer); rows in one direction must cover separate periods. Anything else
+        (China's figure plus Russia's, exports plus a total, a year plus one of its months)
+        raises :class:`~eurasia_events.errors.EurasiaEventsError` naming the two rows. One
+        reporter's exports and imports for a period add up to its turnover. Rows not certain
+        on the day count in ``possible`` only.
+
+        >>> import eurasia_events as ee
+        >>> state = ee.load().as_of("2018-06-01")
+        >>> str(state.trade_total(state.trade().find(event="2017-cn-exports-russia")))
+        '42876000000 USD'
+        """
+        chosen = list(rows)
+        if not chosen:
+            raise EurasiaEventsError("trade_total needs at least one row of the trade view")
+        first = chosen[0]
+        spans: list[tuple[Span, TradeRow]] = []
+        sure: Quantity | None = None
+        maybe: Quantity | None = None
+        for row in chosen:
+            for name in ("reporter", "scope"):
+                if getattr(row, name) != getattr(first, name):
+                    msg = (f"cannot add trade figures of different {name}s: {row.event} ({name}={getattr(row, name)}) "
+                           f"and {first.event} ({name}={getattr(first, name)}); choose rows with one reporter "
+                           f"and scope")
+                    raise EurasiaEventsError(msg)
+            if (row.flow == "total") != (first.flow == "total"):
+                msg = (f"cannot add a total to one direction of trade: {row.event} ({row.flow}) and "
+                       f"{first.event} ({first.flow}); choose totals only, or exports and imports only")
+                raise EurasiaEventsError(msg)
+            if row.flow != "total" and (row.exporter is None or row.importer is None):
+                msg = (f"cannot add {row.event}: its {row.flow} row does not say who exported to whom "
+                       "(exporter and importer), so its direction is unknown")
+                raise EurasiaEventsError(msg)
+            if row.value.unit != first.value.unit:
+                msg = (f"cannot add trade figures in {row.value.unit} ({row.event}) and {first.value.unit} "
+                       f"({first.event}); units are never converted")
+                raise EurasiaEventsError(msg)
+            period = PartialDate.parse(row.period)
+            span = (period.earliest_ordinal, period.latest_ordinal)
+            for other_span, other in spans:
+                same_way = (other.exporter, other.importer) == (row.exporter, row.importer)
+                if same_way and span[0] <= other_span[1] and other_span[0] <= span[1]:
+                    msg = (f"cannot add trade figures over overlapping periods: {row.event} ({row.period}) and "
+                           f"{other.event} ({other.period}); a period would be counted twice")
+                    raise EurasiaEventsError(msg)
+            spans.append((span, row))
+            maybe = _add(maybe, row.value)
+            if row.certain:
+                sure = _add(sure, row.value)
+        return Total(sure, maybe)
 
     @_bulk
     def summary(self) -> View[Any]:
         """One screen: counts and headline figures of every view."""
-        agreements = self.agreements()
-        gas = self.contracted("pipeline_gas")
-        lines = [
-            ("agreements in force", str(sum(r.status == "in force" for r in agreements))),
-            ("agreements signed, not yet in force", str(sum(r.status == "signed" for r in agreements))),
-            ("contracted pipeline gas (binding)", str(gas) if gas.possible else "none"),
-            ("contracted oil (binding)", _or_none(self.contracted("oil"))),
-            ("routes delivering", ", ".join(r.route for r in self.supply()) or "none"),
-            ("EAEU members", ", ".join(r.member for r in self.members("eaeu")) or "none"),
-            ("sanctions measures in force", str(len(self.sanctions()))),
-            ("projects by stage", _stages(self.projects())),
-            ("meetings and forums held", str(len(self.meetings()))),
+        supply = [r for r in self.supply() if r.level_stage != "halted"]
+        members = self.members("eaeu")
+        projects = self.projects()
+        delivering = ", ".join(r.route for r in supply if r.certain) or "none"
+        routes = ", ".join(r.route for r in supply) or "none"
+        in_eaeu = ", ".join(r.member for r in members if r.certain) or "none"
+        eaeu = ", ".join(r.member for r in members) or "none"
+        lines: list[tuple[str, str, str, str]] = [
+            ("agreements in force", *_pair(self._agreement_count("in force"))),
+            ("agreements signed, not yet in force", *_pair(self._agreement_count("signed"))),
+            ("contracted pipeline gas (binding)", *_pair(self.contracted("pipeline_gas"))),
+            ("contracted oil (binding)", *_pair(self.contracted("oil"))),
+            ("routes delivering", routes, delivering, routes),
+            ("EAEU members", eaeu, in_eaeu, eaeu),
+            ("sanctions measures in force", *_pair(self.sanctions().count)),
+            ("projects by stage", _stages(projects), _stages(r for r in projects if r.certain), _stages(projects)),
+            ("meetings and forums held", *_pair(self.meetings().count)),
         ]
-        rows = tuple(SummaryRow(item=k, value=v) for k, v in lines)
-        return View("summary", rows, ("item", "value"), title=self._title("Summary"))
+        rows = tuple(SummaryRow(item=item, value=value, certain=sure, possible=maybe)
+                     for item, value, sure, maybe in lines)
+        return View("summary", rows, _fields(SummaryRow), title=self._title("Summary"))
 
     def view(self, name: str, **options: Any) -> View[Any]:
         """A view by name, as the command line asks for it."""
@@ -735,24 +1153,44 @@ class State:
 
 
 VIEW_NAMES: Final = ("summary", "agreements", "volumes", "supply", "members", "sanctions", "projects", "finance",
-                     "meetings", "trade")
+                     "meetings", "trade", "policies")
 _STAGE_RANK: Final = {"announced": 0, "proposed": 1, "planned": 2, "construction_started": 3, "suspended": 4,
                       "completed": 5, "opened": 6, "cancelled": 7}
 
 
-def _or_none(total: Total) -> str:
-    return str(total) if total.possible else "none"
+def _pair(value: Total | Count) -> tuple[str, str, str]:
+    """A count or a total as text: in full, certain, possible (``none`` for no quantity)."""
+    if isinstance(value, Count):
+        return str(value), str(value.certain), str(value.possible)
+    if value.possible is None:
+        return "none", "none", "none"
+    return str(value), str(value.certain or "none"), str(value.possible)
 
 
-def _stages(view: View[ProjectRow]) -> str:
+def _stages(rows: Iterable[ProjectRow]) -> str:
     counts: dict[str, int] = {}
-    for row in view:
+    for row in rows:
         counts[row.stage] = counts.get(row.stage, 0) + 1
     return ", ".join(f"{stage} {n}" for stage, n in sorted(counts.items())) or "none"
 
 
 def _add(total: Quantity | None, value: Quantity) -> Quantity:
     return value if total is None else total + value
+
+
+_PAST: Final = {"restates": "restated", "implements": "implemented"}
+
+
+def _remaining(volume: Quantity | None, parts: list[Quantity | None]) -> Quantity | None:
+    """What is left of a volume after parts are taken over (``None`` in a list: all that remains);
+    ``None`` when nothing is left."""
+    for part in parts:
+        if volume is None or part is None:
+            return None
+        if part.dimension != volume.dimension:
+            continue  # a part in another unit (oil for gas) takes nothing: never added to a mismatched total
+        volume = volume - part
+    return volume if volume is not None and volume.value > 0 else None
 
 
 # --- entry points used by Log ----------------------------------------------------------
@@ -855,8 +1293,8 @@ def series(log: Log, measure: str | Callable[[State], Any], start: DayLike, end:
     elif measure in MEASURES:
         compute, label = MEASURES[measure], measure
     elif measure in VIEW_NAMES:
-        def compute(state: State, name: str = measure) -> int:
-            return len(state.view(name))
+        def compute(state: State, name: str = measure) -> Count:
+            return state.view(name).count
 
         label = measure
     else:
@@ -866,7 +1304,7 @@ def series(log: Log, measure: str | Callable[[State], Any], start: DayLike, end:
     day = first
     while day <= last:
         value = compute(State(log, day, known_at))
-        if isinstance(value, Total):
+        if isinstance(value, (Total, Count)):
             rows.append(SeriesRow(day=day.isoformat(), value=value.certain, possible=value.possible,
                                   certain=value.exact))
         else:

@@ -1,10 +1,11 @@
 """Sketches: the compact form of an event that a loaded log keeps in memory.
 
 A sketch holds the fields the views read (the event's fields without its sources, notes,
-disputes and long free text), plus the record's ``seq`` and the event's possible days
-(``lo``, ``hi``). The log stores each sketch as a plain tuple of text, numbers and
-tuples of them (dates, figures and the status as their text): the cyclic garbage
-collector stops tracking such a tuple after one pass, so a million of them cost it
+disputes and long free text), plus the record's ``seq``, the event's possible days
+(``lo``, ``hi``) and the disputed fields and values, flat (``disputed``: a view
+widens a disputed effective date as the date itself is widened). The log stores each
+sketch as a plain tuple of text, numbers and tuples of them (dates, figures and the status
+as their text): the cyclic garbage collector stops tracking such a tuple after one pass, so a million of them cost it
 nothing, where a million objects made every full collection take seconds.
 
 :func:`typed` views a stored tuple as a named tuple of its type (:func:`sketch_class`),
@@ -89,6 +90,11 @@ class _SketchBase(tuple):  # type: ignore[type-arg]
         """The possible days, as ordinals: the date's, widened by disputed dates."""
         return self.lo, self.hi
 
+    def disputed_values(self, field: str) -> tuple[str, ...]:
+        """The values other sources give for a field, as :meth:`Event.disputed_values` gives them."""
+        flat: tuple[str, ...] = self[-1]  # field, value, field, value...: no nested tuple to track
+        return tuple(flat[i + 1] for i in range(0, len(flat), 2) if flat[i] == field)
+
 
 def _stored_as(field: attrs.Attribute[Any]) -> str:
     """How a sketch keeps a field: dates, figures and the status as their text, so that a
@@ -155,7 +161,8 @@ def sketch_of(event: Event, seq: int) -> tuple[Any, ...]:
     cls = sketch_class(event.TYPE)
     values = [_as_stored(getattr(event, name), stored) for name, stored in cls._KEPT]  # type: ignore[attr-defined]
     lo, hi = event.span
-    return (event.TYPE, *values, seq, lo, hi, bool(event.disputes))
+    return (event.TYPE, *values, seq, lo, hi,
+            tuple(text for d in event.disputes if d.rank != "deprecated" for text in (d.field, d.value)))
 
 
 # --- checks the generated builders call; each raises _Slow (or anything) on a bad value ----
@@ -260,10 +267,10 @@ def _builder(type_: str) -> _Builder:
     body.append("    date = PARSE_DATE(v_date)")
     body.append("    disputes = d.get('disputes', EMPTY)")
     body.append("    if disputes is EMPTY or disputes == []:")
-    body.append(f"        sketch = (TAG, {', '.join(names)}, seq, date.earliest_ordinal, date.latest_ordinal, False)")
+    body.append(f"        sketch = (TAG, {', '.join(names)}, seq, date.earliest_ordinal, date.latest_ordinal, EMPTY)")
     body.append("    else:")
-    body.append("        lo, hi = WIDENED(disputes, src, date.earliest_ordinal, date.latest_ordinal)")
-    body.append(f"        sketch = (TAG, {', '.join(names)}, seq, lo, hi, True)")
+    body.append("        lo, hi, pairs = WIDENED(disputes, src, date.earliest_ordinal, date.latest_ordinal)")
+    body.append(f"        sketch = (TAG, {', '.join(names)}, seq, lo, hi, pairs)")
     if hasattr(cls, "__attrs_post_init__"):  # the type's own cross-field rules read the sketch alike
         namespace["POST_INIT"] = cls.__attrs_post_init__
         body.append("    POST_INIT(tuple.__new__(SKETCH, sketch))")
@@ -402,7 +409,7 @@ _CITATION_KEYS: Final = frozenset({"source", "quote", "locator"})
 _AMENDMENT_KEYS: Final = {
     tag: frozenset(f.name for f in attrs.fields(EVENT_TYPES[tag])) for tag in ("correction", "retraction")
 }
-_DISPUTE_KEYS: Final = frozenset({"field", "value", "source", "note"})
+_DISPUTE_KEYS: Final = frozenset({"field", "value", "source", "note", "rank"})
 
 
 def _citation_ok(item: Any, sources: frozenset[str]) -> bool:
@@ -412,10 +419,13 @@ def _citation_ok(item: Any, sources: frozenset[str]) -> bool:
     return type(quote) is str and bool(quote.strip()) and type(item.get("locator", "")) is str
 
 
-def _widened(disputes: Any, sources: frozenset[str], lo: int, hi: int) -> tuple[int, int]:
-    """The span widened by the disputed dates; raises _Slow for anything unusual."""
+def _widened(disputes: Any, sources: frozenset[str], lo: int,
+             hi: int) -> tuple[int, int, tuple[str, ...]]:
+    """The span widened by the disputed dates, and the disputes' fields and values, flat
+    (``field, value, field, value...``); raises _Slow for anything unusual."""
     if type(disputes) is not list:
         raise _Slow
+    pairs: list[str] = []
     for item in disputes:
         if type(item) is not dict or not item.keys() <= _DISPUTE_KEYS or item["source"] not in sources:
             raise _Slow
@@ -423,8 +433,14 @@ def _widened(disputes: Any, sources: frozenset[str], lo: int, hi: int) -> tuple[
         if (type(field) is not str or not field or type(value) is not str or not value
                 or type(item.get("note", "")) is not str):
             raise _Slow
+        rank = item.get("rank", "normal")
+        if rank == "deprecated":
+            continue  # refuted: kept in the record, used by no answer
+        if rank != "normal":
+            raise _Slow  # the constructor names the bad rank
         if field == "date":
             other = PartialDate.parse(value)
             lo, hi = min(lo, other.earliest_ordinal), max(hi, other.latest_ordinal)
-    return lo, hi
+        pairs.extend((field, value))
+    return lo, hi, tuple(pairs)
 

@@ -123,6 +123,8 @@ def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sourc
         elif field.name in ("disputes",):
             value = [{"field": "date", "value": str(draw(partial_dates(min_year=min_year, intervals=False))),
                       "source": draw(st.sampled_from(list(sources)))}]
+            if draw(st.booleans()):
+                value[0]["rank"] = draw(st.sampled_from(("normal", "deprecated")))
         elif field.name == "status":
             value = draw(st.sampled_from(("happened", "planned", "unconfirmed")))
         elif shape == "slug":

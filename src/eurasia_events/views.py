@@ -17,10 +17,13 @@ from .tables import cell, render
 
 __all__ = [
     "AgreementRow",
+    "Count",
+    "DesignationRow",
     "DiffRow",
     "FinanceRow",
     "MeetingRow",
     "MemberRow",
+    "PolicyRow",
     "ProjectRow",
     "SanctionRow",
     "SeriesRow",
@@ -55,6 +58,26 @@ class Total:
 
 
 @attrs.frozen
+class Count:
+    """A count that may be uncertain: how many certainly, and how many possibly.
+
+    >>> str(Count(0, 1)), str(Count(2, 2))
+    ('0 (possibly 1)', '2')
+    """
+
+    certain: int
+    possible: int
+
+    @property
+    def exact(self) -> bool:
+        """Whether the certain and possible counts agree."""
+        return self.certain == self.possible
+
+    def __str__(self) -> str:
+        return str(self.certain) if self.exact else f"{self.certain} (possibly {self.possible})"
+
+
+@attrs.frozen
 class View(Generic[R]):
     """Rows of one view on one day: iterable, indexable, and rendered in notebooks as a table.
 
@@ -66,6 +89,16 @@ class View(Generic[R]):
     columns: tuple[str, ...]
     totals: Mapping[str, Any] = attrs.field(factory=dict)
     title: str = ""
+    sure: int | None = None
+    """How many rows certainly belong on the day; ``None``: the rows whose ``certain`` is true."""
+
+    @property
+    def count(self) -> Count:
+        """How many rows, certainly and possibly (a row may be there only if an uncertain date fell by the day)."""
+        sure = self.sure
+        if sure is None:
+            sure = sum(1 for r in self.rows if getattr(r, "certain", True))
+        return Count(sure, len(self.rows))
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.rows)
@@ -140,6 +173,9 @@ class AgreementRow:
     commodity: str | None
     annual_volume: Quantity | None
     events: tuple[str, ...]
+    ratified: tuple[str, ...] = ()
+    """Each party's ratification by the day, as the UN Treaty Collection lists them:
+    ``RU: State Duma, 2001-12-26`` (``?`` at the end when the day may fall before it)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -157,7 +193,11 @@ class VolumeRow:
     term: Quantity | None
     cumulative: Quantity | None
     counted: bool
+    """Whether any of its volume counts in the total (each lineage of documents counts once)."""
+    counted_volume: Quantity | None
+    """The part of its volume that counts (all of it, or what later documents have not taken over)."""
     note: str
+    """Why it does not count, or counts only in part: ``superseded by X``, ``amended by X``, ``restated by X``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -166,10 +206,32 @@ class SupplyRow:
 
     route: str
     commodity: str
-    since: str
+    since: str | None
+    """When deliveries started (the route's first ``supply_started``); ``None`` if the log
+    holds levels on the route but not its opening."""
     certain: bool
-    capacity: Quantity | None
-    event: str
+    """Whether deliveries had certainly started by the day."""
+    design_capacity: Quantity | None
+    """The route's design capacity: as stated when deliveries started, or as a later level
+    event (an expansion) changed it by the day. Never the rate delivered: see ``level``."""
+    event: str | None
+    """The opening (first delivery) event."""
+    level: Quantity | None
+    """The rate of deliveries at the latest level reached by the day, if stated (none when halted)."""
+    level_stage: str | None
+    """That level's stage: ``ramp_up``, ``plateau``, ``reduced`` or ``halted`` (``None`` for a level
+    recorded, in older logs, as a later ``supply_started``)."""
+    level_since: str | None
+    """When that level was reached."""
+    level_certain: bool | None
+    """Whether that level was certainly reached by the day (its date may fall after it)."""
+    level_event: str | None
+    """The event recording that level."""
+
+    @property
+    def capacity(self) -> Quantity | None:
+        """The design capacity, under the name this column had before ``design_capacity``."""
+        return self.design_capacity
 
 
 @attrs.frozen(kw_only=True)
@@ -190,6 +252,8 @@ class SanctionRow:
     measure: str
     imposer: str
     targets: tuple[str, ...]
+    """Who it targets on the day: the entities possibly designated by then (those the
+    measure names, while it is adopted but not yet effective)."""
     status: str
     certain: bool
     adopted: str
@@ -197,6 +261,39 @@ class SanctionRow:
     until: str | None
     sectors: tuple[str, ...]
     description: str
+    events: tuple[str, ...]
+    persons: int | None = None
+    """Persons designated by the day, where the acts give the number (certainly; see the
+    designations view for what is possible)."""
+
+
+@attrs.frozen(kw_only=True)
+class DesignationRow:
+    """An entity designated under a sanctions measure on the day."""
+
+    measure: str
+    target: str
+    kind: str
+    """The entity's kind: state, company, person, organisation..."""
+    since: str
+    """When its designation took effect (the measure's effective date, or the extension's)."""
+    certain: bool
+    events: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class PolicyRow:
+    """A unilateral policy measure (a visa-free regime...) and its status on the day."""
+
+    measure: str
+    imposer: str
+    beneficiary: str
+    status: str
+    """``in effect``, ``announced`` (not yet effective) or ``ended``."""
+    certain: bool
+    effective: str
+    until: str | None
+    title: str
     events: tuple[str, ...]
 
 
@@ -208,6 +305,8 @@ class ProjectRow:
     stage: str
     since: str
     certain: bool
+    opened: str | None
+    """When it opened (its first opening, which later deliveries never move), if by the day."""
     capacity: Quantity | None
     length: Quantity | None
     events: tuple[str, ...]
@@ -227,6 +326,11 @@ class FinanceRow:
     stake: Quantity | None
     certain: bool
     title: str
+    stage: str = "not stated"
+    """``signed`` (not closed by the day), ``closed`` (possibly closed by the day) or
+    ``not stated`` (the record does not say whether it closed: counted as possibly held)."""
+    closed: str | None = None
+    """When it closed, if it possibly has by the day."""
 
 
 @attrs.frozen(kw_only=True)
@@ -244,7 +348,11 @@ class MeetingRow:
 
 @attrs.frozen(kw_only=True)
 class TradeRow:
-    """The latest reported figure for a period ending by the day."""
+    """The latest figure a reporter gave for a period ending by the day.
+
+    Figures of different reporters, flows or scopes are different measurements: they sit
+    side by side and are never added (see :meth:`~eurasia_events.query.State.trade_total`).
+    """
 
     event: str
     period: str
@@ -255,6 +363,10 @@ class TradeRow:
     change: Quantity | None
     reported: str
     certain: bool
+    reporter: str | None = None
+    """Who reported it (``china-customs``, ``russia-customs``...); ``None`` if not recorded."""
+    scope: str = "all goods"
+    """Goods covered: ``all goods`` or a commodity group."""
 
 
 @attrs.frozen(kw_only=True)
@@ -298,7 +410,9 @@ class TimelineRow:
 
 @attrs.frozen(kw_only=True)
 class SummaryRow:
-    """One line of the summary."""
+    """One line of the summary: the value, and what is certain and what possible on the day."""
 
     item: str
     value: str
+    certain: str
+    possible: str
