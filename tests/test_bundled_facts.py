@@ -126,11 +126,13 @@ def test_the_first_forum_has_three_seed_sources() -> None:
 
 
 def test_swift_disconnection_counts_from_its_effective_date() -> None:
-    """EU SWIFT ban on seven banks: decided 2 March 2022, effective 12 March 2022."""
+    """EU SWIFT ban on seven banks: decided 2 March 2022, effective 12 March 2022; one source
+    (AFP via BOL News) says effective immediately, so the days between are uncertain."""
     relies_on("2022-03-02-eu-swift-disconnection-seven-banks")
-    assert LOG.as_of("2022-03-05").sanctions().find(measure="eu-2022-03-swift") == []
-    pending = LOG.as_of("2022-03-05").sanctions(in_force_only=False).get(measure="eu-2022-03-swift")
-    assert pending.status == "adopted"
+    assert LOG.as_of("2022-03-01").sanctions(in_force_only=False).find(measure="eu-2022-03-swift") == []
+    between = LOG.as_of("2022-03-05").sanctions().get(measure="eu-2022-03-swift")
+    assert (between.status, between.certain) == ("in force", False)
+    assert LOG.as_of("2022-03-12").sanctions().get(measure="eu-2022-03-swift").certain
     assert "vtb" in LOG.as_of("2022-03-12").sanctions(target="vtb").get(measure="eu-2022-03-swift").targets
 
 
@@ -154,17 +156,23 @@ def test_yamal_lng_shares_and_first_cargo() -> None:
     relies_on("2014-01-cnpc-yamal-lng-20pct-completed", "2015-silk-road-fund-yamal-lng-9-9pct",
               "2017-12-08-yamal-lng-first-cargo", "2018-07-19-yamal-lng-first-delivery-china")
     shares = LOG.as_of("2016-01-01").finance().totals["shares"]["yamal-lng"]
-    assert shares["cnpc"] == q("20 %")
-    assert shares["silk-road-fund"] == q("9.9 %")
+    # Held stakes count closed deals: CNPC's 20 % closed in January 2014; the Silk Road
+    # Fund's 9.9 %, signed 17 Dec 2015, closed on 15 March 2016 (its deal_closed event).
+    assert shares["cnpc"].certain == q("20 %")
+    assert "silk-road-fund" not in shares
+    assert LOG.as_of("2016-03-15").finance().totals["shares"]["yamal-lng"]["silk-road-fund"].certain == q("9.9 %")
     assert LOG.as_of("2017-12-08").projects().get(project="yamal-lng").stage == "opened"
     assert LOG.as_of("2018-07-19").supply().get(route="yamal-lng").commodity == "lng"
 
 
 def test_currencies_are_never_mixed() -> None:
-    """The 2016 Yamal LNG loans are in EUR and CNY: separate totals, no conversion."""
-    relies_on("2016-04-29-china-exim-yamal-lng-loan", "2016-04-29-cdb-yamal-lng-loan")
+    """The 2016 Yamal LNG loans are in EUR and CNY: separate totals, no conversion. CNY also
+    holds the 2015 CDB credit line to Sberbank, corrected from the seed's 6 bn USD to 6 bn CNY
+    (AidData project 85200: correction 2026-12-01-fix-cdb-sberbank-currency)."""
+    relies_on("2016-04-29-china-exim-yamal-lng-loan", "2016-04-29-cdb-yamal-lng-loan",
+              "2015-05-cdb-sberbank-credit-line")
     totals = LOG.as_of("2016-12-31").finance().totals
-    assert totals["CNY"].certain == q("9.8 billion CNY")
+    assert totals["CNY"].certain == q("15.8 billion CNY")
     assert totals["EUR"].certain.unit == "EUR"
 
 
@@ -203,13 +211,18 @@ def test_cross_border_bridges() -> None:
     assert (tongjiang.stage, tongjiang.certain) == ("opened", False)  # known to the month only
 
 
-def test_cku_railway_start_is_disputed() -> None:
-    """Seed 002 puts the China–Kyrgyzstan–Uzbekistan railway's start in 2023; public sources on 27 Dec 2024."""
+def test_cku_railway_start_is_disputed_and_the_seed_refuted() -> None:
+    """Seed 002 puts the China–Kyrgyzstan–Uzbekistan railway's start in 2023; public sources
+    refute it (work still to begin in June 2024, ceremony on 27 Dec 2024): the seed's value is
+    kept as a deprecated dispute, and June 2024 answers 'proposed', certainly."""
     relies_on("2024-12-27-cku-railway-construction-started")
     event = LOG.get("2024-12-27-cku-railway-construction-started")
-    assert [(d.field, d.source) for d in event.disputes] == [("date", "seed-002")]
+    assert [(d.field, d.source, d.rank) for d in event.disputes] == [("date", "seed-002", "deprecated")]
     row = LOG.as_of("2024-06-01").projects().get(project="cku-railway")
-    assert (row.stage, row.certain) == ("construction_started", False)
+    assert (row.stage, row.certain) == ("proposed", True)
+    # Before the correction that deprecated it, the seed's year made June 2024 uncertain.
+    before = LOG.as_of("2024-06-01", known_at="2026-12-01T00:00:00Z").projects().get(project="cku-railway")
+    assert (before.stage, before.certain) == ("construction_started", False)
 
 
 def test_joint_statements() -> None:

@@ -22,14 +22,15 @@ def passages() -> dict[str, str]:
 
 
 def test_every_public_quote_is_in_its_kept_passage() -> None:
-    """Each quote from a public address appears in the source passage stored in curation/*_quotes.json."""
+    """Each quote from a public address, in every record (amendments and retracted events too),
+    appears in the source passage stored in curation/*_quotes.json."""
     kept = passages()
     missing = []
-    for event in LOG.events():
-        for citation in event.sources:
+    for record in LOG:
+        for citation in record.event.sources:
             source = LOG.sources[citation.source]
             if source.address and normalise_quote(citation.quote) not in kept.get(source.id, ""):
-                missing.append((event.id, source.id))
+                missing.append((record.event.id, source.id))
     assert missing == []
 
 
@@ -45,6 +46,8 @@ def test_sources_are_complete() -> None:
 
 
 def test_every_cited_source_is_used_and_every_registered_source_cited() -> None:
-    """No orphan sources in the registry."""
+    """No orphan sources in the registry: each is cited by an event, a dispute, or an amendment
+    (a correction or retraction cites the source that showed the record wrong)."""
     cited = {c.source for e in LOG.events() for c in e.sources} | {d.source for e in LOG.events() for d in e.disputes}
+    cited |= {c.source for record in LOG for c in record.event.sources}
     assert set(LOG.sources) - cited == set()
