@@ -1,6 +1,7 @@
 """The benchmark: ``python -m bench [--sizes 10k,100k,1M] [--seed 0] [--out bench/results]``.
 
-Measures, per size, in one run: load from JSON Lines and from SQLite, memory per loaded
+Measures, per size, in one run: load from JSON Lines, from SQLite and (with
+``EURASIA_EVENTS_PG_DSN`` set) from PostgreSQL, memory per loaded
 record, the full fold of every built-in view, as-of latency cold and warm (p50, p99) at
 random days, a retroactive append then a query, ``series`` over 20 years, and the peer
 ``eventsourcing`` on the same events; plus the package's import time. Prints a table and
@@ -26,6 +27,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import platform
 import random
 import shutil
@@ -57,6 +59,7 @@ TARGETS = {
     "bytes_per_event": ("<=", 500),
     "import_ms": ("<=", 150),
     "rebuild_ratio": (">=", 10),
+    "load_postgres_vs_sqlite": ("<=", 2),
 }
 """The issue's targets (stated for 1M events where it matters)."""
 
@@ -110,6 +113,26 @@ def _sqlite_copy(folder: Path) -> Path | None:
     return target
 
 
+def _postgres_copy(folder: Path, label: str) -> str | None:
+    """The log copied into a schema of the server ``EURASIA_EVENTS_PG_DSN`` names (made again each run)."""
+    dsn = os.environ.get("EURASIA_EVENTS_PG_DSN")
+    if not dsn:
+        return None
+    import psycopg
+
+    schema = f"bench_{label.lower()}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    url = f"{dsn}{'&' if '?' in dsn else '?'}options=-csearch_path%3D{schema}"
+    store = ee.PostgresStore(url)
+    store.init()
+    with store.locked():
+        store.append_lines((folder / "log.jsonl").read_bytes().splitlines(keepends=True))
+    store.close()
+    return url
+
+
 def bench_size(n: int, seed: int, data: Path, with_peer: bool) -> dict[str, Any]:
     """Every measurement for a log of ``n`` records."""
     rng = random.Random(seed + 1)
@@ -134,6 +157,15 @@ def bench_size(n: int, seed: int, data: Path, with_peer: bool) -> dict[str, Any]
     else:
         seconds = min(_time(lambda: ee.load(sqlite))[0] for _ in range(repeat))
         out["load_sqlite_s"], out["load_sqlite_eps"] = seconds, n / seconds
+    gc.collect()
+    postgres = _postgres_copy(folder, size_label(n))
+    if postgres is None:
+        print("note: EURASIA_EVENTS_PG_DSN is not set; skipping the PostgreSQL load", file=sys.stderr)
+    else:
+        seconds = min(_time(lambda: ee.load(postgres))[0] for _ in range(repeat))
+        out["load_postgres_s"], out["load_postgres_eps"] = seconds, n / seconds
+        if "load_sqlite_s" in out:
+            out["load_postgres_vs_sqlite"] = seconds / out["load_sqlite_s"]
     gc.collect()
 
     # Queries run on a working copy, so the retroactive appends leave the generated log alone.
@@ -233,12 +265,19 @@ ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+OPTIONAL_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("load_postgres_eps", "load PostgreSQL (events/s)", "{:,.0f}"),
+    ("load_postgres_vs_sqlite", "  PostgreSQL load time / SQLite's (x)", "{:.2f}"),
+)
+"""Rows measured only when a PostgreSQL server is given (``EURASIA_EVENTS_PG_DSN``)."""
+
+
 def table(results: dict[str, Any]) -> str:
     """The results as a plain-text table, one column per size, with the targets."""
     sizes = list(results["sizes"])
     header = ["metric", *sizes, "target"]
     lines = [header]
-    for key, label, fmt in ROWS:
+    for key, label, fmt in (*ROWS[:2], *OPTIONAL_ROWS, *ROWS[2:]):
         cells = [fmt.format(results["sizes"][s][key]) if key in results["sizes"][s] else "-" for s in sizes]
         target = TARGETS.get(key)
         lines.append([label, *cells, f"{target[0]} {target[1]:,}" if target else ""])

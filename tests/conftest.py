@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import eurasia_events as ee
+from logkit import drop_pg_schemas
 
 BUNDLED = ee.bundled_path()
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -36,3 +38,10 @@ def memory_log(registries: tuple[ee.EntityRegistry, ee.SourceRegistry]) -> ee.Lo
     """An empty in-memory log with the bundled registries."""
     entities, sources = registries
     return ee.Log(ee.MemoryStore(), entities=entities, sources=sources)
+
+
+@pytest.fixture(autouse=True)
+def _drop_postgres_schemas() -> Iterator[None]:
+    """Drop the PostgreSQL schemas a test made (each test's log lives in a schema of its own)."""
+    yield
+    drop_pg_schemas()

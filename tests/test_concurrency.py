@@ -1,4 +1,4 @@
-"""Concurrent writers: processes appending to one file or SQLite log at once."""
+"""Concurrent writers: processes appending to one file, SQLite or PostgreSQL log at once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import eurasia_events as ee
-from logkit import copy_registries, meeting, new_log
+from logkit import copy_registries, log_target, make_store, meeting, new_log
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 PROCESSES, APPENDS = (8, 100) if THOROUGH else (4, 50)
@@ -18,8 +18,11 @@ RACES = 30 if THOROUGH else 6
 _fork = multiprocessing.get_context("fork")
 
 
+KINDS = ["file", "sqlite", "postgres"]
+
+
 def _store(kind: str, folder: Path) -> ee.Store:
-    return ee.FileStore(folder / "log.jsonl") if kind == "file" else ee.SQLiteStore(folder / "log.sqlite")
+    return make_store(kind, folder)  # for postgres, the same schema for the same folder
 
 
 def _appender(kind: str, folder: Path, worker: int, start: Any) -> None:
@@ -29,7 +32,7 @@ def _appender(kind: str, folder: Path, worker: int, start: Any) -> None:
         log.append([meeting(worker * 100_000 + i)])
 
 
-@pytest.mark.parametrize("kind", ["file", "sqlite"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_many_writers_lose_nothing(kind: str, tmp_path: Path) -> None:
     """N processes x M appends: exactly N x M records, a valid chain, no duplicates, no torn bytes."""
     copy_registries(tmp_path)
@@ -42,7 +45,7 @@ def test_many_writers_lose_nothing(kind: str, tmp_path: Path) -> None:
     for w in workers:
         w.join(120)
     assert [w.exitcode for w in workers] == [0] * PROCESSES
-    log = ee.load(tmp_path / ("log.jsonl" if kind == "file" else "log.sqlite"))  # verifies every hash and link
+    log = ee.load(log_target(kind, tmp_path))  # verifies every hash and link
     ids = [r.event.id for r in log]
     assert len(ids) == PROCESSES * APPENDS
     assert len(set(ids)) == len(ids)
@@ -63,7 +66,7 @@ def _racer(kind: str, folder: Path, worker: int, start: Any, results: Any) -> No
         results.put("lost")
 
 
-@pytest.mark.parametrize("kind", ["file", "sqlite"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_expected_last_seq_lets_exactly_one_writer_win(kind: str, tmp_path: Path) -> None:
     """Two writers that read the same tail race: one appends, the other gets ConcurrencyError and writes nothing."""
     copy_registries(tmp_path)

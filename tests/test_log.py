@@ -23,7 +23,7 @@ def meeting(event_id: str, date: str = "2016-06-25", **extra) -> ee.Meeting:
 
 
 def small_log(folder: Path, n: int = 5) -> Path:
-    log = ee.load(folder)
+    log = ee.load(folder, create=True)
     log.append([meeting(f"m{i}", f"201{i}-01-0{i + 1}") for i in range(n)], recorded="2026-01-01T00:00:00Z")
     return folder / "log.jsonl"
 

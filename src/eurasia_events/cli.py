@@ -15,13 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .dates import to_day, to_instant
-from .errors import EurasiaEventsError, IntegrityError, LogFormatError, UnknownEntityError
+from .dates import Precision, to_day, to_instant
+from .errors import EurasiaEventsError, IntegrityError, InvalidEventError, LogFormatError, UnknownEntityError
 from .events import EVENT_TYPES
 from .export import EXPORT_FORMATS, timelinejs, write_csv, write_jsonl
-from .log import Log, bundled_path, load, open_store, read_event_lines
+from .log import Log, bundled_path, load, open_store, parse_head, read_event_lines
+from .postgres_store import PostgresStore, is_postgres_url
 from .query import VIEW_NAMES
-from .sources import normalise_quote
+from .sources import QuoteChecker, normalise_quote
 from .sqlite_store import SQLiteStore
 from .tables import FORMATS, render
 from .views import View
@@ -29,18 +30,20 @@ from .views import View
 __all__ = ["main"]
 
 EXAMPLES = {
-    "validate": "eurasia-events validate --sources ../shared/seeds",
+    "validate": "eurasia-events validate --sources ../shared/seeds --expect-head 192:<64 hex digits>",
     "timeline": "eurasia-events timeline --from 2014-01-01 --to 2015-12-31 --party Gazprom",
     "as-of": "eurasia-events as-of 2020-01-01 volumes --commodity pipeline_gas",
     "diff": "eurasia-events diff 2014-01-01 2016-01-01",
     "series": "eurasia-events series gas 2010-01-01 2030-01-01 --every year",
     "show": "eurasia-events show 2014-05-21-pos-gas-contract",
     "entities": "eurasia-events entities novartis",
-    "append": "eurasia-events append new-events.jsonl",
+    "append": "eurasia-events --log my-log append --create --sources ../shared/seeds new-events.jsonl",
     "coverage": "eurasia-events coverage --sources ../shared/seeds",
     "repair": "eurasia-events repair events/",
     "convert": "eurasia-events convert events/log.jsonl big-log.sqlite",
     "export": "eurasia-events export --format csv --output events.csv",
+    "init": "eurasia-events init postgresql://me@127.0.0.1:5432/events",
+    "follow": "eurasia-events --log postgresql://me@127.0.0.1:5432/events follow --after 0",
 }
 
 
@@ -53,6 +56,15 @@ def _day(text: str) -> str:
     """An argparse type: a whole day, checked while parsing so a bad one is a usage error (exit 2)."""
     try:
         to_day(text)
+    except EurasiaEventsError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _head(text: str) -> str:
+    """An argparse type: a pinned head ``SEQ:HASH``, checked while parsing."""
+    try:
+        parse_head(text)
     except EurasiaEventsError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return text
@@ -96,12 +108,14 @@ class _Progress:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="eurasia-events", description="The China-Russia relationship as an append-only event log.")
-    parser.add_argument("--log", help="log folder or .jsonl file (default: the bundled curated log)")
+    parser.add_argument("--log", help="log folder, .jsonl or .sqlite file, or postgresql:// URL "
+                                      "(default: the bundled curated log)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text, epilog=f"example: {EXAMPLES[name]}")
-        p.add_argument("--log", default=argparse.SUPPRESS, help="log folder or .jsonl file")
+        p.add_argument("--log", default=argparse.SUPPRESS, help="log folder, .jsonl or .sqlite file, or "
+                                                                 "postgresql:// URL")
         return p
 
     def formats(p: argparse.ArgumentParser) -> None:
@@ -109,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("validate", "verify the log's hash chain, every event, and (with --sources) every quote")
     p.add_argument("--sources", help="folder of source files: check every quote of a source with a 'file'")
+    p.add_argument("--expect-head", type=_head, metavar="SEQ:HASH",
+                   help="fail unless the log still holds this record (as an earlier validate printed its head)")
     p = command("timeline", "events in date order")
     p.add_argument("--from", dest="start", type=_day, help="first day (YYYY-MM-DD)")
     p.add_argument("--to", dest="end", type=_day, help="last day (YYYY-MM-DD)")
@@ -145,18 +161,31 @@ def _parser() -> argparse.ArgumentParser:
     p = command("append", "validate a JSON Lines file of new events and append it atomically")
     p.add_argument("file")
     p.add_argument("--expected-last-seq", type=int, help="fail unless the log still ends at this record")
+    p.add_argument("--create", action="store_true", help="start a new, empty log at --log if there is none")
+    p.add_argument("--sources", help="folder of source files: refuse, before writing, a quote its file lacks")
     p = command("export", "every event as currently known: CSV, JSON Lines (the form append reads), TimelineJS")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
     p.add_argument("--output", "-o", help="file to write (default: stdout)")
     p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
-    p = command("coverage", "per source document: events citing it, and dated sentences no event cites")
-    p.add_argument("--sources", required=True, help="folder of source files")
-    p.add_argument("--source", help="only this source id")
+    p = command("coverage", "events per year and type, and how many are dated to the day; with --sources, "
+                            "per source document: events citing it, and dated sentences no event cites")
+    p.add_argument("--sources", help="folder of source files: report per source document instead")
+    p.add_argument("--source", help="with --sources: only this source id")
+    formats(p)
     p = command("repair", "remove an incomplete last record left by a crash (never a complete one)")
     p.add_argument("path", nargs="?", help="log folder, .jsonl or .sqlite file")
     p = command("convert", "copy a log to another store (.jsonl or .sqlite), verifying the hash chain on both sides")
     p.add_argument("src", help="log folder, .jsonl or .sqlite file to read")
-    p.add_argument("dest", help=".jsonl or .sqlite file to create (must not hold records yet)")
+    p.add_argument("dest", help=".jsonl or .sqlite file to create, or postgresql:// URL of a log made by init "
+                                "(must not hold records yet)")
+    p = command("init", "create an empty log: a PostgreSQL log's tables (a read never creates them), or a file")
+    p.add_argument("target", nargs="?", help="postgresql:// URL, log folder, .jsonl or .sqlite file (default: --log)")
+    p = command("follow", "print records as they are appended, by this or any other process, until interrupted")
+    p.add_argument("--after", type=int, metavar="SEQ", help="start after this record (default: only new records)")
+    p.add_argument("--format", choices=["text", "jsonl"], default="text",
+                   help="text: seq, recorded, type, id, title per line; jsonl: each record as stored")
+    p.add_argument("--poll", type=float, default=1.0, help="seconds between looks at a file or SQLite log")
+    p.add_argument("--timeout", type=float, help="stop after this many seconds without a new record")
     return parser
 
 
@@ -176,10 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _log(args: argparse.Namespace) -> Log:
+def _log(args: argparse.Namespace, *, create: bool = False) -> Log:
     progress = _Progress(f"reading and verifying {args.log or 'the bundled log'}")
     try:
-        return load(args.log)
+        return load(args.log, create=create)  # a --log that names no log is an error, not an empty log
     finally:
         progress.close()
 
@@ -191,10 +220,14 @@ def _print_view(view: View[Any], fmt: str) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     log = _log(args)
+    if args.expect_head is not None:
+        log.check_head(args.expect_head)  # first: a rewritten chain verifies, so nothing else would notice
     log.verify()  # every record and every event built in full, with every check
     events = log.sketches()
     print(f"{log.store.location}: {len(log)} records verified, {len(events)} events, "
           f"{len(log.entities)} entities, {len(log.sources)} sources", file=sys.stderr)
+    # The head pins the whole chain: noted down, it lets a later --expect-head catch a rewrite or a cut.
+    print(f"head {log.head}" + (" (holds the expected head)" if args.expect_head else ""), file=sys.stderr)
     if args.sources is None:
         return 0
     missing = check_quotes(log, Path(args.sources))
@@ -206,24 +239,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def check_quotes(log: Log, folder: Path) -> list[str]:
     """Every quote attributed to a source with a ``file`` in ``folder`` that the file does not contain."""
-    texts: dict[str, str | None] = {}
+    checker = QuoteChecker(log.sources, folder)
     problems = []
     progress = _Progress("checking quotes", len(log))
     for done, record in enumerate(log, start=1):
         progress.update(done)
         event = record.event
         for citation in event.sources:
-            source = log.sources[citation.source]
-            if not source.file:
-                continue
-            if source.id not in texts:
-                path = folder / source.file
-                texts[source.id] = normalise_quote(path.read_text(encoding="utf-8")) if path.is_file() else None
-            text = texts[source.id]
-            if text is None:
-                problems.append(f"{event.id}\t{source.id}\tfile {source.file} not found in {folder}")
-            elif normalise_quote(citation.quote) not in text:
-                problems.append(f"{event.id}\t{source.id}\tquote not found: {citation.quote[:80]!r}")
+            problem = checker.problem(citation.source, citation.quote)
+            if problem is not None:
+                problems.append(f"{event.id}\t{citation.source}\t{problem}")
     progress.close()
     return problems
 
@@ -286,12 +311,22 @@ def _cmd_entities(args: argparse.Namespace) -> int:
 
 
 def _cmd_append(args: argparse.Namespace) -> int:
-    log = _log(args)
+    found = read_event_lines(args.file)  # first: a bad input file must not create a log
+    log = _log(args, create=args.create)
     progress = _Progress(f"validating and appending {args.file}")
     try:
-        found = read_event_lines(args.file)
         events = [event for event, _ in found]
         log.validate_new(events, [location for _, location in found])
+        if args.sources is not None:
+            # Before writing: a record is permanent, and a made-up quote in it would fail
+            # 'validate --sources' for ever after.
+            checker = QuoteChecker(log.sources, Path(args.sources))
+            for event, (file, line) in found:
+                for citation in event.sources:
+                    problem = checker.problem(citation.source, citation.quote)
+                    if problem is not None:
+                        raise InvalidEventError(f"source {citation.source!r}: {problem}; nothing was appended",
+                                                event_id=event.id, field="sources", file=file, line=line)
         records = log.append(events, expected_last_seq=args.expected_last_seq)
     finally:
         progress.close()
@@ -300,7 +335,7 @@ def _cmd_append(args: argparse.Namespace) -> int:
     return 0
 
 
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_YEAR = re.compile(r"\b(19[5-9][0-9]|20[0-4][0-9])\b")
 
 
 def _sentences(text: str) -> list[str]:
@@ -348,7 +383,31 @@ def _bare(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
+def coverage_by_year(log: Log) -> list[dict[str, Any]]:
+    """Per year and event type: how many events the log holds, and how many are dated to
+    the day, so gaps show. An event counts in the year its date starts; one with an
+    unknown or open start (``../2013``) in the year it ends."""
+    counts: dict[tuple[int, str], list[int]] = {}
+    for sketch in log.sketches():
+        date = sketch.date
+        point = date.start or date.end  # the year as written, not widened by a qualifier
+        assert point is not None
+        year = point.year
+        tally = counts.setdefault((year, sketch.TYPE), [0, 0])
+        tally[0] += 1
+        tally[1] += date.precision is Precision.DAY
+    return [{"year": year, "type": type_, "events": n, "day_precision": days}
+            for (year, type_), (n, days) in sorted(counts.items())]
+
+
 def _cmd_coverage(args: argparse.Namespace) -> int:
+    if args.sources is None:
+        rows = coverage_by_year(_log(args))
+        if args.format == "table":  # a total line under the table, as the views have
+            rows.append({"year": "all", "type": "", "events": sum(r["events"] for r in rows),
+                         "day_precision": sum(r["day_precision"] for r in rows)})
+        print(render(["year", "type", "events", "day_precision"], rows, args.format))
+        return 0
     for item in coverage(_log(args), Path(args.sources)):
         if args.source and item["source"] != args.source:
             continue
@@ -360,10 +419,21 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _cmd_repair(args: argparse.Namespace) -> int:
-    from .codec import verify_line
+    # Imports kept here: repair is the only command that needs them.
+    from .codec import GENESIS, decode_record, verify_line
+    from .errors import TornTailError
 
-    target = Path(args.path or args.log or bundled_path())
+    given = args.path or args.log
+    if is_postgres_url(given):
+        # A transaction commits whole, so a crash cannot leave half a record.
+        verified = load(given)
+        print(f"{verified.store.location}: nothing to repair (PostgreSQL commits whole transactions); "
+              f"{len(verified)} records verified", file=sys.stderr)
+        return 0
+    target = Path(given or bundled_path())
     store = open_store(target)
+    if isinstance(store, PostgresStore):  # not reached: a URL is handled above
+        raise LogFormatError(f"{store.location}: not a log file")
     if isinstance(store, SQLiteStore):
         # SQLite commits whole transactions, so a crash cannot leave half a record.
         problem = store.integrity_check()
@@ -374,26 +444,91 @@ def _cmd_repair(args: argparse.Namespace) -> int:
         return 0
     if not store.path.is_file():
         raise LogFormatError(f"{store.location}: no such log file")
-    with store.locked():
-        tail = store.torn_tail()
-        if not tail:
+    # Under the writers' lock, nothing is changed until every earlier record is verified:
+    # load() reads the committed log (up to an unfinished batch's journal), and raises
+    # TornTailError only after every record before an incomplete last line has passed.
+    with store.exclusive():
+        batch = store.pending()
+        try:
+            log = load(target)
+        except TornTailError:
+            if batch is not None:
+                raise LogFormatError(f"{store.location}: the log is torn before the unfinished batch its journal "
+                                     f"{store.journal} marks; nothing changed; inspect it by hand") from None
+            log = None
+        if batch is not None:
+            copy = store.roll_back()
+            removed = "nothing (it wrote no bytes)" if copy is None else f"{copy.stat().st_size} bytes"
+            print(f"{store.location}: rolled back a batch a writer left unfinished after record {len(log or ())} "
+                  f"(byte {batch}): removed {removed}" + ("" if copy is None else f"; kept a copy in {copy}"),
+                  file=sys.stderr)
+        elif log is not None:
             print(f"{store.location}: nothing to repair", file=sys.stderr)
-        elif verify_line(tail.removesuffix(b"\r")) is not None:
-            store.append_lines([b"\n"])
-            print(f"{store.location}: the last record was complete but lacked its newline; added it",
-                  file=sys.stderr)
         else:
-            store.cut_tail(len(tail))
-            print(f"{store.location}: removed an incomplete last record of {len(tail)} bytes: {tail[:60]!r}...",
-                  file=sys.stderr)
+            start, tail = store.tail()
+            data = store.path.read_bytes()[:start]
+            before = data.count(b"\n")  # records before the tail, all verified by load()
+            last = data[:-1].rsplit(b"\n", 1)[-1].removeprefix(b"\xef\xbb\xbf").removesuffix(b"\r")
+            prev = (verify_line(last) or "?") if before else GENESIS
+            seq = before + 1
+            where = f"{store.location}:{seq}"
+            if verify_line(tail.removesuffix(b"\r")) is not None:
+                # Complete and matching its hash: only the newline is missing. Complete it,
+                # if it is the record that follows; never delete a complete record.
+                record, record_prev = decode_record(tail.removesuffix(b"\r"), file=store.location, line=seq)
+                if record.seq != seq or record_prev != prev:
+                    raise IntegrityError(f"{where}: the last record is complete but is not record {seq} linked to "
+                                         f"record {before} (it says seq {record.seq}); nothing changed")
+                store.complete_tail()
+                try:
+                    load(target)
+                except EurasiaEventsError:
+                    store.uncomplete_tail()  # the check failed: leave the bytes exactly as found
+                    raise
+                print(f"{store.location}: the last record was complete but lacked its newline; added it",
+                      file=sys.stderr)
+                return 0
+            if _whole_json(tail):
+                raise IntegrityError(f"{where}: the last record is complete (no final newline) but does not match "
+                                     "its hash: it was edited, not cut short by a crash; nothing changed")
+            if not _record_prefix(tail, seq, prev):
+                raise LogFormatError(f"{where}: the last line is incomplete but is not the start of record {seq} "
+                                     f"({tail[:60]!r}); not what a crash leaves; nothing changed")
+            copy = store.cut_tail(start)
+            print(f"{store.location}: removed an incomplete last record of {len(tail)} bytes: {tail[:60]!r}...; "
+                  f"kept a copy in {copy}", file=sys.stderr)
     load(target)  # prove the result verifies
     return 0
+
+
+def _whole_json(raw: bytes) -> bool:
+    """Whether ``raw`` is a whole JSON object (a record cut short never is: it closes only at its end)."""
+    try:
+        return isinstance(json.loads(raw), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _record_prefix(tail: bytes, seq: int, prev: str) -> bool:
+    """Whether ``tail`` could be the start of record ``seq`` linked to ``prev``, as a crash mid-write leaves it."""
+    head = f'{{"seq":{seq},"recorded":"'.encode()
+    if not (tail.startswith(head) or head.startswith(tail)):
+        return False
+    at = tail.find(b'"prev":"')
+    if at < 0:
+        return True
+    link = tail[at + 8 : at + 8 + 64]
+    return prev.encode().startswith(link)
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     source = load(args.src)  # verifies every record of the source
     dest = open_store(args.dest)
-    if Path(dest.location).resolve() == Path(source.store.location).resolve():
+    if isinstance(dest, PostgresStore) or isinstance(source.store, PostgresStore):
+        same = dest.location == source.store.location
+    else:
+        same = Path(dest.location).resolve() == Path(source.store.location).resolve()
+    if same:
         raise LogFormatError(f"{dest.location}: source and destination are the same log")
     lines = source.store.read_lines(0)
     with dest.locked():
@@ -407,6 +542,40 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     if [r.hash for r in copy] != [r.hash for r in source]:
         raise IntegrityError(f"{dest.location}: the copy differs from {source.store.location}")
     print(f"{source.store.location} -> {dest.location}: {len(copy)} records copied and verified", file=sys.stderr)
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    target = args.target or args.log
+    if target is None:
+        raise LogFormatError("init: name the log to create: a postgresql:// URL, a folder, a .jsonl or .sqlite file")
+    if is_postgres_url(target):
+        store = PostgresStore(target)
+        created = store.init()
+        held = len(store.read_lines())
+        store.close()
+        print(f"{store.location}: " + (f"created an empty log in schema {store.schema}" if created else
+              f"already holds a log ({held} records); nothing changed"), file=sys.stderr)
+        return 0
+    log = load(target, create=True)
+    print(f"{log.store.location}: a log of {len(log)} records", file=sys.stderr)
+    return 0
+
+
+def _cmd_follow(args: argparse.Namespace) -> int:
+    log = _log(args)
+    if args.after is not None and args.after < 0:
+        raise LogFormatError(f"--after {args.after}: expected a record number, 0 or more")
+    try:
+        for record in log.follow(after_seq=args.after, poll=args.poll, timeout=args.timeout):
+            if args.format == "jsonl":
+                line = log.store.line(record.seq - 1).decode("utf-8")
+            else:
+                title = getattr(record.event, "title", "") or ""
+                line = f"{record.seq}\t{record.recorded}\t{record.event.TYPE}\t{record.event.id}\t{title}"
+            print(line, flush=True)
+    except KeyboardInterrupt:  # the usual way to stop following
+        pass
     return 0
 
 

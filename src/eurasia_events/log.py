@@ -11,7 +11,11 @@ from __future__ import annotations
 import array
 import contextlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import os
+import re
+import stat
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, overload
 
@@ -32,10 +36,13 @@ from .errors import (
     ConcurrencyError,
     IntegrityError,
     InvalidEventError,
+    InvalidHeadError,
     LogFormatError,
+    LogNotFoundError,
     UnknownEventError,
 )
 from .events import Amendment, Correction, Event, Record
+from .postgres_store import PostgresStore, is_postgres_url
 from .sketch import ID, SEQ, Sketch, Sketcher, sketch_of, sort_key, typed
 from .sources import SourceRegistry
 from .sqlite_store import SQLITE_SUFFIXES, SQLiteStore, is_sqlite_file
@@ -46,7 +53,7 @@ if TYPE_CHECKING:
     from .query import State
     from .views import DiffRow, SeriesRow, TimelineRow, View
 
-__all__ = ["LOG_FILE", "SQLITE_LOG_FILE", "Log", "bundled_path", "load", "open_store"]
+__all__ = ["LOG_FILE", "SQLITE_LOG_FILE", "Log", "bundled_path", "load", "open_store", "parse_head"]
 
 LOG_FILE = "log.jsonl"
 SQLITE_LOG_FILE = "log.sqlite"
@@ -68,28 +75,64 @@ def bundled_path() -> Path:
 def load(
     path: str | Path | None = None,
     *,
+    create: bool = False,
+    expect_head: str | None = None,
     upcasters: Mapping[int, Upcaster] | None = None,
     freeze_gc: bool | None = None,
 ) -> Log:
     """Read and verify a log: a folder holding ``log.jsonl`` (or ``log.sqlite``) and
-    ``entities.json``, ``sources.json``; a ``.jsonl`` file; or an SQLite file (``.sqlite``,
-    ``.sqlite3``, ``.db``). With no argument, the bundled curated log.
+    ``entities.json``, ``sources.json``; a ``.jsonl`` file; an SQLite file (``.sqlite``,
+    ``.sqlite3``, ``.db``); or a PostgreSQL connection URL (``postgresql://...``, with the
+    ``postgres`` extra). With no argument, the bundled curated log.
 
     A log's registries are the ``entities.json`` and ``sources.json`` next to it, and
-    default to the bundled ones where it has none of its own. A file that does not exist
-    yet is an empty log (appending creates it).
+    default to the bundled ones where it has none of its own (always, for PostgreSQL).
 
-    ``freeze_gc``: whether to move the log's data out of the garbage collector's sight once
-    built (:func:`gc.freeze`, process-wide); by default only for logs of 100,000 records or
-    more, where each full collection otherwise spends seconds rescanning them.
+    Args:
+        path: where the log is; ``None`` for the bundled one.
+        create: start a new, empty log if there is none at ``path`` (a path with no
+            ``.jsonl`` or SQLite suffix is a folder, created with its ``log.jsonl``; in
+            PostgreSQL, the log's tables, as ``eurasia-events init`` makes them).
+            Without it a missing log is an error, never an empty log: a typo in a path
+            must not read as "no events".
+        expect_head: ``"SEQ:HASH"`` as :attr:`Log.head` gave it earlier: the log must
+            still hold that record at that place (it may have grown since); see
+            :meth:`Log.check_head`.
+        upcasters: functions upgrading records of older schema versions as they are read.
+        freeze_gc: whether to move the log's data out of the garbage collector's sight
+            once built (:func:`gc.freeze`, process-wide); by default only for logs of
+            100,000 records or more, where each full collection otherwise spends seconds
+            rescanning them.
+
+    Raises:
+        LogNotFoundError: no log at ``path`` (and ``create`` not given).
+        LogFormatError: the path is not a regular file (a FIFO, a device, a symbolic link
+            to nothing), or a record cannot be read.
+        IntegrityError: a hash, link or sequence number does not match, or the log does
+            not hold the ``expect_head`` record.
 
     >>> import eurasia_events as ee
     >>> log = ee.load()
     >>> len(log) > 0
     True
     """
+    if is_postgres_url(path):
+        assert isinstance(path, str)
+        return _load_postgres(path, create=create, expect_head=expect_head, upcasters=upcasters,
+                              freeze_gc=freeze_gc)
     folder = bundled_path() if path is None else Path(path)
-    store = open_store(folder)
+    if create and not os.path.lexists(folder) and folder.suffix not in (".jsonl", *SQLITE_SUFFIXES):
+        _create(folder, lambda: folder.mkdir(parents=True))
+    store = _open_file_store(folder)
+    if not _regular_file(store.path):
+        if not create:
+            raise _not_found(folder, store.path)
+
+        def start() -> None:
+            with store.locked():  # creates the empty file (and its folder), as a first append would
+                pass
+
+        _create(store.path, start)
     if not folder.is_dir():
         folder = folder.parent  # a log file: the registries sit next to it
     entities_file = folder / ENTITIES_FILE
@@ -98,28 +141,104 @@ def load(
         default = bundled_path()
         entities_file = entities_file if entities_file.is_file() else default / ENTITIES_FILE
         sources_file = sources_file if sources_file.is_file() else default / SOURCES_FILE
-    return Log(
+    log = Log(
         store,
         entities=EntityRegistry.from_file(entities_file),
         sources=SourceRegistry.from_file(sources_file),
         upcasters=upcasters,
         freeze_gc=freeze_gc,
     )
+    if expect_head is not None:
+        log.check_head(expect_head)
+    return log
 
 
-def open_store(path: str | Path) -> FileStore | SQLiteStore:
+def _load_postgres(url: str, *, create: bool, expect_head: str | None, upcasters: Mapping[int, Upcaster] | None,
+                   freeze_gc: bool | None) -> Log:
+    """:func:`load` for a PostgreSQL URL: the log's tables, with the bundled registries."""
+    store = PostgresStore(url)
+    if create:
+        store.init()
+    default = bundled_path()
+    log = Log(store, entities=EntityRegistry.from_file(default / ENTITIES_FILE),
+              sources=SourceRegistry.from_file(default / SOURCES_FILE), upcasters=upcasters, freeze_gc=freeze_gc)
+    if expect_head is not None:
+        log.check_head(expect_head)
+    return log
+
+
+def open_store(path: str | Path) -> FileStore | SQLiteStore | PostgresStore:
     """The store for a log path: an SQLite file by its name or header, a ``.jsonl`` file,
-    or a folder holding ``log.jsonl`` (or only ``log.sqlite``)."""
-    path = Path(path)
-    if path.suffix in SQLITE_SUFFIXES or (path.is_file() and is_sqlite_file(path)):
-        return SQLiteStore(path)
-    if path.suffix == ".jsonl" or path.is_file():
-        return FileStore(path)
-    if not path.is_dir():
-        raise LogFormatError(f"{path}: no such log folder or file (expected a folder, a .jsonl or a .sqlite file)")
-    if not (path / LOG_FILE).exists() and (path / SQLITE_LOG_FILE).exists():
-        return SQLiteStore(path / SQLITE_LOG_FILE)
-    return FileStore(path / LOG_FILE)
+    a folder holding ``log.jsonl`` (or only ``log.sqlite``), or a PostgreSQL URL.
+
+    The file need not exist yet (a store creates it on its first append), but where it
+    exists it must be a regular file, or a symbolic link to one: a FIFO would block every
+    read, and a link to nothing would make the first append write wherever it points.
+    """
+    if is_postgres_url(path):
+        assert isinstance(path, str)
+        return PostgresStore(path)
+    return _open_file_store(Path(path))
+
+
+def _open_file_store(path: Path) -> FileStore | SQLiteStore:
+    """:func:`open_store` for a path on this machine."""
+    if path.is_dir():
+        jsonl, sqlite = path / LOG_FILE, path / SQLITE_LOG_FILE
+        target = sqlite if not os.path.lexists(jsonl) and os.path.lexists(sqlite) else jsonl
+    elif path.suffix in (".jsonl", *SQLITE_SUFFIXES) or os.path.lexists(path):
+        target = path
+    else:
+        raise LogNotFoundError(
+            f"{path}: no such log folder or file (expected a folder, a .jsonl or a .sqlite file)")
+    exists = _regular_file(target)
+    if target.suffix in SQLITE_SUFFIXES or (exists and is_sqlite_file(target)):
+        return SQLiteStore(target)
+    return FileStore(target)
+
+
+def _regular_file(path: Path) -> bool:
+    """Whether a log file exists at ``path``; raises if something else is there."""
+    try:
+        mode = os.stat(path).st_mode  # follows a symbolic link; never opens (a FIFO would block)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise LogFormatError(
+                f"{path}: a symbolic link to {os.readlink(path)}, which does not exist; refusing to read it as "
+                "an empty log or to create a log where it points") from None
+        return False
+    except OSError as error:
+        raise LogFormatError(f"{path}: cannot access the log: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise LogFormatError(f"{path}: not a regular file (a FIFO, socket, device or folder); a log is a file")
+    return True
+
+
+def _not_found(given: Path, target: Path) -> LogNotFoundError:
+    hint = "to start a new log there, use load(path, create=True) or 'eurasia-events append --create'"
+    if given.is_dir():
+        return LogNotFoundError(f"{given}: no {LOG_FILE} or {SQLITE_LOG_FILE} in this folder: not a log; {hint}")
+    return LogNotFoundError(f"{target}: no such log file; {hint}")
+
+
+def _create(path: Path, make: Callable[[], None]) -> None:
+    try:
+        make()
+    except OSError as error:
+        raise LogFormatError(f"{path}: cannot create the log: {error.strerror or error}") from None
+
+
+HEAD_PATTERN: Final = re.compile(r"([1-9][0-9]*):([0-9a-f]{64})")
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``(seq, hash)`` of a pinned head written ``SEQ:HASH`` (as :attr:`Log.head` gives it)."""
+    match = HEAD_PATTERN.fullmatch(text.strip().lower()) if isinstance(text, str) else None
+    if match is None:
+        raise InvalidHeadError(
+            f"invalid head {text!r:.100}: expected SEQ:HASH, a record number from 1 and its 64 hex digit hash, "
+            "as 'eurasia-events validate' prints it")
+    return int(match[1]), match[2]
 
 
 _AMENDMENTS: Final = ("correction", "retraction")
@@ -385,6 +504,94 @@ class Log(Sequence[Record]):
         """Sequence number of the last record (0 for an empty log)."""
         return len(self._entries)
 
+    @property
+    def head(self) -> str:
+        """The last record as ``SEQ:HASH`` (``0:`` and 64 zeros for an empty log).
+
+        The hash covers every record before it, so a head noted down (in a test, in CI, in a
+        citation) pins the whole log up to it: :meth:`check_head` and ``load(path,
+        expect_head=...)`` later refuse a log rewritten or cut short since.
+        """
+        return f"{self.last_seq}:{self._last_hash}"
+
+    def check_head(self, expected: str) -> None:
+        """Refuse a log that does not hold the pinned record ``SEQ:HASH`` (see :attr:`head`).
+
+        A log that grew since is accepted: its record SEQ still has that hash.
+
+        Raises:
+            InvalidHeadError: ``expected`` is not ``SEQ:HASH``.
+            IntegrityError: the log ends before SEQ, or its record SEQ has another hash.
+        """
+        seq, digest = parse_head(expected)
+        location = self.store.location
+        if seq > self.last_seq:
+            raise IntegrityError(
+                f"{location}: the log ends at record {self.last_seq}, before the pinned head {seq}:{digest}: "
+                "records were deleted, or this is another log")
+        actual = self._last_hash if seq == self.last_seq else verify_line(self._line(seq))
+        if actual != digest:
+            raise IntegrityError(
+                f"{location}:{seq}: record {seq} has hash {actual}, not the pinned {digest}: the log was rewritten "
+                "from this record or before it, or this is another log")
+
+    # -- following other writers ------------------------------------------------------------
+
+    def refresh(self) -> int:
+        """Read what other writers (any process) appended since this log was read, verifying each
+        record, and bring the views up to date; returns how many records are new.
+
+        Only the new records are read. The chain is checked across the boundary: the last
+        record read before must still be there with the same hash, and the first new one
+        must link to it.
+
+        Raises:
+            IntegrityError: the log was cut short or rewritten since it was read, or a new
+                record fails its hash or link.
+        """
+        before = self.last_seq
+        self._sync()
+        if before:
+            try:
+                self._line(before)  # raises if the record changed
+            except IndexError:
+                raise IntegrityError(f"{self.store.location}: the log now ends before record {before}, which "
+                                     "was read earlier: records were deleted; load the log again") from None
+        return self.last_seq - before
+
+    def follow(self, after_seq: int | None = None, *, poll: float = 1.0,
+               timeout: float | None = None) -> Generator[Record, None, None]:
+        """Yield the records after ``after_seq`` as they are appended (by any process), each once, in order.
+
+        A file or SQLite log is looked at every ``poll`` seconds; a PostgreSQL log is woken
+        by the append's ``NOTIFY`` (and looked at every ``poll`` seconds in any case). Each
+        look is a :meth:`refresh`, so the log and its views stay up to date as records come.
+
+        Args:
+            after_seq: yield records from ``after_seq + 1``; by default, only records to come.
+            poll: seconds between two looks.
+            timeout: stop after this many seconds without a new record (default: never).
+
+        Raises:
+            IntegrityError: as :meth:`refresh`.
+        """
+        if after_seq is not None and after_seq < 0:
+            raise LogFormatError(f"{self.store.location}: follow(after_seq={after_seq}): expected 0 or more")
+        seq = self.last_seq if after_seq is None else after_seq
+        watch = getattr(self.store, "watch", None)
+        with watch() if callable(watch) else _polling() as wait:
+            quiet_since = time.monotonic()
+            while True:
+                self.refresh()
+                while seq < self.last_seq:
+                    seq += 1
+                    yield self._record(seq - 1)
+                    quiet_since = time.monotonic()
+                left = poll if timeout is None else min(poll, timeout - (time.monotonic() - quiet_since))
+                if left <= 0:
+                    return
+                wait(left)
+
     def records_until(self, known_at: InstantLike | None) -> list[Record]:
         """Records appended at or before ``known_at`` (all of them for ``None``)."""
         if known_at is None:
@@ -502,10 +709,16 @@ class Log(Sequence[Record]):
                 prev = digest
             if lines:
                 self.store.append_lines(lines)
-            self._sync()  # read back what was written, as any record is read
-            for event in batch:
-                if isinstance(event, Event) and event.id in self._current:
-                    self._built[event.id] = event  # already built and checked: keep it
+        # Read back what was written, as any record is read, only now that the store has
+        # made it durable: read inside the lock, a commit that then failed would leave this
+        # log ahead of the file. What other writers appended since is read and verified too.
+        self._sync()
+        if new and (len(self) < new[-1].seq or self._digests[new[-1].seq - 1] != int(new[-1].hash[:16], 16)):
+            raise IntegrityError(f"{self.store.location}:{new[-1].seq}: the store reported the append as "
+                                 "written, but the record is not there; load the log again")
+        for event in batch:
+            if isinstance(event, Event) and event.id in self._current and not self._corrections.get(event.id):
+                self._built[event.id] = event  # already built and checked: keep it (unless corrected since)
         return new
 
     def validate_new(
@@ -613,6 +826,17 @@ class Log(Sequence[Record]):
         from .query import timeline
 
         return timeline(self, start=start, end=end, kind=kind, party=party, known_at=known_at)
+
+
+@contextlib.contextmanager
+def _polling() -> Iterator[Callable[[float], bool]]:
+    """What :meth:`Log.follow` waits with for a store that announces nothing: a sleep."""
+
+    def wait(seconds: float) -> bool:
+        time.sleep(seconds)
+        return False
+
+    yield wait
 
 
 def apply_correction(target: Event, correction: Correction) -> Event:
