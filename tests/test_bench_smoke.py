@@ -24,16 +24,37 @@ def test_the_generator_is_reproducible_and_loads() -> None:
     assert {"meeting", "correction", "retraction", "memorandum"} <= {r.event.TYPE for r in log}
 
 
-def test_a_1k_run_produces_every_metric(tmp_path: Path) -> None:
-    """Every metric of the table is measured, and the JSON results are written."""
+def test_a_1k_run_produces_every_metric(tmp_path: Path, capsys: object) -> None:
+    """Every metric of the table is measured, the rebuilds are interleaved with equal samples,
+    the JSON results are written, and the table prints each target with a mark."""
     with_peer = peer.available()
-    assert run.main(["--sizes", "1k", "--out", str(tmp_path), *([] if with_peer else ["--no-peer"])]) == 0
+    argv = ["--sizes", "1k", "--samples", "2", "--quick", "--out", str(tmp_path)]
+    assert run.main([*argv, *([] if with_peer else ["--no-peer"])]) == 0
     (result,) = tmp_path.glob("bench-*.json")
     data = json.loads(result.read_text())
     measured = data["sizes"]["1k"]
     for key, _, _ in run.ROWS:
-        if key.startswith("peer_") or key.endswith("_ratio"):
-            assert (key in measured) == with_peer, key
-        else:
-            assert key in measured, key
+        assert (key in measured) == (with_peer or key not in run.PEER_ROWS), key
     assert data["import_ms"] > 0
+    assert measured["bytes_per_record"] > 0
+    assert measured["index_bytes_per_record"] > 0
+    assert len(measured["retro_all_ms"]) == 5  # one of each kind of retroactive event
+    assert {kind for _, kind in measured["retro_all_ms"]} == {
+        "meeting", "memorandum", "entered_into_force", "sanctions_imposed", "correction"}
+    if with_peer:
+        samples = measured["rebuild_samples"]
+        assert len(samples["ours"]) == len(samples["peer"]) == 2
+    printed = capsys.readouterr().out  # type: ignore[attr-defined]
+    for key, (op, bound) in run.TARGETS.items():
+        if key in measured or key == "import_ms":
+            assert f"{op} {bound:,}" in printed, key
+    assert " ok" in printed or " MISS" in printed
+
+
+def test_marks_follow_the_targets() -> None:
+    """A value at the bound meets it; one past it misses; a row without a target has no mark."""
+    assert run.met("load_jsonl_eps", 300_000) is True
+    assert run.met("load_jsonl_eps", 299_999) is False
+    assert run.met("retro_max_ms", 20.0) is True
+    assert run.met("retro_max_ms", 20.1) is False
+    assert run.met("warm_p50_ms", 1.0) is None

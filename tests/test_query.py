@@ -218,12 +218,13 @@ def test_fast_path_equals_naive_fold(batches: list[list[Any]], days: list[dt.dat
     checkpointed path (checkpoints every 2 events, snapshots every 3 checkpoints, retroactive
     events patched into later checkpoints) equals a naive fold of the filtered events."""
     memory_log = fresh_log()
-    with mock.patch("eurasia_events.query.CHECKPOINT_EVERY", 2), mock.patch("eurasia_events.query.SNAPSHOT_EVERY", 3):
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2), \
+            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 3):
         append_batches(memory_log, batches, probe=days[0])
         for day in days:
             assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
-    assert memory_log._index is not None
-    assert (memory_log._index.every, memory_log._index.snapshot_every) == (2, 3)
+    assert memory_log.engine.index() is not None
+    assert (memory_log.engine.index().every, memory_log.engine.index().snapshot_every) == (2, 3)
     for day in days:  # the same index, queried again after the spacings are back to normal
         assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
     for number in range(len(batches)):
@@ -259,14 +260,15 @@ def test_known_at_before_a_record_hides_it(batches: list[list[Any]], day: dt.dat
 
 
 def test_as_of_accepts_strings_dates_and_pendulum(memory_log: ee.Log) -> None:
-    """The day may be text, a datetime.date or a pendulum date; a partial day is refused."""
+    """The day may be text, a datetime.date or a pendulum date, or a year (its last day); a qualified one is refused."""
     import pendulum
 
     add(memory_log, gas("a", "2014-05-21", "38 bcm/yr", "power-of-siberia"))
     for day in ("2015-01-01", dt.date(2015, 1, 1), pendulum.date(2015, 1, 1)):
         assert memory_log.as_of(day).contracted().certain == ee.Quantity.parse("38 bcm/yr")
-    with pytest.raises(ee.InvalidDateError, match="full day"):
-        memory_log.as_of("2015")
+    assert memory_log.as_of("2015").day == pendulum.date(2015, 12, 31)
+    with pytest.raises(ee.InvalidDateError, match="a month 'YYYY-MM'"):
+        memory_log.as_of("2015~")
 
 
 @settings(max_examples=200)
@@ -284,9 +286,9 @@ def test_handlers_touch_only_the_keys_they_declare(event: ee.Event) -> None:
 def test_a_retroactive_event_patches_instead_of_refolding(memory_log: ee.Log) -> None:
     """An event dated before existing checkpoints, on a key nothing later touches, leaves them in place."""
     add(memory_log, *[gas(f"c{i}", f"20{10 + i}-01-01", "1 bcm/yr", None) for i in range(8)])
-    with mock.patch("eurasia_events.query.CHECKPOINT_EVERY", 2):
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
         assert memory_log.as_of("2030-01-01").contracted().certain == ee.Quantity.parse("8 bcm/yr")
-    index = memory_log._index
+    index = memory_log.engine.index()
     built = len(index.bounds)
     add(memory_log, gas("old", "2005-01-01", "5 bcm/yr", "power-of-siberia"),
         ee.Meeting(id="old-summit", date="2005-06-01", title="summit", sources=Q, kind="summit"))
@@ -302,13 +304,13 @@ def test_checkpoints_built_after_a_patch_hold_the_patched_event(memory_log: ee.L
     """Checkpoints built to a middle day, a retroactive event patched into them, then a later
     day queried: the checkpoints built then (from the running state) include the patched event."""
     add(memory_log, *[gas(f"c{i}", f"20{10 + i}-01-01", "1 bcm/yr", None) for i in range(8)])
-    with mock.patch("eurasia_events.query.CHECKPOINT_EVERY", 2):
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
         assert memory_log.as_of("2013-06-01").contracted().certain == ee.Quantity.parse("4 bcm/yr")
-        built = len(memory_log._index.bounds)
+        built = len(memory_log.engine.index().bounds)
         add(memory_log, gas("old", "2005-01-01", "5 bcm/yr", "power-of-siberia"))
-        assert len(memory_log._index.bounds) == built  # patched, not dropped
+        assert len(memory_log.engine.index().bounds) == built  # patched, not dropped
         later = memory_log.as_of("2030-01-01")
-        assert len(memory_log._index.bounds) > built  # built further
+        assert len(memory_log.engine.index().bounds) > built  # built further
     assert later.contracted().certain == ee.Quantity.parse("13 bcm/yr")
     assert every_view(later) == every_view(State(memory_log, "2030-01-01", naive=True))
 

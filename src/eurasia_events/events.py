@@ -63,8 +63,12 @@ __all__ = [
     "TreatySigned",
 ]
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
-_ENTITY_ID = re.compile(r"[A-Z]{2}|[a-z0-9][a-z0-9-]*")
+SLUG_PATTERN: Final = re.compile(r"[a-z0-9][a-z0-9._-]*")
+"""The form of every id and slug (event ids, agreements, measures, sources), matched whole."""
+ENTITY_PATTERN: Final = re.compile(r"[A-Z]{2}|[a-z0-9][a-z0-9-]*")
+"""The form of an entity id: a state's ISO alpha-2 code or a lowercase slug, matched whole."""
+_SLUG = SLUG_PATTERN
+_ENTITY_ID = ENTITY_PATTERN
 
 COMMODITIES: Final = ("pipeline_gas", "lng", "oil", "oil_products", "coal", "electricity", "grain", "other")
 
@@ -389,6 +393,11 @@ class Event:
     )
     related: tuple[str, ...] = _slugs("Ids of earlier events this one confirms, changes or cancels.")
     notes: str = _text("Curator's notes.", default="", required=False)
+
+    def _repr_html_(self) -> str:
+        from .notebook import event_html  # the notebook display: fields, sources and quotes
+
+        return event_html(self)
 
     def entity_refs(self) -> Iterator[tuple[str, str]]:
         """Every ``(field, entity id)`` the event refers to."""
@@ -853,6 +862,18 @@ class DealClosed(Event):
     amount: Quantity | None = _quantity("Amount paid or drawn at closing, if it differs from the deal's.",
                                         dimensions=_MONEY)
 
+
+
+def json_schema(type_: str) -> dict[str, Any]:
+    """The JSON Schema of one event type's data, generated from its declaration (the same as
+    ``eurasia-events schema event.TYPE``).
+
+    >>> json_schema("meeting")["properties"]["kind"]["enum"]
+    ['summit', 'visit', 'talks', 'call']
+    """
+    from .schema import event_schema  # imported when asked: the schemas module reads every view
+
+    return event_schema(type_)
 
 # --- amendments ----------------------------------------------------------------------
 

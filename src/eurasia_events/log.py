@@ -19,7 +19,8 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Se
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, overload
 
-from ._gc import paused_gc, should_freeze
+from ._engine.engine import Engine, Incoming
+from ._engine.rows import Row
 from .codec import (
     GENESIS,
     Upcaster,
@@ -43,12 +44,12 @@ from .errors import (
 )
 from .events import Amendment, Correction, Event, Record
 from .postgres_store import PostgresStore, is_postgres_url
-from .sketch import ID, SEQ, Sketch, Sketcher, sketch_of, sort_key, typed
 from .sources import SourceRegistry
 from .sqlite_store import SQLITE_SUFFIXES, SQLiteStore, is_sqlite_file
 from .stores import FileStore, MemoryStore, Store
 
 if TYPE_CHECKING:
+    from .history import HistoryRow, RangeRow
     from .projections import Projection
     from .query import State
     from .views import DiffRow, SeriesRow, TimelineRow, View
@@ -99,10 +100,8 @@ def load(
             still hold that record at that place (it may have grown since); see
             :meth:`Log.check_head`.
         upcasters: functions upgrading records of older schema versions as they are read.
-        freeze_gc: whether to move the log's data out of the garbage collector's sight
-            once built (:func:`gc.freeze`, process-wide); by default only for logs of
-            100,000 records or more, where each full collection otherwise spends seconds
-            rescanning them.
+        freeze_gc: opt in to moving what loading and querying build out of the garbage
+            collector's sight (:func:`gc.freeze`, which is process-wide); off by default.
 
     Raises:
         LogNotFoundError: no log at ``path`` (and ``create`` not given).
@@ -241,8 +240,6 @@ def parse_head(text: str) -> tuple[int, str]:
     return int(match[1]), match[2]
 
 
-_AMENDMENTS: Final = ("correction", "retraction")
-_BUILT_LIMIT: Final = 50_000  # full events kept once built
 
 
 class Log(Sequence[Record]):
@@ -270,48 +267,32 @@ class Log(Sequence[Record]):
     ) -> None:
         self.store: Store = store if store is not None else MemoryStore()
         self.freeze_gc = freeze_gc
-        """Whether bulk work freezes what it built (see :func:`load`); ``None``: by the log's size."""
+        """Whether bulk work freezes what it built (see :func:`load`); off unless opted in."""
         self.entities = entities
         self.sources = sources
         self._upcasters = dict(upcasters or {})
         self._clock = clock
-        self._sketcher = Sketcher(entities, sources)
-        # One entry per record, as plain tuples: the event's sketch as recorded, or
-        # (tag, id, target, seq) for an amendment.
-        self._entries: list[tuple[Any, ...]] = []
-        self._recorded = array.array("q")  # per record: when it was appended, in microseconds
         self._digests = array.array("Q")  # per record: the first 8 bytes of its hash
         self._last_hash = GENESIS
-        # Every live event as currently known (corrections applied), kept up to date by
-        # _accept_event and _amend, so nothing replays the log per append; and the ids no
-        # longer live.
-        self._current: dict[str, tuple[Any, ...]] = {}
-        self._retired: set[str] = set()
-        self._corrections: dict[str, list[int]] = {}  # event id -> seqs of its corrections
-        self._built: dict[str, Event] = {}  # full events built so far, as currently known
-        self._cache: dict[Any, Any] = {}
-        self._index: Any = None  # query._Index, kept up to date by _accept once a query built it
+        # The rows, corrections, known_at replay and query index (see eurasia_events._engine).
+        self.engine = Engine(entities, sources, self, upcasters=upcasters, freeze_gc=bool(freeze_gc))
         self._sync()
 
     # -- reading ------------------------------------------------------------------------
 
     def _sync(self) -> None:
         """Read records the store holds beyond those already read, verifying each."""
-        start = len(self._entries)
-        with contextlib.closing(self.store.iter_lines(start)) as lines, paused_gc() as gc_pause:
-            self._ingest_lines(lines, start)
-            # A large read froze what it built out of the collector's sight (see _gc).
-            gc_pause.freeze = len(self) - start >= 1000 and self._freezes()
+        start = len(self)
+        try:
+            with contextlib.closing(self.store.iter_lines(start)) as lines:
+                self.engine.ingest_all(self._verified(lines, start), file=self.store.location)
+        finally:
+            del self._digests[len(self.engine):]  # a record the engine refused
 
-    def _ingest_lines(self, lines: Iterable[bytes], start: int) -> None:
-        prev = self._last_hash
+    def _verified(self, lines: Iterable[bytes], start: int) -> Iterator[Incoming]:
+        """Each line's record, its hash, sequence number and link to the one before checked."""
         location = self.store.location
-        build = self._sketcher.build
-        amends = self._sketcher.amendment
-        upcasters = self._upcasters
-        current, retired = self._current, self._retired
-        entries_append, recorded_append = self._entries.append, self._recorded.append
-        digests_append = self._digests.append
+        read, digests = self.engine.read, self._digests
         for number, raw in enumerate(lines, start + 1):
             raw = raw.removesuffix(b"\r")  # tolerate CRLF line ends; the hash decides the rest
             claimed = verify_line(raw)
@@ -319,93 +300,16 @@ class Log(Sequence[Record]):
                 raise IntegrityError(
                     f"{location}:{number}: the record does not match its hash: it was edited, truncated or corrupted"
                 )
-            seq, micros, _schema, type_, data, record_prev = parse_record(
-                raw, file=location, line=number, upcasters=upcasters)
-            if seq != number:
-                raise IntegrityError(f"{location}:{number}: sequence number {seq}, expected {number}: "
+            incoming = read(raw, file=location, line=number)
+            if incoming.seq != number:
+                raise IntegrityError(f"{location}:{number}: sequence number {incoming.seq}, expected {number}: "
                                      "records were deleted, inserted or reordered")
-            if record_prev != prev:
+            if incoming.prev != self._last_hash:
                 raise IntegrityError(f"{location}:{number}: the link to the previous record is broken: "
                                      "a record before it was deleted, inserted, reordered or edited")
-            digests_append(int(claimed[:16], 16))  # first: reading a correction reads its own line
-            try:
-                sketch = build(type_, data, number) if type(data) is dict else None
-                if sketch is not None and self._index is None:  # _accept_event's common case, written out
-                    event_id = sketch[ID]
-                    if event_id in current or event_id in retired:
-                        self._check_identity(event_id, None, file=location, line=number)  # raises
-                    current[event_id] = sketch
-                    entries_append(sketch)
-                    recorded_append(micros)
-                elif sketch is not None:
-                    self._check_identity(sketch[ID], None, file=location, line=number)
-                    self._accept_event(sketch, micros)
-                else:
-                    amendment = amends(type_, data) if type_ in _AMENDMENTS else None
-                    if amendment is None:  # data the fast path declines: build it with every check
-                        event = decode_event(type_, data, file=location, line=number)
-                        self._check(event, file=location, line=number)
-                        amendment = (event.id, event.target) if isinstance(event, Amendment) else None
-                    else:
-                        event = None
-                    if amendment is not None:
-                        self._check_identity(amendment[0], amendment[1], file=location, line=number)
-                        self._amend(type_, amendment[0], amendment[1], number, micros, file=location)
-                    else:
-                        assert isinstance(event, Event)
-                        self._check_identity(event.id, None, file=location, line=number)
-                        self._accept_event(sketch_of(event, number), micros)
-            except BaseException:
-                del self._digests[number - 1:]
-                raise
-            prev = claimed
-        self._last_hash = prev
-        self._cache.clear()
-
-    def _freezes(self, records: int | None = None) -> bool:
-        return should_freeze(len(self) if records is None else records, self.freeze_gc)
-
-    def _check_identity(self, event_id: str, target: str | None, *, file: str | None, line: int | None) -> None:
-        """A stored record's id must be new and an amendment's target alive (as append ensures)."""
-        if event_id in self._current or event_id in self._retired:
-            raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event_id,
-                                    field="id", file=file, line=line)
-        if target is not None and target not in self._current:
-            raise InvalidEventError(f"no event {target!r} to amend before this record", event_id=event_id,
-                                    field="target", file=file, line=line)
-
-    def _accept_event(self, sketch: tuple[Any, ...], micros: int) -> None:
-        self._current[sketch[ID]] = sketch
-        self._entries.append(sketch)
-        self._recorded.append(micros)
-        if self._index is not None:
-            self._index.add_event(sketch)
-        self._cache.clear()
-
-    def _amend(self, tag: str, amendment_id: str, target: str, seq: int, micros: int, *, file: str | None) -> None:
-        """Take in a checked correction or retraction of a live event."""
-        old = self._current[target]
-        self._built.pop(target, None)
-        if tag == "correction":
-            self._corrections.setdefault(target, []).append(seq)
-            try:
-                sketch = self._corrected(old)
-            except InvalidEventError as error:  # a stored correction that breaks its target
-                self._corrections[target].pop()
-                raise InvalidEventError(f"the correction makes its target invalid: {error}",
-                                        event_id=amendment_id, field="changes", file=file, line=seq) from None
-            self._current[target] = sketch
-            self._retired.add(amendment_id)
-            if self._index is not None:
-                self._index.replace(old, sketch)
-        else:
-            del self._current[target]
-            self._retired.update((amendment_id, target))
-            if self._index is not None:
-                self._index.remove(old)
-        self._entries.append((tag, amendment_id, target, seq))
-        self._recorded.append(micros)
-        self._cache.clear()
+            digests.append(int(claimed[:16], 16))  # first: taking in a correction reads its own line
+            yield incoming
+            self._last_hash = claimed
 
     # -- building full events from the stored bytes --------------------------------------
 
@@ -418,61 +322,32 @@ class Log(Sequence[Record]):
                                  "it no longer matches its hash; load the log again")
         return raw
 
-    def _data(self, seq: int) -> tuple[str, Any]:
+    @property
+    def location(self) -> str:
+        """Where the log is (its store's location), for messages."""
+        return self.store.location
+
+    def record_data(self, seq: int) -> tuple[str, Any]:
+        """Record ``seq``'s type and (upcast) JSON data, read again from the store and checked
+        against its hash (what the engine reads to build full events and merge corrections)."""
         location = self.store.location
         _seq, _micros, _schema, type_, data, _prev = parse_record(
             self._line(seq), file=location, line=seq, upcasters=self._upcasters)
         return type_, data
-
-    def _merged(self, sketch: Sketch, until: int | None = None) -> tuple[str, dict[str, Any], int]:
-        """An event's type and data: its record's, with its corrections applied (those recorded
-        at or before ``until`` microseconds, if given); and the seq of the last record applied."""
-        line = sketch[SEQ]
-        type_, data = self._data(line)
-        for seq in self._corrections.get(sketch[ID], ()):
-            if until is None or self._recorded[seq - 1] <= until:
-                data = {**data, **self._data(seq)[1]["changes"]}
-                line = seq
-        return type_, data, line
-
-    def _corrected(self, original: Sketch, until: int | None = None) -> tuple[Any, ...]:
-        """The stored sketch of an event with its corrections applied (see :meth:`_merged`):
-        read like any record, or built in full when the fast path declines (for the precise error)."""
-        type_, data, _line = self._merged(original, until)
-        sketch = self._sketcher.build(type_, data, original[SEQ])
-        if sketch is None:
-            sketch = sketch_of(self._build(original, until, remember=False), original[SEQ])
-        return sketch
-
-    def _build(self, sketch: Sketch, until: int | None = None, *, remember: bool = True) -> Event:
-        """The full event a sketch stands for (see :meth:`_merged`), built with every check."""
-        event_id = sketch[ID]
-        if until is None and event_id in self._built:
-            return self._built[event_id]
-        type_, data, line = self._merged(sketch, until)  # errors name the record that made it so
-        location = self.store.location
-        event = decode_event(type_, data, file=location, line=line)
-        assert isinstance(event, Event)
-        self._check(event, file=location, line=line)
-        if until is None and remember:
-            if len(self._built) >= _BUILT_LIMIT:
-                self._built.clear()  # a bounded cache: building every event must not keep them all
-            self._built[event_id] = event
-        return event
 
     def verify(self) -> int:
         """Build every record's event with every check, as ``eurasia-events validate`` does;
         return how many records were checked. Raises the first error, naming file, line, event, field."""
         for seq in range(1, len(self) + 1):
             record = self[seq - 1]
-            self._check(record.event, file=self.store.location, line=seq)
+            self.engine.check_refs(record.event, file=self.store.location, line=seq)
         self.events()
         return len(self)
 
     # -- the sequence of records ----------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.engine)
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
@@ -497,12 +372,17 @@ class Log(Sequence[Record]):
             yield self._record(index)
 
     def __repr__(self) -> str:
-        return f"<Log {self.store.location}: {len(self)} records, {len(self._current)} events>"
+        return f"<Log {self.store.location}: {len(self)} records, {self.engine.live_count} events>"
+
+    def _repr_html_(self) -> str:
+        from .notebook import log_html  # the notebook display: counts, dates, head, first records
+
+        return log_html(self)
 
     @property
     def last_seq(self) -> int:
         """Sequence number of the last record (0 for an empty log)."""
-        return len(self._entries)
+        return len(self.engine)
 
     @property
     def head(self) -> str:
@@ -597,75 +477,41 @@ class Log(Sequence[Record]):
         if known_at is None:
             return list(self)
         limit = to_instant(known_at).micros
-        return [self._record(i) for i, micros in enumerate(self._recorded) if micros <= limit]
+        return [self._record(i) for i in self.engine.records_until(limit)]
 
-    def sketches(self, known_at: InstantLike | None = None) -> list[Sketch]:
-        """The events as known at ``known_at``, as typed :mod:`sketches <eurasia_events.sketch>`
-        (no event is built), in the order of :meth:`events`."""
-        typed_sketches = [typed(s) for s in self._sorted(known_at)]
-        # Fold order widens a date by other sources' disputed dates; a reader's order does not.
-        typed_sketches.sort(key=lambda s: (s.date.earliest_ordinal, s.seq))
-        return typed_sketches
-
-    def _sorted(self, known_at: InstantLike | None) -> list[tuple[Any, ...]]:
-        """The stored sketches of the events as known at ``known_at``, in fold order (shared: do not change)."""
-        key = ("sketches", None if known_at is None else to_instant(known_at))
-        cached: list[tuple[Any, ...]] | None = self._cache.get(key)
-        if cached is None:
-            if known_at is None:
-                live = self._current.values()
-            else:
-                live = self._sketches_until(to_instant(known_at).micros).values()
-            with paused_gc():  # the sort keys are a million short-lived objects at most
-                cached = self._cache[key] = sorted(live, key=sort_key)
-        return cached
-
-    def _sketches_until(self, limit: int) -> dict[str, tuple[Any, ...]]:
-        current: dict[str, tuple[Any, ...]] = {}
-        first: dict[str, tuple[Any, ...]] = {}
-        for entry, micros in zip(self._entries, self._recorded, strict=True):
-            if micros > limit:
-                continue
-            tag = entry[0]
-            if tag == "correction":
-                target = entry[2]
-                if target in current:
-                    current[target] = self._corrected(first[target], limit)
-            elif tag == "retraction":
-                current.pop(entry[2], None)
-            else:
-                current[entry[ID]] = first[entry[ID]] = entry
-        return current
+    def sketches(self, known_at: InstantLike | None = None) -> list[Row]:
+        """The events as known at ``known_at``, as typed compact rows (no event is built), in
+        the order of :meth:`events`: each has the event's ``TYPE``, attribute names and values."""
+        return self.engine.typed_rows(None if known_at is None else to_instant(known_at))
 
     def events(self, known_at: InstantLike | None = None) -> list[Event]:
         """Events as known at ``known_at`` (default: now), corrections applied, retractions
         removed, ordered by earliest possible day then sequence number."""
-        return [self._event(s, known_at) for s in self.sketches(known_at)]
-
-    def _event(self, sketch: Sketch, known_at: InstantLike | None = None) -> Event:
-        """The full event of a sketch, as known at ``known_at``."""
-        return self._build(sketch, None if known_at is None else to_instant(known_at).micros)
+        instant = None if known_at is None else to_instant(known_at)
+        return [self.engine.event(row, instant) for row in self.engine.typed_rows(instant)]
 
     def get(self, event_id: str, known_at: InstantLike | None = None) -> Event:
         """The event with this id as currently known (corrections applied)."""
         if known_at is None:
-            if event_id in self._current:
-                return self._build(self._current[event_id])
+            found = self.engine.current_event(event_id)
+            if found is not None:
+                return found
         else:
-            for sketch in self._sorted(known_at):
-                if sketch[ID] == event_id:
-                    return self._event(sketch, known_at)
-        if event_id in self._retired or event_id in self._current:
+            instant = to_instant(known_at)
+            for row in self.engine.typed_rows(instant):
+                if row.id == event_id:
+                    return self.engine.event(row, instant)
+        if self.engine.known(event_id):
             raise UnknownEventError(f"event {event_id!r} was retracted (see 'eurasia-events show {event_id}')")
         raise UnknownEventError(f"no event {event_id!r} in the log")
 
-    def history(self, event_id: str) -> list[Record]:
-        """The record of an event and every amendment of it, in log order."""
-        found = [self._record(i) for i, entry in enumerate(self._entries)
-                 if entry[ID] == event_id or (entry[0] in _AMENDMENTS and entry[2] == event_id)]
-        if not found:
-            raise UnknownEventError(f"no event {event_id!r} in the log")
-        return found
+    def history(self, name: str, *, known_at: InstantLike | None = None) -> View[HistoryRow]:
+        """The history of an event id (its records and its amendments', each row holding its
+        ``record``), or of an entity, agreement, measure or project: every event touching it
+        and the state change it made, in valid-time order; see :func:`eurasia_events.history.history`."""
+        from .history import history
+
+        return history(self, name, known_at=known_at)
 
     # -- writing ------------------------------------------------------------------------
 
@@ -717,8 +563,8 @@ class Log(Sequence[Record]):
             raise IntegrityError(f"{self.store.location}:{new[-1].seq}: the store reported the append as "
                                  "written, but the record is not there; load the log again")
         for event in batch:
-            if isinstance(event, Event) and event.id in self._current and not self._corrections.get(event.id):
-                self._built[event.id] = event  # already built and checked: keep it (unless corrected since)
+            if isinstance(event, Event):
+                self.engine.remember(event)  # already built and checked
         return new
 
     def validate_new(
@@ -733,23 +579,22 @@ class Log(Sequence[Record]):
         def current(event_id: str) -> Event | None:
             if event_id in changed:
                 return changed[event_id]
-            found = self._current.get(event_id)
-            return None if found is None else self._build(found)
+            return self.engine.current_event(event_id)
 
         for index, event in enumerate(batch):
             file, line = locations[index] if locations else (None, None)
             if not isinstance(event, (Event, Amendment)):
                 raise InvalidEventError(f"expected an event, got {type(event).__name__}", file=file, line=line)
-            if event.id in self._current or event.id in self._retired or event.id in new_ids:
+            if self.engine.known(event.id) or event.id in new_ids:
                 raise InvalidEventError("duplicate event id: the log already has it", event_id=event.id,
                                         field="id", file=file, line=line)
-            self._check(event, file=file, line=line)
+            self.engine.check_refs(event, file=file, line=line)
             if isinstance(event, Amendment):
                 target = current(event.target)
                 if target is None:
                     raise InvalidEventError(
                         f"no event {event.target!r} to amend"
-                        + (" (it was retracted)" if event.target in self._retired or event.target in new_ids else ""),
+                        + (" (it was retracted)" if self.engine.known(event.target) or event.target in new_ids else ""),
                         event_id=event.id, field="target", file=file, line=line,
                     )
                 if isinstance(event, Correction):
@@ -765,25 +610,6 @@ class Log(Sequence[Record]):
             else:
                 changed[event.id] = event
             new_ids.add(event.id)
-
-    def _check(self, event: Event | Amendment, *, file: str | None, line: int | None) -> None:
-        """References to entities and sources must resolve."""
-        if isinstance(event, Event):
-            for field, entity_id in event.entity_refs():
-                if entity_id not in self.entities:
-                    close = self.entities.closest(entity_id)
-                    hint = f"; closest: {', '.join(close)}" if close else ""
-                    raise InvalidEventError(f"unknown entity {entity_id!r}{hint}", event_id=event.id,
-                                            field=field, file=file, line=line)
-        for citation in event.sources:
-            if citation.source not in self.sources:
-                raise InvalidEventError(f"unknown source {citation.source!r}; add it to sources.json",
-                                        event_id=event.id, field="sources", file=file, line=line)
-        if isinstance(event, Event):
-            for dispute in event.disputes:
-                if dispute.source not in self.sources:
-                    raise InvalidEventError(f"unknown source {dispute.source!r} in a dispute",
-                                            event_id=event.id, field="disputes", file=file, line=line)
 
     # -- queries (defined in eurasia_events.query, which builds on this module) -------
 
@@ -826,6 +652,19 @@ class Log(Sequence[Record]):
         from .query import timeline
 
         return timeline(self, start=start, end=end, kind=kind, party=party, known_at=known_at)
+
+    def between(self, start: DayLike, end: DayLike, *, known_at: InstantLike | None = None) -> View[RangeRow]:
+        """Events whose dates fall, or may fall, from ``start`` to ``end`` (``inside``: yes or maybe);
+        see :func:`eurasia_events.history.between`."""
+        from .history import between
+
+        return between(self, start, end, known_at=known_at)
+
+    def since(self, day: DayLike, *, known_at: InstantLike | None = None) -> View[RangeRow]:
+        """Events whose dates fall, or may fall, on or after ``day``; see :func:`eurasia_events.history.since`."""
+        from .history import since
+
+        return since(self, day, known_at=known_at)
 
 
 @contextlib.contextmanager

@@ -21,7 +21,8 @@ from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 import attrs
 
-from ._gc import paused_gc
+from ._engine.codegen import compile_function
+from ._engine.rows import row_class, typed
 from .dates import MAX_ORDINAL, PartialDate, add_years, ordinal_to_text
 from .errors import EurasiaEventsError
 from .events import (
@@ -56,7 +57,6 @@ from .events import (
     TreatySigned,
 )
 from .quantities import Quantity
-from .sketch import sketch_class, typed
 
 __all__ = ["Projection", "Span", "span_of"]
 
@@ -520,7 +520,7 @@ FOLD_HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
     Statement.TYPE: _not_folded,
 }
 """One function per event type tag: ``(state, event) -> None``, updating the privately owned state.
-Each reads an event or its sketch (:mod:`eurasia_events.sketch`) alike, and reads the
+Each reads an event or its compact row (:mod:`eurasia_events._engine.rows`) alike, and reads the
 state's dicts only with ``get`` (the query index folds into overlays that support just that)."""
 
 
@@ -581,7 +581,7 @@ def _stored_toucher(tag: str) -> Callable[[tuple[Any, ...]], tuple[tuple[str, An
     cost more than the rest of building the index."""
     found = _TOUCHERS.get(tag)
     if found is None:
-        fields = sketch_class(tag)._fields  # type: ignore[attr-defined]
+        fields = row_class(tag)._fields  # type: ignore[attr-defined]
         parts = []
         for field, names, many in TOUCHES.get(tag, ()):
             at = [fields.index(name) for name in names]
@@ -591,9 +591,8 @@ def _stored_toucher(tag: str) -> Callable[[tuple[Any, ...]], tuple[tuple[str, An
                 parts.append(f"({field!r}, s[{at[0]}])")
             else:
                 parts.append(f"({field!r}, ({', '.join(f's[{i}]' for i in at)}))")
-        namespace: dict[str, Any] = {}
-        exec(f"def touches(s):\n    return ({''.join(part + ', ' for part in parts)})", namespace)
-        found = _TOUCHERS[tag] = namespace["touches"]
+        found = _TOUCHERS[tag] = compile_function(
+            "touches", ["def touches(s):", f"    return ({''.join(part + ', ' for part in parts)})"], {}, about=tag)
     return found
 
 
@@ -602,13 +601,12 @@ def fold(state: FoldState, events: list[Any]) -> FoldState:
     (returned for chaining)."""
     handlers = FOLD_HANDLERS
     skipped = _PER_EVENT
-    with paused_gc():  # many new objects and no cycles: see eurasia_events._gc
-        for event in events:
-            if type(event) is tuple:
-                if event[0] in skipped:
-                    continue
-                event = typed(event)
-            handlers[event.TYPE](state, event)
+    for event in events:
+        if type(event) is tuple:
+            if event[0] in skipped:
+                continue
+            event = typed(event)
+        handlers[event.TYPE](state, event)
     return state
 
 

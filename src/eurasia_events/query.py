@@ -4,25 +4,22 @@
 views. Each view is a :class:`View`: immutable rows (each with ``certain``), totals, and
 renderings for terminals and notebooks.
 
-Speed: the events (as known now) are kept sorted by their earliest possible day, with
-fold checkpoints every :data:`CHECKPOINT_EVERY` events. A query folds from the nearest
-checkpoint at or before its day. A retroactive event is patched into the later
-checkpoints, or drops them when later events touch its keys (see :class:`_Index`), so
-retroactive facts cost little and answers stay exact.
+Speed: a query reads the engine's checkpoint index (:mod:`eurasia_events._engine.index`)
+through a :class:`~eurasia_events._engine.index.DayView`: the rows that may have happened
+by the day and the fold state on it.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Final
 
-import attrs
-
-from ._gc import paused_gc
-from .dates import DayLike, Instant, InstantLike, PartialDate, to_day, to_instant
+from ._engine.gc import bulk
+from ._engine.index import DayView
+from ._engine.rows import Row, typed
+from .dates import DayLike, InstantLike, PartialDate, query_period, to_day, to_instant
 from .entities import EntityKind
 from .errors import EurasiaEventsError
 from .events import Event
@@ -38,11 +35,9 @@ from .projections import (
     reached,
     span_text,
     term_anchor,
-    touched,
     trail_items,
 )
 from .quantities import Quantity
-from .sketch import LO, SEQ, SEQ_BITS, Sketch, sort_key, typed
 from .views import (
     AgreementRow,
     Count,
@@ -62,323 +57,15 @@ from .views import (
     TradeRow,
     View,
     VolumeRow,
-    _fields,
+    fields_of,
 )
 
 if TYPE_CHECKING:
     from .log import Log
 
-__all__ = ["CHECKPOINT_EVERY", "MEASURES", "VIEW_NAMES", "State", "as_of", "diff", "project", "series", "timeline"]
-
-CHECKPOINT_EVERY: Final = 256
-_AFTER_EVERY_SEQ: Final = (1 << SEQ_BITS) - 1  # sorts after any sequence number
-_BEFORE_ALL: Final = -1  # the bound of checkpoint 0: no event
-_AFTER_ALL: Final = 1 << 80  # the bound of a checkpoint holding every event
-_MAX_PATCHES: Final = 16  # past this many patch layers, a checkpoint is rebuilt instead
-_FREEZE_AFTER: Final = 10_000  # events folded into new checkpoints before they are frozen
-SNAPSHOT_EVERY: Final = 32
-"""Checkpoints between full copies of the fold state; those in between keep only what changed."""
-
-# --- the index of sorted events with checkpoints -------------------------------------
-
-
-class _Index:
-    """Resolved events sorted by (earliest possible day, seq), with fold checkpoints.
-
-    Checkpoint ``i`` is the fold of every event whose sort key is below ``bounds[i]``. It is
-    stored as layers, newest first: ``patches[i]`` (retroactive events patched in),
-    ``deltas[i]`` (what changed since the last snapshot) and ``snapshots[i // snapshot_every]``
-    (a full copy); layers are shared and never mutated, so a state handed out stays exact.
-
-    Bounds are sort keys, not event counts, so inserting an event does not shift the later
-    checkpoints. An inserted event whose keys (see :func:`~eurasia_events.projections.touched`)
-    no later event touches changes every later checkpoint in the same way: one shared patch
-    layer holds that change. Any other change drops the checkpoints after it.
-    """
-
-    def __init__(self, sketches: Sequence[Sketch], *, freeze: bool = False) -> None:
-        # Stored sketches, sorted by (earliest possible day, seq), as Log._sorted gives them.
-        self.keys: list[int] = [sort_key(s) for s in sketches]
-        self.events: list[Sketch] = list(sketches)
-        self._last_touch: dict[tuple[str, Any], int] | None = None
-        # Per-event views read only their own types: their sketches and keys, made on first
-        # use and dropped (never changed) when an event comes or goes.
-        self._groups: dict[frozenset[str], tuple[list[int], list[Sketch]]] = {}
-        self.version = 0  # counts insertions and removals
-        self.bounds: list[int] = [_BEFORE_ALL]
-        self.patches: list[tuple[FoldState, ...]] = [()]
-        self.deltas: list[FoldState] = [FoldState()]
-        self.snapshots: list[FoldState] = [FoldState()]
-        # Read at construction, so tests can use small spacings.
-        self.every = CHECKPOINT_EVERY
-        self.snapshot_every = SNAPSHOT_EVERY
-        self.events_shared = False  # a State holds self.events: copy before changing it
-        # The state at the last checkpoint, kept mutable to build the next ones; dropped
-        # whenever a checkpoint changes.
-        self._running: tuple[int, FoldState] | None = None
-        self.freeze = freeze  # freeze what a long build made (see eurasia_events._gc)
-        self.builds = 0  # how many times checkpoints were built (see state_at)
-
-    @property
-    def last_touch(self) -> dict[tuple[str, Any], int]:
-        """The sort key of the last event touching each fold key; made when a retroactive
-        event first needs it (a pass over every event, which most sessions never need)."""
-        if self._last_touch is None:
-            last: dict[tuple[str, Any], int] = {}
-            for key, sketch in zip(self.keys, self.events, strict=True):
-                for touch in touched(sketch):
-                    last[touch] = key
-            self._last_touch = last
-        return self._last_touch
-
-    def group(self, tags: frozenset[str]) -> tuple[list[int], list[Sketch]]:
-        """The keys and sketches of the events of these types, in fold order (do not change them)."""
-        found = self._groups.get(tags)
-        if found is None:
-            pairs = [(key, s) for key, s in zip(self.keys, self.events, strict=True) if s[0] in tags]
-            found = self._groups[tags] = ([key for key, _ in pairs], [s for _, s in pairs])
-        return found
-
-    def count_until(self, day: int) -> int:
-        """How many events may have happened by ``day`` (their earliest day is on or before it)."""
-        return bisect.bisect_right(self.keys, (day << SEQ_BITS) | _AFTER_EVERY_SEQ)
-
-    def _layers(self, slot: int) -> tuple[FoldState, ...]:
-        return (*self.patches[slot], self.deltas[slot], self.snapshots[slot // self.snapshot_every])
-
-    def state_at(self, count: int) -> tuple[FoldState, ...]:
-        """The fold over the first ``count`` events, as layers (newest first) for :func:`_flatten`.
-
-        Costs the events since the nearest checkpoint, not the size of the state: the
-        layers are shared with the checkpoint, never copied here, and never mutated.
-        """
-        built = bisect.bisect_left(self.keys, self.bounds[-1])
-        if built + self.every <= count:
-            # The first build stops at the day asked (a cold query pays for no more); a second
-            # means more queries are coming, so it goes to the end, once, rather than a piece
-            # per query further on.
-            target = len(self.keys) if self.builds else count
-            self.builds += 1
-            with paused_gc(freeze=self.freeze and target - built >= _FREEZE_AFTER):
-                self._build_until(target)
-        limit = self.keys[count] if count < len(self.keys) else _AFTER_ALL
-        slot = bisect.bisect_right(self.bounds, limit) - 1
-        below = self._layers(slot)
-        start = bisect.bisect_left(self.keys, self.bounds[slot])
-        return (_fold_over(below, self.events[start:count]), *below)
-
-    def _build_until(self, count: int) -> None:
-        """Build checkpoints while a whole stretch of ``every`` events fits in the first ``count``.
-
-        One running state, with plain dicts, is folded forward from the last checkpoint: each
-        new checkpoint keeps the entries written since the last snapshot, read off the running
-        state, so nothing is folded through layers or copied whole but the snapshots.
-        """
-        while (start := bisect.bisect_left(self.keys, self.bounds[-1])) + self.every <= count:
-            end = start + self.every
-            slot = len(self.deltas) - 1
-            running = self._running_at(slot)
-            fold(running, self.events[start:end])
-            maps: list[_Recording] = [getattr(running, name) for name in _FIELDS]
-            if (slot + 1) % self.snapshot_every == 0:
-                self.snapshots.append(FoldState(**{name: dict(m) for name, m in zip(_FIELDS, maps, strict=True)}))
-                for m in maps:
-                    m.written.clear()
-                delta = FoldState()
-            else:
-                delta = FoldState(**{name: {key: m[key] for key in m.written}
-                                     for name, m in zip(_FIELDS, maps, strict=True)})
-            self.bounds.append(self.keys[end] if end < len(self.keys) else _AFTER_ALL)
-            self.patches.append(())
-            self.deltas.append(delta)
-            self._running = (slot + 1, running)
-
-    def _running_at(self, slot: int) -> FoldState:
-        """A private, mutable copy of checkpoint ``slot`` that records what is written to it."""
-        if self._running is not None and self._running[0] == slot:
-            return self._running[1]
-        layers = self._layers(slot)
-        merged = _flatten(layers)
-        since_snapshot = layers[-2::-1]  # oldest first: the delta, then patches
-        return FoldState(**{
-            name: _Recording(getattr(merged, name),
-                             dict.fromkeys(key for layer in since_snapshot for key in getattr(layer, name)))
-            for name in _FIELDS
-        })
-
-    def _invalidate(self, key: int) -> None:
-        # Checkpoints whose bound is above the key would have held the change: drop them.
-        self._running = None
-        keep = bisect.bisect_right(self.bounds, key)
-        del self.bounds[keep:], self.patches[keep:], self.deltas[keep:]
-        del self.snapshots[(keep - 1) // self.snapshot_every + 1 :]
-
-    def _changing(self) -> None:
-        """Before an event comes or goes: drop the groups, count the change, and copy the
-        event list if a State holds it."""
-        self._groups = {}
-        self.version += 1
-        if self.events_shared:
-            self.events = list(self.events)
-            self.events_shared = False
-
-    def _remove(self, sketch: Sketch) -> int:
-        key = sort_key(sketch)
-        index = bisect.bisect_left(self.keys, key)
-        self._changing()
-        del self.keys[index]
-        del self.events[index]
-        return key
-
-    def _insert(self, event: Sketch) -> int:
-        key = sort_key(event)
-        index = bisect.bisect_left(self.keys, key)
-        self._changing()
-        self.keys.insert(index, key)
-        self.events.insert(index, event)
-        return key
-
-    def _touch(self, key: int, event: Sketch) -> tuple[tuple[str, Any], ...]:
-        """Record the event's fold keys as touched at ``key``."""
-        touches = touched(event)
-        for touch in touches:
-            last = self.last_touch.get(touch)
-            if last is None or last < key:
-                self.last_touch[touch] = key
-        return touches
-
-    def _patch(self, key: int, event: Sketch) -> None:
-        """Fold a newly inserted event into the checkpoints after it, or drop them."""
-        touches = touched(event)
-        later = [t for t in touches if t in self.last_touch and self.last_touch[t] > key]
-        self._touch(key, event)
-        first = bisect.bisect_right(self.bounds, key)  # the first checkpoint that must change
-        if first == len(self.bounds) or not touches:
-            return  # no checkpoint after it, or an event the keyed fold ignores
-        if later or any(len(p) >= _MAX_PATCHES for p in self.patches[first:]):
-            self._invalidate(key)
-            return
-        # No later event touches its keys: their value at the last checkpoint is their value
-        # just before the event, so one patch layer is right for every later checkpoint.
-        patch = _fold_over(self._layers(len(self.bounds) - 1), [event])
-        self._running = None
-        for slot in range(first, len(self.bounds)):
-            self.patches[slot] = (patch, *self.patches[slot])
-
-    def add_event(self, sketch: Sketch) -> None:
-        """Take in a newly appended event: patch or drop only the later checkpoints."""
-        self._patch(self._insert(sketch), sketch)
-
-    def replace(self, old: Sketch, corrected: Sketch) -> None:
-        """Take in a corrected event (same id and seq): drop the checkpoints after either position."""
-        before = self._remove(old)
-        after = self._insert(corrected)
-        self._touch(after, corrected)
-        self._invalidate(min(before, after))
-
-    def remove(self, sketch: Sketch) -> None:
-        """Take out a retracted event: drop the checkpoints after it."""
-        self._invalidate(self._remove(sketch))
-
-
-_FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
-
-
-_ABSENT: Final[Any] = object()
-
-
-class _Overlay(dict):  # type: ignore[type-arg]
-    """A dict of what a fold wrote, whose ``get`` falls through to the layers below (the
-    only read the fold's handlers make); cheaper than a ChainMap, whose reads are Python code."""
-
-    __slots__ = ("below",)
-
-    def __init__(self, below: tuple[dict[Any, Any], ...]) -> None:
-        super().__init__()
-        self.below = below
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        value = dict.get(self, key, _ABSENT)
-        if value is _ABSENT:
-            for layer in self.below:
-                value = dict.get(layer, key, _ABSENT)
-                if value is not _ABSENT:
-                    return value
-            return default
-        return value
-
-
-class _Recording(dict):  # type: ignore[type-arg]
-    """A dict that remembers, in order, the keys written to it."""
-
-    __slots__ = ("written",)
-
-    def __init__(self, items: dict[Any, Any], written: dict[Any, None]) -> None:
-        super().__init__(items)
-        self.written = written
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self.written[key] = None
-        dict.__setitem__(self, key, value)
-
-
-def _fold_over(below: tuple[FoldState, ...], events: list[Sketch]) -> FoldState:
-    """Fold ``events`` on top of ``below`` (newest first, left untouched); the changes land in a new layer."""
-    # Writes land in the overlays, which become the new layer; reads fall through to the layers below.
-    if not events:
-        return FoldState()
-    front = FoldState(**{name: _Overlay(tuple(getattr(s, name) for s in below)) for name in _FIELDS})
-    fold(front, events)
-    # The new layer keeps only what was written (plain dicts, holding no reference to the layers below).
-    return FoldState(**{name: dict(getattr(front, name)) for name in _FIELDS})
-
-
-def _flatten(layers: tuple[FoldState, ...]) -> FoldState:
-    """One state from layers, newest first; keys keep the order a single fold gives them."""
-    merged: dict[str, Any] = {}
-    for name in _FIELDS:
-        maps = [getattr(s, name) for s in reversed(layers)]
-        value = dict(maps[0])
-        for later in maps[1:]:
-            value.update(later)
-        merged[name] = value
-    return FoldState(**merged)
-
-
-def index_for(log: Log, known_at: Instant | None) -> _Index:
-    """The log's sorted index as known at ``known_at`` (the live, incrementally kept one for ``None``)."""
-    freeze = log._freezes()
-    if known_at is None:
-        if log._index is None:
-            with paused_gc(freeze=freeze):
-                log._index = _Index(log._sorted(None), freeze=freeze)
-        live: _Index = log._index
-        return live
-    key = ("index", known_at)
-    index = log._cache.get(key)
-    if index is None:
-        with paused_gc(freeze=freeze):
-            index = log._cache[key] = _Index(log._sorted(known_at), freeze=freeze)
-    return index
-
+__all__ = ["MEASURES", "VIEW_NAMES", "State", "as_of", "diff", "project", "series", "timeline"]
 
 # --- the state on a day --------------------------------------------------------------
-
-
-_P = ParamSpec("_P")
-_V = TypeVar("_V")
-
-
-def _bulk(view: Callable[_P, _V]) -> Callable[_P, _V]:
-    """Run a view with the cyclic GC paused: a view of a large log makes many rows and no
-    cycles, and collections in between would rescan them (see :mod:`eurasia_events._gc`)."""
-
-    @functools.wraps(view)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _V:
-        with paused_gc():
-            return view(*args, **kwargs)
-
-    return paused
 
 
 class State:
@@ -393,51 +80,49 @@ class State:
         self.day = to_day(day)
         self.known_at = None if known_at is None else to_instant(known_at)
         self._ordinal = self.day.toordinal()
+        self._view: DayView | None = None
         if naive:
-            # The reference answer: a plain fold of every event that may have happened by the day.
-            # Sorted here again, by its own key, independently of the index's order.
-            events = sorted(log._sorted(known_at), key=lambda s: (s[LO], s[SEQ]))
-            self._source = [e for e in events if e[LO] <= self._ordinal]
-            self._count = len(self._source)
-            self.fold = fold(FoldState(), self._source)
-            self._index: _Index | None = None
+            # The reference answer: a plain fold of every event that may have happened by the day,
+            # sorted here again, by its own key, independently of the index's order.
+            rows = sorted((typed(r) for r in log.engine.rows(self.known_at)), key=lambda s: (s.lo, s.seq))
+            self._naive = [r for r in rows if r.lo <= self._ordinal]
+            self._count = len(self._naive)
+            self.fold = fold(FoldState(), self._naive)
         else:
-            index = index_for(log, self.known_at)
-            count = index.count_until(self._ordinal)
-            # Both are taken lazily: a query costs the events since a checkpoint; copying the
-            # events and the state happens only for the views that need them.
-            index.events_shared = True
-            self._source, self._count = index.events, count
-            self._layers = index.state_at(count)
-            self._index = index
-            self._version = index.version
+            # A query costs the events since a checkpoint; the rows are taken only by the views that need them.
+            self._view = log.engine.day(self._ordinal, self.known_at)
+            self._count = self._view.count
 
     @functools.cached_property
-    def sketches(self) -> list[Sketch]:
-        """Sketches of the events that may have happened by the day, in fold order (no event is built)."""
-        return [typed(s) for s in self._source[: self._count]]
+    def sketches(self) -> list[Row]:
+        """Typed rows of the events that may have happened by the day, in fold order (no event is built)."""
+        return self._naive if self._view is None else [typed(s) for s in self._view.rows()]
 
-    def _of(self, *tags: str) -> list[Sketch]:
-        """Typed sketches of the events of these types that may have happened by the day."""
-        index = self._index
-        if index is None or index.version != self._version:  # the index changed since: filter
-            return [typed(s) for s in self._source[: self._count] if s[0] in tags]
-        keys, items = index.group(frozenset(tags))
-        return [typed(s) for s in items[: bisect.bisect_right(keys, (self._ordinal << SEQ_BITS) | _AFTER_EVERY_SEQ)]]
+    def _of(self, *tags: str) -> list[Row]:
+        """Typed rows of the events of these types that may have happened by the day."""
+        if self._view is None:
+            return [r for r in self._naive if r.TYPE in tags]
+        return self._view.of(frozenset(tags))
 
     @functools.cached_property
     def events(self) -> list[Event]:
         """Events that may have happened by the day, in fold order (each built in full)."""
-        return [self.log._event(sketch, self.known_at) for sketch in self.sketches]
+        return [self.log.engine.event(row, self.known_at) for row in self.sketches]
 
     @functools.cached_property
     def fold(self) -> FoldState:
         """The keyed views' fold state on the day."""
-        return _flatten(self._layers)
+        assert self._view is not None
+        return self._view.fold
 
     def __repr__(self) -> str:
         known = f", known_at={self.known_at}" if self.known_at else ""
         return f"<State as of {self.day}{known}: {self._count} events may have happened>"
+
+    def _repr_html_(self) -> str:
+        from .notebook import state_html  # the notebook display: the day and the summary
+
+        return state_html(self)
 
     def _title(self, what: str) -> str:
         known = f" (as known at {self.known_at})" if self.known_at else ""
@@ -445,7 +130,7 @@ class State:
 
     # -- agreements and volumes ----------------------------------------------------------
 
-    @_bulk
+    @bulk
     def agreements(self, *, status: str | None = None, party: str | None = None) -> View[AgreementRow]:
         """Treaties, statements, memoranda and contracts signed by the day, with their status.
 
@@ -471,7 +156,7 @@ class State:
                 ratified=self._ratified(row.agreement),
             ))
         rows.sort(key=lambda r: (r.signed, r.agreement))
-        return View("agreements", tuple(rows), _fields(AgreementRow), title=self._title("Agreements"), sure=sure)
+        return View("agreements", tuple(rows), fields_of(AgreementRow), title=self._title("Agreements"), sure=sure)
 
     def _anchor(self, row: AgreementState) -> Span | None:
         return term_anchor(row, self.fold.supply, self._ordinal)
@@ -491,7 +176,7 @@ class State:
             certain += found == {status}
         return Count(certain, possible)
 
-    @_bulk
+    @bulk
     def volumes(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> View[VolumeRow]:
         """Contracted annual supply of a commodity per agreement, and the total, each lineage counted once.
 
@@ -636,7 +321,7 @@ class State:
                 totals["annual volume" if not totals else f"annual volume ({unit})"] = Total(low, high)
             totals.setdefault("annual volume", Total(None, None))
         what = {True: "binding contracts", False: "memoranda and frameworks", None: "all documents"}[binding]
-        return View("volumes", tuple(rows), _fields(VolumeRow), totals,
+        return View("volumes", tuple(rows), fields_of(VolumeRow), totals,
                     title=self._title(f"Contracted {commodity} ({what})"), sure=sure)
 
     def contracted(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> Total:
@@ -646,7 +331,7 @@ class State:
 
     # -- supply, members, sanctions, projects --------------------------------------------
 
-    @_bulk
+    @bulk
     def supply(self) -> View[SupplyRow]:
         """Routes delivering by the day (from their first ``supply_started``), with their design
         capacity, and the latest level reached by the day (``supply_level``: ramp-up, plateau,
@@ -681,9 +366,9 @@ class State:
                                   level_certain=None if level is None else bool(reached(level.span, self._ordinal)),
                                   level_event=None if level is None else level.event))
         rows.sort(key=lambda r: (r.since or "", r.route))
-        return View("supply", tuple(rows), _fields(SupplyRow), title=self._title("Supply"))
+        return View("supply", tuple(rows), fields_of(SupplyRow), title=self._title("Supply"))
 
-    @_bulk
+    @bulk
     def members(self, organisation: str = "eaeu") -> View[MemberRow]:
         """Member states of an organisation on the day.
 
@@ -721,7 +406,7 @@ class State:
                 rows.append(MemberRow(organisation=organisation, member=member, since=span_text(since),
                                       certain=certain, events=tuple(events)))
         rows.sort(key=lambda r: (r.since, r.member))
-        return View("members", tuple(rows), _fields(MemberRow),
+        return View("members", tuple(rows), fields_of(MemberRow),
                     title=self._title(f"Members of {self.log.entities[organisation].name}"))
 
     def _ratified(self, agreement: str) -> tuple[str, ...]:
@@ -797,7 +482,7 @@ class State:
                 high += number if seen else 0
         return Count(max(low, 0), max(high, 0))
 
-    @_bulk
+    @bulk
     def sanctions(self, *, imposer: str | None = None, target: str | None = None,
                   in_force_only: bool = True) -> View[SanctionRow]:
         """Sanctions measures on the day, keyed on their effective date (not only adoption).
@@ -831,9 +516,9 @@ class State:
                 description=m.description, events=m.events, persons=None if persons is None else persons.certain,
             ))
         rows.sort(key=lambda r: (r.effective, r.measure))
-        return View("sanctions", tuple(rows), _fields(SanctionRow), title=self._title("Sanctions"))
+        return View("sanctions", tuple(rows), fields_of(SanctionRow), title=self._title("Sanctions"))
 
-    @_bulk
+    @bulk
     def designations(self, measure: str) -> View[DesignationRow]:
         """Who a sanctions measure designates on the day: one row per entity, with extensions
         and delistings applied from their effective dates.
@@ -860,10 +545,10 @@ class State:
             if persons is not None:
                 totals["persons"] = persons if in_force else Count(0, persons.possible)
         rows.sort(key=lambda r: (r.since, r.target))
-        return View("designations", tuple(rows), _fields(DesignationRow), totals,
+        return View("designations", tuple(rows), fields_of(DesignationRow), totals,
                     title=self._title(f"Designations under {measure}"))
 
-    @_bulk
+    @bulk
     def policies(self, *, imposer: str | None = None, beneficiary: str | None = None,
                  in_effect_only: bool = True) -> View[PolicyRow]:
         """Unilateral policy measures (visa-free regimes...) in effect on the day.
@@ -903,9 +588,9 @@ class State:
                 until=None if shown.until is None else span_text(shown.until), title=shown.title,
                 events=tuple(t.event for t in terms)))
         rows.sort(key=lambda r: (r.effective, r.measure))
-        return View("policies", tuple(rows), _fields(PolicyRow), title=self._title("Policy measures"))
+        return View("policies", tuple(rows), fields_of(PolicyRow), title=self._title("Policy measures"))
 
-    @_bulk
+    @bulk
     def projects(self) -> View[ProjectRow]:
         """Projects with the latest stage reached by the day (``announced`` for plans only)."""
         rows = []
@@ -934,14 +619,14 @@ class State:
                                    capacity=p.capacity, length=p.length,
                                    events=tuple(eid for _, _, eid in possible)))
         rows.sort(key=lambda r: r.project)
-        return View("projects", tuple(rows), _fields(ProjectRow), title=self._title("Projects"), sure=sure)
+        return View("projects", tuple(rows), fields_of(ProjectRow), title=self._title("Projects"), sure=sure)
 
     # -- per-event views -------------------------------------------------------------------
 
-    def _certain(self, event: Sketch) -> bool:
+    def _certain(self, event: Row) -> bool:
         return bool(reached(event.span, self._ordinal))
 
-    @_bulk
+    @bulk
     def finance(self) -> View[FinanceRow]:
         """Loans, credit lines and investments signed by the day, each with its closing.
 
@@ -957,7 +642,7 @@ class State:
         rows = []
         money: dict[str, tuple[Quantity | None, Quantity | None]] = {}
         shares: dict[str, dict[str, tuple[Decimal, Decimal]]] = {}
-        closings: dict[str, list[Sketch]] = {}
+        closings: dict[str, list[Row]] = {}
         for event in self._of("deal_closed"):
             if event.status.value == "happened" and reached(event.span, self._ordinal) is not False:
                 closings.setdefault(event.deal, []).append(event)
@@ -1025,9 +710,9 @@ class State:
                 project: {investor: Total(Quantity(low, "%") if low > 0 else None, Quantity(high, "%"))
                           for investor, (low, high) in holders.items() if high > 0}
                 for project, holders in shares.items()}
-        return View("finance", tuple(rows), _fields(FinanceRow), totals, title=self._title("Finance"))
+        return View("finance", tuple(rows), fields_of(FinanceRow), totals, title=self._title("Finance"))
 
-    @_bulk
+    @bulk
     def meetings(self, participant: str | None = None) -> View[MeetingRow]:
         """Summits, visits, talks and forums held by the day; filter by a participant (name or alias)."""
         who = None if participant is None else self.log.entities.resolve(participant).id
@@ -1037,9 +722,9 @@ class State:
             for e in self._of("meeting", "forum")
             if e.status.value == "happened" and (who is None or who in e.parties)
         ]
-        return View("meetings", tuple(rows), _fields(MeetingRow), title=self._title("Meetings"))
+        return View("meetings", tuple(rows), fields_of(MeetingRow), title=self._title("Meetings"))
 
-    @_bulk
+    @bulk
     def trade(self) -> View[TradeRow]:
         """The latest figure each reporter gave for periods ending by the day: one row per
         period, flow, direction, scope and reporter.
@@ -1061,7 +746,7 @@ class State:
                                    reporter=e.reporter, scope=scope)
         rows = sorted(latest.values(), key=lambda r: (PartialDate.parse(r.period).earliest_ordinal, r.flow,
                                                        r.scope, r.reporter or ""))
-        return View("trade", tuple(rows), _fields(TradeRow), title=self._title("Trade"))
+        return View("trade", tuple(rows), fields_of(TradeRow), title=self._title("Trade"))
 
     def trade_total(self, rows: Iterable[TradeRow]) -> Total:
         """The sum of trade figures that measure the same thing over periods that do not overlap.
@@ -1119,7 +804,7 @@ class State:
                 sure = _add(sure, row.value)
         return Total(sure, maybe)
 
-    @_bulk
+    @bulk
     def summary(self) -> View[Any]:
         """One screen: counts and headline figures of every view."""
         supply = [r for r in self.supply() if r.level_stage != "halted"]
@@ -1142,7 +827,7 @@ class State:
         ]
         rows = tuple(SummaryRow(item=item, value=value, certain=sure, possible=maybe)
                      for item, value, sure, maybe in lines)
-        return View("summary", rows, _fields(SummaryRow), title=self._title("Summary"))
+        return View("summary", rows, fields_of(SummaryRow), title=self._title("Summary"))
 
     def view(self, name: str, **options: Any) -> View[Any]:
         """A view by name, as the command line asks for it."""
@@ -1214,8 +899,9 @@ def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = No
 
     if kind is not None and kind not in EVENT_TYPES:
         raise EurasiaEventsError(f"unknown event type {kind!r}; expected one of {', '.join(EVENT_TYPES)}")
-    lo = None if start is None else to_day(start).toordinal()
-    hi = None if end is None else to_day(end).toordinal()
+    # A month or a year given as an end covers its whole period (query_period).
+    lo = None if start is None else query_period(start)[0].toordinal()
+    hi = None if end is None else query_period(end)[1].toordinal()
     who = None if party is None else log.entities.resolve(party).id
     rows = []
     for event in log.sketches(known_at):
@@ -1227,10 +913,10 @@ def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = No
         rows.append(TimelineRow(date=str(event.date), precision=event.date.precision.value, type=event.TYPE,
                                 id=event.id, title=event.title, parties=event.parties, status=event.status.value,
                                 certain_day=event.date.exact and not event.disputed))
-    return View("timeline", tuple(rows), _fields(TimelineRow), title="Timeline")
+    return View("timeline", tuple(rows), fields_of(TimelineRow), title="Timeline")
 
 
-def _involved(event: Sketch) -> set[str]:
+def _involved(event: Row) -> set[str]:
     return {entity for _, entity in event.entity_refs()}
 
 
@@ -1258,7 +944,7 @@ def diff(log: Log, before: DayLike, after: DayLike, *, known_at: InstantLike | N
                 rows.append(DiffRow(view=name, key=key, change="left", before=_brief(left), after=""))
             elif _brief(left) != _brief(right):
                 rows.append(DiffRow(view=name, key=key, change="changed", before=_brief(left), after=_brief(right)))
-    return View("diff", tuple(rows), _fields(DiffRow), title=f"Changes from {a.day} to {b.day}")
+    return View("diff", tuple(rows), fields_of(DiffRow), title=f"Changes from {a.day} to {b.day}")
 
 
 def _brief(row: Any) -> str:
@@ -1283,7 +969,7 @@ def series(log: Log, measure: str | Callable[[State], Any], start: DayLike, end:
     """
     if every not in ("year", "month", "day"):
         raise EurasiaEventsError(f"unknown step {every!r}; expected year, month or day")
-    first, last = to_day(start), to_day(end)
+    first, last = query_period(start)[0], query_period(end)[1]  # a month or year: its whole period
     if last < first:
         raise EurasiaEventsError(f"series ends ({last}) before it starts ({first})")
     compute: Callable[[State], Any]
@@ -1310,6 +996,6 @@ def series(log: Log, measure: str | Callable[[State], Any], start: DayLike, end:
         else:
             rows.append(SeriesRow(day=day.isoformat(), value=value, possible=value, certain=True))
         day = day.add(**{f"{every}s": 1})
-    return View("series", tuple(rows), _fields(SeriesRow), title=f"{label} from {first} to {last} every {every}")
+    return View("series", tuple(rows), fields_of(SeriesRow), title=f"{label} from {first} to {last} every {every}")
 
 

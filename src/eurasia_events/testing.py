@@ -2,7 +2,7 @@
 
 Strategies generate *valid* values: partial dates, quantities, events of every type
 whose entity and source references resolve in a given registry, and whole logs with
-retroactive appends and amendments. Needs hypothesis (the ``test`` extra).
+retroactive appends and amendments. Needs hypothesis only: ``pip install 'eurasia-events[testing]'``.
 
 >>> from hypothesis import given
 >>> from eurasia_events.testing import partial_dates
@@ -230,14 +230,20 @@ def assert_as_of(log: Log, day: Any, view: str, expected: Sequence[dict[str, Any
                  known_at: Any = None, **options: Any) -> None:
     """Assert a view's rows on a day, comparing only the keys given in ``expected``.
 
-    Fails with a readable diff of the rows (as the JSON records of the view).
+    Fails with a readable diff of the rows (as the JSON records of the view), and on a key
+    the view does not have (a misspelt key would otherwise compare as missing on both sides).
 
     >>> import eurasia_events as ee
     >>> assert_as_of(ee.load(), "2016-01-01", "members",
     ...              [{"member": m} for m in ["AM", "BY", "KG", "KZ", "RU"]], organisation="eaeu")
     """
-    records = log.as_of(day, known_at=known_at).view(view, **options).to_records()
+    found = log.as_of(day, known_at=known_at).view(view, **options)
+    records = found.to_records()
     keys = sorted({k for row in expected for k in row})
+    unknown = [k for k in keys if k not in found.columns]
+    if unknown:
+        raise AssertionError(f"{view} has no column {', '.join(map(repr, unknown))}; "
+                             f"its columns are {', '.join(found.columns)}")
     actual = sorted((tuple((k, row.get(k)) for k in keys) for row in records), key=repr)
     wanted = sorted((tuple((k, row.get(k)) for k in keys) for row in expected), key=repr)
     if actual != wanted:

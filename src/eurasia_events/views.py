@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from .quantities import Quantity
-from .tables import cell, render
+from .tables import cell, human, render
 
 __all__ = [
     "AgreementRow",
@@ -125,18 +125,20 @@ class View(Generic[R]):
         return [{c: cell(getattr(r, c)) for c in self.columns} for r in self.rows]
 
     def render(self, fmt: str = "table") -> str:
-        """The rows as text: ``table``, ``markdown``, ``html``, ``csv`` or ``json``."""
-        text = render(self.columns, self.to_records(), fmt)
+        """The rows as text: ``table``, ``markdown``, ``html`` (humanised), ``csv`` or ``json`` (typed)."""
+        values = [{c: getattr(r, c) for c in self.columns} for r in self.rows]
+        text = render(self.columns, values, fmt, row_type=type(self.rows[0]) if self.rows else None, view=self.name)
         if fmt in ("table", "markdown") and self.totals:
-            text += "\n\n" + "\n".join(f"total {k}: {v}" for k, v in self.totals.items())
+            text += "\n\n" + "\n".join(f"total {k}: {human(v)}" for k, v in self.totals.items())
         return text
 
     def __str__(self) -> str:
         return (self.title + "\n" if self.title else "") + self.render("table")
 
     def _repr_html_(self) -> str:
-        heading = f"<p><b>{self.title}</b></p>" if self.title else ""
-        return heading + self.render("html")
+        from .notebook import view_html  # the first rows, a count of the rest, the totals
+
+        return view_html(self)
 
     def _repr_markdown_(self) -> str:
         return (f"**{self.title}**\n\n" if self.title else "") + self.render("markdown")
@@ -390,8 +392,12 @@ class SeriesRow:
     certain: bool
 
 
-def _fields(cls: type) -> tuple[str, ...]:
+def fields_of(cls: type) -> tuple[str, ...]:
+    """The column names of a row class, in order."""
     return tuple(f.name for f in attrs.fields(cls))
+
+
+_fields = fields_of  # the name other modules used before
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,344 @@
+"""The one decoding point: a stored record's bytes to a compact row, every check made.
+
+Everything here is generated from the event declarations (the attrs fields of
+:mod:`eurasia_events.events` and their ``shape`` metadata): per event type, a
+:mod:`msgspec` struct checks the JSON in compiled code (types, required and unknown
+fields, choices, entity and source ids, slugs, non-empty text), and a generated function
+finishes the row with what needs Python (dates and figures, each distinct text checked
+once; entity lists; disputes; the type's cross-field rule, ``__attrs_post_init__``, run on
+the row). A record the structs refuse is decoded the slow way, building the attrs event,
+so the error names the file, line, event and field as it always did.
+
+The JSON Schema of each type is generated from the same declarations by :mod:`eurasia_events.schema`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Annotated, Any, Final, Literal
+
+import attrs
+import msgspec
+
+from eurasia_events.codec import CURRENT_SCHEMA, MAX_LINE_BYTES, recorded_micros
+from eurasia_events.dates import PartialDate
+from eurasia_events.errors import EurasiaEventsError
+from eurasia_events.events import DISPUTE_RANKS, EVENT_TYPES, Amendment, Event, Status
+from eurasia_events.events import ENTITY_PATTERN as _ENTITY_ID
+from eurasia_events.events import SLUG_PATTERN as _SLUG
+from eurasia_events.quantities import Quantity
+
+from .codegen import compile_function
+from .rows import kept_fields, row_class
+
+__all__ = ["Decline", "RecordDecoder"]
+
+# Patterns cost msgspec a Python call each (a third of its time): when decoding, slugs and
+# text are only required non-empty here and checked by the finishing step with str methods;
+# the JSON Schema states the patterns.
+_NONEMPTY: Final = Annotated[str, msgspec.Meta(min_length=1)]
+_PATTERNS: Final = {
+    "slug": Annotated[str, msgspec.Meta(pattern=f"^{_SLUG.pattern}$")],
+    "text": Annotated[str, msgspec.Meta(pattern=r"\S")],  # not empty, not only white space
+}
+_SLUG_CHARS: Final = "abcdefghijklmnopqrstuvwxyz0123456789._-"
+_AMENDMENTS: Final = ("correction", "retraction")
+
+
+class Decline(Exception):
+    """The fast path declines: decode the slow way, which names the problem."""
+
+
+def _literal(values: Iterable[str], pattern: str) -> Any:
+    """A literal set of ids, or (for a schema free of any registry) the ids' pattern."""
+    found = tuple(values)
+    return Literal.__getitem__(found) if found else Annotated[str, msgspec.Meta(pattern=pattern)]
+
+
+def _field_type(field: attrs.Attribute[Any], entity: Any, source: Any, patterns: bool) -> tuple[Any, Any]:
+    """The msgspec type of a declared field, and its default (``msgspec.NODEFAULT`` if required)."""
+    meta = field.metadata
+    shape, codec = meta.get("shape"), meta.get("codec")
+    required = field.default is attrs.NOTHING
+    default: Any = msgspec.NODEFAULT if required else field.default
+    kind: Any
+    slug = _PATTERNS["slug"] if patterns else _NONEMPTY
+    text = _PATTERNS["text"] if patterns else _NONEMPTY
+    if shape == "slug":
+        kind = slug
+    elif shape == "slugs":
+        kind = tuple[slug, ...]  # type: ignore[valid-type]
+    elif shape == "choice":
+        kind = Literal.__getitem__(tuple(meta["choices"]))
+    elif shape == "choices":
+        kind = tuple[Literal.__getitem__(tuple(meta["choices"])), ...]  # type: ignore[misc]
+    elif shape == "entity":
+        kind = entity
+    elif shape == "entities":
+        kind = Annotated[tuple[entity, ...], msgspec.Meta(min_length=1)] if required else tuple[entity, ...]
+    elif codec == "status":
+        kind = Literal.__getitem__(tuple(s.value for s in Status))
+        default = default.value if isinstance(default, Status) else default
+    elif codec in ("date", "quantity"):
+        kind = str
+    elif codec == "bool":
+        kind = bool
+    elif codec == "int":
+        kind = Annotated[int, msgspec.Meta(ge=1)]
+    elif codec == "text":
+        kind = text if required else str
+    elif codec == "citations":
+        citation = _citation_struct(source, text)
+        kind = (Annotated[tuple[citation, ...], msgspec.Meta(min_length=1)]  # type: ignore[valid-type]
+                if required else tuple[citation, ...])  # type: ignore[valid-type]
+    elif codec == "disputes":
+        kind = tuple[_dispute_struct(source), ...]  # type: ignore[misc]
+    elif codec == "changes":
+        kind = Annotated[dict[str, Any], msgspec.Meta(min_length=1)]
+    else:
+        raise AssertionError(f"no decoding for field {field.name!r}")
+    if default is None:
+        kind = kind | None
+    elif default is not msgspec.NODEFAULT and isinstance(default, tuple):
+        default = ()
+    return kind, default
+
+
+_STRUCTS: dict[tuple[str, Any, Any], Any] = {}
+
+
+def _citation_struct(source: Any, text: Any) -> Any:
+    key = ("citation", source, text)
+    if key not in _STRUCTS:
+        _STRUCTS[key] = msgspec.defstruct("Citation", [("source", source), ("quote", text), ("locator", str, "")],
+                                          kw_only=True, forbid_unknown_fields=True)
+    return _STRUCTS[key]
+
+
+def _dispute_struct(source: Any) -> Any:
+    key = ("dispute", source, None)
+    if key not in _STRUCTS:
+        nonempty = Annotated[str, msgspec.Meta(min_length=1)]
+        _STRUCTS[key] = msgspec.defstruct(
+            "Dispute", [("field", nonempty), ("value", nonempty), ("source", source), ("note", str, ""),
+                        ("rank", Literal.__getitem__(DISPUTE_RANKS), "normal")],
+            kw_only=True, forbid_unknown_fields=True)
+    return _STRUCTS[key]
+
+
+def data_struct(type_: str, entity: Any, source: Any, *, patterns: bool = False) -> Any:
+    """The struct of one type's JSON data; fields in row order, the dropped ones last.
+    With ``patterns``, slugs and text carry their patterns (for the JSON Schema)."""
+    key = (type_, entity, (source, patterns))
+    found = _STRUCTS.get(key)
+    if found is None:
+        cls = EVENT_TYPES[type_]
+        fields = sorted(attrs.fields(cls), key=lambda f: f.name in (*_DROPPED_ORDER, "changes"))
+        specs = []
+        for field in fields:
+            kind, default = _field_type(field, entity, source, patterns)
+            specs.append((field.name, kind) if default is msgspec.NODEFAULT else (field.name, kind, default))
+        found = _STRUCTS[key] = msgspec.defstruct(f"{cls.__name__}Data", specs, kw_only=True,
+                                                  forbid_unknown_fields=True)
+    return found
+
+
+_DROPPED_ORDER: Final = ("sources", "notes", "disputes", "related", "expected", "purpose", "reason")
+
+
+# --- the finishing step, generated per type ---------------------------------------------
+
+
+def _finisher(type_: str) -> Callable[..., Any]:
+    """Generate the function turning one type's decoded struct into its stored row: the
+    checks msgspec leaves to Python, then the row."""
+    cls = EVENT_TYPES[type_]
+    namespace: dict[str, Any] = {"Decline": Decline, "TAG": type_, "ROW": row_class(type_), "SLUG": _SLUG_CHARS}
+    lines = ["def finish(s, seq, c):"]
+    for field in attrs.fields(cls):
+        name, shape, codec = field.name, field.metadata.get("shape"), field.metadata.get("codec")
+        required = field.default is attrs.NOTHING
+        if shape == "slug":  # non-empty (msgspec); only slug characters, not starting with . _ -
+            lines += [f"    if s.{name}.strip(SLUG) or s.{name}[0] in '._-':", "        raise Decline"]
+        elif shape == "slugs":
+            lines += [f"    if s.{name} and not c.slugs(s.{name}):", "        raise Decline"]
+        elif codec == "text" and required and shape != "choice":
+            lines += [f"    if s.{name}.isspace():", "        raise Decline"]
+        elif codec == "citations":
+            lines += [f"    for item in s.{name}:", "        if item.quote.isspace():", "            raise Decline"]
+    values = []
+    for field in kept_fields(type_):
+        name, shape, codec = field.name, field.metadata.get("shape"), field.metadata.get("codec")
+        if codec == "date":
+            lines.append(f"    v_{name} = s.{name} if s.{name} is None else c.date(s.{name})[0]")
+            if name == "date":
+                lines.append("    lo, hi = c.date(s.date)[1:]")
+        elif codec == "quantity":
+            namespace[f"Q_{name}"] = (tuple(field.metadata["dimensions"]), field.metadata.get("positive", True))
+            lines.append(f"    v_{name} = s.{name} if s.{name} is None else c.quantity(s.{name}, *Q_{name})")
+        elif shape == "entities":
+            lines.append(f"    v_{name} = c.entities(s.{name})")
+        elif shape in ("slugs", "choices"):
+            lines.append(f"    v_{name} = c.shared(s.{name})")
+        else:
+            lines.append(f"    v_{name} = s.{name}")
+        values.append(f"v_{name}")
+    lines += ["    disputed = ()",
+              "    if s.disputes:",
+              "        lo, hi, disputed = c.widened(s.disputes, lo, hi)",
+              f"    row = (TAG, {', '.join(values)}, seq, lo, hi, disputed)"]
+    if hasattr(cls, "__attrs_post_init__"):  # the type's own cross-field rule, read off the row
+        namespace["POST_INIT"] = cls.__attrs_post_init__
+        lines.append("    POST_INIT(tuple.__new__(ROW, row))")
+    lines.append("    return row")
+    return compile_function("finish", lines, namespace, about=type_)
+
+
+class Shared:
+    """Checks that need Python, made once per distinct value and sharing the value's object
+    among the rows that hold it (a million rows hold a few thousand dates)."""
+
+    def __init__(self) -> None:
+        self._dates: dict[str, tuple[str, int, int]] = {}
+        self._quantities: dict[tuple[str, tuple[str, ...], bool], str] = {}
+        self._tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def date(self, text: str) -> tuple[str, int, int]:
+        found = self._dates.get(text)
+        if found is None:
+            try:
+                date = PartialDate.parse(text)
+            except EurasiaEventsError:
+                raise Decline from None
+            found = (text, date.earliest_ordinal, date.latest_ordinal)
+            if len(self._dates) < 100_000:
+                self._dates[text] = found
+        return found
+
+    def quantity(self, text: str, dimensions: tuple[str, ...], positive: bool) -> str:
+        key = (text, dimensions, positive)
+        found = self._quantities.get(key)
+        if found is None:
+            try:
+                value = Quantity.parse(text)
+            except EurasiaEventsError:
+                raise Decline from None
+            if not any(value.dimension.startswith(d) for d in dimensions) or (positive and value.value <= 0):
+                raise Decline
+            found = text
+            if len(self._quantities) < 100_000:
+                self._quantities[key] = found
+        return found
+
+    def shared(self, items: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not items:
+            return ()
+        found = self._tuples.get(items)
+        if found is None:
+            found = items
+            if len(self._tuples) < 100_000:
+                self._tuples[items] = found
+        return found
+
+    def slugs(self, items: tuple[str, ...]) -> bool:
+        return all(not v.strip(_SLUG_CHARS) and v[0] not in "._-" for v in items)
+
+    def entities(self, items: tuple[str, ...]) -> tuple[str, ...]:
+        found = self._tuples.get(items)
+        if found is None:
+            if len(set(items)) != len(items):
+                raise Decline  # the constructor names the entity listed twice
+            found = self.shared(items)
+        return found
+
+    def widened(self, disputes: tuple[Any, ...], lo: int, hi: int) -> tuple[int, int, tuple[str, ...]]:
+        """The span widened by the disputed dates, and the disputes' fields and values, flat."""
+        pairs: list[str] = []
+        for item in disputes:
+            if item.rank == "deprecated":
+                continue  # refuted: kept in the record, used by no answer
+            if item.field == "date":
+                _, other_lo, other_hi = self.date(item.value)
+                lo, hi = min(lo, other_lo), max(hi, other_hi)
+            pairs.extend((item.field, item.value))
+        return lo, hi, tuple(pairs)
+
+
+class _Envelope(msgspec.Struct, forbid_unknown_fields=True):
+    """A record's envelope; its data is decoded by its type's struct once the type is known."""
+
+    seq: Annotated[int, msgspec.Meta(ge=1)]
+    recorded: str
+    schema: Literal[1]  # older schemas are upcast on the slow path
+    type: str
+    prev: str
+    data: msgspec.Raw
+    hash: str
+
+
+_ENVELOPE: Final = msgspec.json.Decoder(_Envelope)
+assert CURRENT_SCHEMA == 1, "the envelope's schema literal follows CURRENT_SCHEMA"
+
+
+class RecordDecoder:
+    """Decodes records into rows for one log's registries of entity and source ids."""
+
+    def __init__(self, entities: Iterable[str], sources: Iterable[str]) -> None:
+        self._entity = _literal(sorted(entities), _ENTITY_ID.pattern)
+        self._source = _literal(sorted(sources), r"\S")
+        self._data = {tag: data_struct(tag, self._entity, self._source) for tag in EVENT_TYPES}
+        self._decoders = {tag: msgspec.json.Decoder(struct) for tag, struct in self._data.items()}
+        self._finishers: dict[str, Callable[..., Any]] = {}
+        self._shared = Shared()
+        self._last_recorded: tuple[str, int] = ("", 0)
+
+    def line(self, raw: bytes) -> tuple[int, int, str, str, tuple[Any, ...]] | None:
+        """``(seq, recorded micros, prev, type, row)`` of a well-formed current record, or
+        ``None`` when the fast path declines (read it the slow way for the precise error)."""
+        if len(raw) > MAX_LINE_BYTES:
+            return None
+        try:
+            record = _ENVELOPE.decode(raw)
+            tag = record.type
+            row = self._finish(tag, self._decoders[tag].decode(record.data), record.seq)
+            if record.recorded == self._last_recorded[0]:  # a batch shares its instant
+                micros = self._last_recorded[1]
+            else:
+                micros = recorded_micros(record.recorded)
+                self._last_recorded = (record.recorded, micros)
+        except Exception:  # any surprise: the slow path names the problem
+            return None
+        return record.seq, micros, record.prev, tag, row
+
+    def data(self, type_: str, data: Any, seq: int) -> tuple[Any, ...] | None:
+        """The row of one type's JSON data (a correction's merge), or ``None`` if the fast path declines."""
+        try:
+            return self._finish(type_, msgspec.convert(data, self._data[type_]), seq)
+        except Exception:
+            return None
+
+    def _finish(self, tag: str, data: Any, seq: int) -> tuple[Any, ...]:
+        finish = self._finishers.get(tag)
+        if finish is None:
+            finish = self._finishers[tag] = _finisher(tag) if tag not in _AMENDMENTS else partial(_amendment, tag)
+        row: tuple[Any, ...] = finish(data, seq, self._shared)
+        return row
+
+
+
+def _amendment(tag: str, data: Any, seq: int, shared: Shared) -> tuple[Any, ...]:
+    """An amendment's row ``(tag, id, target, seq)``, after the checks msgspec leaves to Python."""
+    if (not shared.slugs((data.id, data.target)) or data.reason.isspace()
+            or any(item.quote.isspace() for item in data.sources)
+            or (tag == "correction" and ("id" in data.changes or "type" in data.changes))):
+        raise Decline
+    return (tag, data.id, data.target, seq)
+
+
+def is_amendment(type_: str) -> bool:
+    """Whether records of this type amend others (their rows are ``AmendmentRow``s)."""
+    cls = EVENT_TYPES.get(type_)
+    return cls is not None and issubclass(cls, Amendment) and not issubclass(cls, Event)
+
+

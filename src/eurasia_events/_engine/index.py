@@ -1,0 +1,365 @@
+"""The checkpoint index: an event list sorted in fold order, with fold checkpoints.
+
+A query folds from the nearest checkpoint at or before its day. A retroactive event is
+patched into the later checkpoints, or drops them when later events touch its keys, so
+retroactive facts cost little and answers stay exact. :class:`DayView` is what a query
+reads: the rows that may have happened by a day, and the fold state on it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import weakref
+from collections.abc import Sequence
+from typing import Any, Final
+
+import attrs
+
+from eurasia_events.projections import FoldState, fold, touched
+
+from .gc import paused
+from .rows import Row, key_after, sort_key, typed
+
+__all__ = ["CHECKPOINT_EVERY", "SNAPSHOT_EVERY", "DayView", "Index", "flatten"]
+
+CHECKPOINT_EVERY: Final = 256
+"""Events between two checkpoints."""
+SNAPSHOT_EVERY: Final = 32
+"""Checkpoints between full copies of the fold state; those in between keep only what changed."""
+_BEFORE_ALL: Final = -1  # the bound of checkpoint 0: no event
+_AFTER_ALL: Final = 1 << 80  # the bound of a checkpoint holding every event
+_MAX_PATCHES: Final = 16  # past this many patch layers, a checkpoint is rebuilt instead
+_UNDO_KEPT: Final = 4096  # changes kept for older day views
+_FREEZE_AFTER: Final = 10_000  # events folded into new checkpoints before they are frozen (if opted in)
+
+class Index:
+    """Resolved events sorted by (earliest possible day, seq), with fold checkpoints.
+
+    Checkpoint ``i`` is the fold of every event whose sort key is below ``bounds[i]``. It is
+    stored as layers, newest first: ``patches[i]`` (retroactive events patched in),
+    ``deltas[i]`` (what changed since the last snapshot) and ``snapshots[i // snapshot_every]``
+    (a full copy); layers are shared and never mutated, so a state handed out stays exact.
+
+    Bounds are sort keys, not event counts, so inserting an event does not shift the later
+    checkpoints. An inserted event whose keys (see :func:`~eurasia_events.projections.touched`)
+    no later event touches changes every later checkpoint in the same way: one shared patch
+    layer holds that change. Any other change drops the checkpoints after it.
+    """
+
+    def __init__(self, rows: Sequence[Row], *, freeze: bool = False) -> None:
+        # Stored rows, sorted by (earliest possible day, seq), as Log._sorted gives them.
+        self.keys: list[int] = [sort_key(s) for s in rows]
+        self.events: list[Row] = list(rows)
+        self._last_touch: dict[tuple[str, Any], int] | None = None
+        # Per-event views read only their own types: their rows and keys, made on first
+        # use and kept up to date as events come and go.
+        self._groups: dict[frozenset[str], tuple[list[int], list[Row]]] = {}
+        self.version = 0  # counts insertions and removals
+        # What changed, for the day views made before (see DayView.rows): (position, row
+        # inserted or None, row removed or None), oldest first; views older than what is
+        # kept are given their rows before it is dropped.
+        self._undo: list[tuple[int, Row | None, Row | None]] = []
+        self._undo_base = 0  # the version before the first change kept
+        self._views: weakref.WeakSet[DayView] = weakref.WeakSet()
+        self.bounds: list[int] = [_BEFORE_ALL]
+        self.patches: list[tuple[FoldState, ...]] = [()]
+        self.deltas: list[FoldState] = [FoldState()]
+        self.snapshots: list[FoldState] = [FoldState()]
+        # Read at construction, so tests can use small spacings.
+        self.every = CHECKPOINT_EVERY
+        self.snapshot_every = SNAPSHOT_EVERY
+        # The state at the last checkpoint, kept mutable to build the next ones; dropped
+        # whenever a checkpoint changes.
+        self._running: tuple[int, FoldState] | None = None
+        self.freeze = freeze  # freeze what a long build made (see eurasia_events._gc)
+        self.builds = 0  # how many times checkpoints were built (see state_at)
+
+    @property
+    def last_touch(self) -> dict[tuple[str, Any], int]:
+        """The sort key of the last event touching each fold key; made when a retroactive
+        event first needs it (a pass over every event, which most sessions never need)."""
+        if self._last_touch is None:
+            last: dict[tuple[str, Any], int] = {}
+            for key, row in zip(self.keys, self.events, strict=True):
+                for touch in touched(row):
+                    last[touch] = key
+            self._last_touch = last
+        return self._last_touch
+
+    def group(self, tags: frozenset[str]) -> tuple[list[int], list[Row]]:
+        """The keys and rows of the events of these types, in fold order (do not change them)."""
+        found = self._groups.get(tags)
+        if found is None:
+            pairs = [(key, s) for key, s in zip(self.keys, self.events, strict=True) if s[0] in tags]
+            found = self._groups[tags] = ([key for key, _ in pairs], [s for _, s in pairs])
+        return found
+
+    def count_until(self, day: int) -> int:
+        """How many events may have happened by ``day`` (their earliest day is on or before it)."""
+        return bisect.bisect_right(self.keys, key_after(day))
+
+    def _layers(self, slot: int) -> tuple[FoldState, ...]:
+        return (*self.patches[slot], self.deltas[slot], self.snapshots[slot // self.snapshot_every])
+
+    def state_at(self, count: int) -> tuple[FoldState, ...]:
+        """The fold over the first ``count`` events, as layers (newest first) for :func:`_flatten`.
+
+        Costs the events since the nearest checkpoint, not the size of the state: the
+        layers are shared with the checkpoint, never copied here, and never mutated.
+        """
+        built = bisect.bisect_left(self.keys, self.bounds[-1])
+        if built + self.every <= count:
+            # The first build stops at the day asked (a cold query pays for no more); a second
+            # means more queries are coming, so it goes to the end, once, rather than a piece
+            # per query further on.
+            target = len(self.keys) if self.builds else count
+            self.builds += 1
+            with paused(freeze=self.freeze and target - built >= _FREEZE_AFTER):
+                self._build_until(target)
+        limit = self.keys[count] if count < len(self.keys) else _AFTER_ALL
+        slot = bisect.bisect_right(self.bounds, limit) - 1
+        below = self._layers(slot)
+        start = bisect.bisect_left(self.keys, self.bounds[slot])
+        return (_fold_over(below, self.events[start:count]), *below)
+
+    def _build_until(self, count: int) -> None:
+        """Build checkpoints while a whole stretch of ``every`` events fits in the first ``count``.
+
+        One running state, with plain dicts, is folded forward from the last checkpoint: each
+        new checkpoint keeps the entries written since the last snapshot, read off the running
+        state, so nothing is folded through layers or copied whole but the snapshots.
+        """
+        while (start := bisect.bisect_left(self.keys, self.bounds[-1])) + self.every <= count:
+            end = start + self.every
+            slot = len(self.deltas) - 1
+            running = self._running_at(slot)
+            fold(running, self.events[start:end])
+            maps: list[_Recording] = [getattr(running, name) for name in _FIELDS]
+            if (slot + 1) % self.snapshot_every == 0:
+                self.snapshots.append(FoldState(**{name: dict(m) for name, m in zip(_FIELDS, maps, strict=True)}))
+                for m in maps:
+                    m.written.clear()
+                delta = FoldState()
+            else:
+                delta = FoldState(**{name: {key: m[key] for key in m.written}
+                                     for name, m in zip(_FIELDS, maps, strict=True)})
+            self.bounds.append(self.keys[end] if end < len(self.keys) else _AFTER_ALL)
+            self.patches.append(())
+            self.deltas.append(delta)
+            self._running = (slot + 1, running)
+
+    def _running_at(self, slot: int) -> FoldState:
+        """A private, mutable copy of checkpoint ``slot`` that records what is written to it."""
+        if self._running is not None and self._running[0] == slot:
+            return self._running[1]
+        layers = self._layers(slot)
+        merged = flatten(layers)
+        since_snapshot = layers[-2::-1]  # oldest first: the delta, then patches
+        return FoldState(**{
+            name: _Recording(getattr(merged, name),
+                             dict.fromkeys(key for layer in since_snapshot for key in getattr(layer, name)))
+            for name in _FIELDS
+        })
+
+    def _invalidate(self, key: int) -> None:
+        # Checkpoints whose bound is above the key would have held the change: drop them.
+        self._running = None
+        keep = bisect.bisect_right(self.bounds, key)
+        del self.bounds[keep:], self.patches[keep:], self.deltas[keep:]
+        del self.snapshots[(keep - 1) // self.snapshot_every + 1 :]
+
+    def _changed(self, position: int, inserted: Row | None, removed: Row | None) -> None:
+        """After an event came or went: count the change, keep what undoes it, update the groups."""
+        self.version += 1
+        self._undo.append((position, inserted, removed))
+        if len(self._undo) > _UNDO_KEPT:
+            for view in list(self._views):
+                view.rows()  # older than what is kept: take its rows now
+            self._views = weakref.WeakSet()
+            self._undo.clear()
+            self._undo_base = self.version
+        row = inserted if inserted is not None else removed
+        assert row is not None
+        key = sort_key(row)
+        for tags, (keys, items) in self._groups.items():
+            if row[0] in tags:
+                at = bisect.bisect_left(keys, key)
+                if inserted is not None:
+                    keys.insert(at, key)
+                    items.insert(at, inserted)
+                else:
+                    del keys[at], items[at]
+
+    def rows_at(self, version: int) -> list[Row]:
+        """The rows as they stood at an earlier ``version`` (a copy, undoing what changed since)."""
+        rows = list(self.events)
+        for position, inserted, removed in reversed(self._undo[version - self._undo_base:]):
+            if inserted is not None:
+                del rows[position]
+            else:
+                rows.insert(position, removed)
+        return rows
+
+    def day(self, day: int) -> DayView:
+        """What a query on ``day`` reads: the rows that may have happened by then, and the fold state."""
+        count = self.count_until(day)
+        view = DayView(self, day, count, self.state_at(count))
+        self._views.add(view)
+        return view
+
+    def _remove(self, row: Row) -> int:
+        key = sort_key(row)
+        index = bisect.bisect_left(self.keys, key)
+        del self.keys[index]
+        del self.events[index]
+        self._changed(index, None, row)
+        return key
+
+    def _insert(self, event: Row) -> int:
+        key = sort_key(event)
+        index = bisect.bisect_left(self.keys, key)
+        self.keys.insert(index, key)
+        self.events.insert(index, event)
+        self._changed(index, event, None)
+        return key
+
+    def _touch(self, key: int, event: Row) -> tuple[tuple[str, Any], ...]:
+        """Record the event's fold keys as touched at ``key``."""
+        touches = touched(event)
+        for touch in touches:
+            last = self.last_touch.get(touch)
+            if last is None or last < key:
+                self.last_touch[touch] = key
+        return touches
+
+    def _patch(self, key: int, event: Row) -> None:
+        """Fold a newly inserted event into the checkpoints after it, or drop them."""
+        touches = touched(event)
+        later = [t for t in touches if t in self.last_touch and self.last_touch[t] > key]
+        self._touch(key, event)
+        first = bisect.bisect_right(self.bounds, key)  # the first checkpoint that must change
+        if first == len(self.bounds) or not touches:
+            return  # no checkpoint after it, or an event the keyed fold ignores
+        if later or any(len(p) >= _MAX_PATCHES for p in self.patches[first:]):
+            self._invalidate(key)
+            return
+        # No later event touches its keys: their value at the last checkpoint is their value
+        # just before the event, so one patch layer is right for every later checkpoint.
+        patch = _fold_over(self._layers(len(self.bounds) - 1), [event])
+        self._running = None
+        for slot in range(first, len(self.bounds)):
+            self.patches[slot] = (patch, *self.patches[slot])
+
+    def add_event(self, row: Row) -> None:
+        """Take in a newly appended event: patch or drop only the later checkpoints."""
+        self._patch(self._insert(row), row)
+
+    def replace(self, old: Row, corrected: Row) -> None:
+        """Take in a corrected event (same id and seq): drop the checkpoints after either position."""
+        before = self._remove(old)
+        after = self._insert(corrected)
+        self._touch(after, corrected)
+        self._invalidate(min(before, after))
+
+    def remove(self, row: Row) -> None:
+        """Take out a retracted event: drop the checkpoints after it."""
+        self._invalidate(self._remove(row))
+
+
+_FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
+
+
+_ABSENT: Final[Any] = object()
+
+
+class _Overlay(dict):  # type: ignore[type-arg]
+    """A dict of what a fold wrote, whose ``get`` falls through to the layers below (the
+    only read the fold's handlers make); cheaper than a ChainMap, whose reads are Python code."""
+
+    __slots__ = ("below",)
+
+    def __init__(self, below: tuple[dict[Any, Any], ...]) -> None:
+        super().__init__()
+        self.below = below
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = dict.get(self, key, _ABSENT)
+        if value is _ABSENT:
+            for layer in self.below:
+                value = dict.get(layer, key, _ABSENT)
+                if value is not _ABSENT:
+                    return value
+            return default
+        return value
+
+
+class _Recording(dict):  # type: ignore[type-arg]
+    """A dict that remembers, in order, the keys written to it."""
+
+    __slots__ = ("written",)
+
+    def __init__(self, items: dict[Any, Any], written: dict[Any, None]) -> None:
+        super().__init__(items)
+        self.written = written
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.written[key] = None
+        dict.__setitem__(self, key, value)
+
+
+def _fold_over(below: tuple[FoldState, ...], events: list[Row]) -> FoldState:
+    """Fold ``events`` on top of ``below`` (newest first, left untouched); the changes land in a new layer."""
+    # Writes land in the overlays, which become the new layer; reads fall through to the layers below.
+    if not events:
+        return FoldState()
+    front = FoldState(**{name: _Overlay(tuple(getattr(s, name) for s in below)) for name in _FIELDS})
+    fold(front, events)
+    # The new layer keeps only what was written (plain dicts, holding no reference to the layers below).
+    return FoldState(**{name: dict(getattr(front, name)) for name in _FIELDS})
+
+
+def flatten(layers: tuple[FoldState, ...]) -> FoldState:
+    """One state from layers, newest first; keys keep the order a single fold gives them."""
+    merged: dict[str, Any] = {}
+    for name in _FIELDS:
+        maps = [getattr(s, name) for s in reversed(layers)]
+        value = dict(maps[0])
+        for later in maps[1:]:
+            value.update(later)
+        merged[name] = value
+    return FoldState(**merged)
+
+
+
+
+class DayView:
+    """What a query on one day reads from an index: the rows that may have happened by the
+    day (in fold order) and the fold state on it. It keeps its answer when the index changes
+    later (the index undoes the changes for it, when asked, rather than copying on each change)."""
+
+    def __init__(self, index: Index, day: int, count: int, layers: tuple[FoldState, ...]) -> None:
+        self._index, self.day, self.count, self._layers = index, day, count, layers
+        self._version = index.version
+        self._rows: list[Row] | None = None
+
+    def rows(self) -> list[Row]:
+        """The stored rows that may have happened by the day, in fold order (shared: do not change)."""
+        if self._rows is None:
+            index = self._index
+            every = index.events if index.version == self._version else index.rows_at(self._version)
+            self._rows = every[: self.count]
+        return self._rows
+
+    def of(self, tags: frozenset[str]) -> list[Row]:
+        """Typed rows of the events of these types that may have happened by the day."""
+        index = self._index
+        if index.version != self._version or self._rows is not None:
+            return [typed(r) for r in self.rows() if r[0] in tags]
+        keys, items = index.group(tags)
+        return [typed(r) for r in items[: bisect.bisect_right(keys, key_after(self.day))]]
+
+    @functools.cached_property
+    def fold(self) -> FoldState:
+        """The keyed views' fold state on the day."""
+        return flatten(self._layers)
