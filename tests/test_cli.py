@@ -21,10 +21,15 @@ BUNDLED = ee.bundled_path()
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+# Without COLUMNS, a table written to a pipe keeps every column (the tests set it where they mean to).
+QUIET_ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
+
+def run(*args: str, stdin: str | None = None, columns: int | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m eurasia_events.cli ARGS`` (the same ``main`` as the installed script)."""
+    env = QUIET_ENV if columns is None else {**QUIET_ENV, "COLUMNS": str(columns)}
     return subprocess.run([sys.executable, "-m", "eurasia_events.cli", *args], capture_output=True, text=True,
-                          input=stdin, timeout=120)
+                          input=stdin, timeout=120, env=env)
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], code: int) -> str:
@@ -49,7 +54,8 @@ def test_installed_script_runs() -> None:
     script = shutil.which("eurasia-events")
     if script is None:
         pytest.skip("the eurasia-events script is not on PATH (package not installed)")
-    result = subprocess.run([script, "as-of", "2020-01-01"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([script, "as-of", "2020-01-01"], capture_output=True, text=True, timeout=120,
+                            env=QUIET_ENV)
     assert result.returncode == 0
     assert "power-of-siberia" in result.stdout
 
@@ -119,7 +125,7 @@ def test_diff_and_series() -> None:
     assert any(r["view"] == "members" and r["key"] == "AM" and r["change"] == "entered" for r in rows)
     series = json.loads(run("series", "gas", "2018-01-01", "2021-01-01", "--format", "json").stdout)
     assert [r["day"] for r in series] == ["2018-01-01", "2019-01-01", "2020-01-01", "2021-01-01"]
-    assert series[-1]["value"] == "38 bcm/yr"
+    assert series[-1]["value"] == {"value": 38, "unit": "bcm/yr"}
 
 
 def test_show_and_entities() -> None:
@@ -224,7 +230,7 @@ def test_coverage_repair_and_convert(log_copy: Path, tmp_path: Path) -> None:
     (["as-of", "2020-01-01", "meetings", "--participant", "nobody-at-all"], 1, "unknown entity"),
     (["as-of", "2020-01-01", "members", "--organisation", "atlantis"], 1, "unknown entity"),
     (["as-of", "2020-13-01"], 2, "invalid date"),
-    (["as-of", "2020-05"], 2, "expected a full day"),
+    (["as-of", "2020-05~"], 2, "a month 'YYYY-MM'"),
     (["diff", "2014-01-01", "yesterday"], 2, "invalid day"),
     (["series", "gas", "2010-01-01", "2030-02-30"], 2, "argument end"),
     (["timeline", "--from", "2014-1-1"], 2, "argument --from"),
@@ -267,3 +273,91 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
         os.close(master)
     assert b"\r\x1b[Kexporting csv..." in seen
     assert (tmp_path / "b.csv").read_bytes() == (tmp_path / "a.csv").read_bytes()
+
+
+def test_tables_fit_the_width_and_columns_choose() -> None:
+    """A table fits COLUMNS (hidden columns named on stderr); --columns picks and orders; a bad name is exit 2."""
+    fitted = run("as-of", "2020-01-01", "agreements", columns=80)
+    assert fitted.returncode == 0, fitted.stderr
+    assert max(len(line) for line in fitted.stdout.splitlines()) <= 80
+    assert "hidden to fit 80 characters: events, ratified" in fitted.stderr
+    wide = run("as-of", "2020-01-01", "agreements")  # piped, no COLUMNS: every column
+    assert wide.stderr == ""
+    assert "ratified" in wide.stdout.splitlines()[1]
+    chosen = run("as-of", "2020-01-01", "agreements", "--columns", "status,agreement", "--format", "csv")
+    assert chosen.stdout.splitlines()[0] == "status,agreement"
+    line = one_line_error(run("as-of", "2020-01-01", "agreements", "--columns", "status,colour"), 2)
+    assert "no column 'colour'" in line
+
+
+def test_every_command_that_prints_rows_takes_format_and_columns() -> None:
+    """show, coverage, entities, timeline, as-of, diff, series (and the later row commands) take
+    --format table|json|csv|markdown and --columns."""
+    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    row_commands = {"show", "coverage", "entities", "timeline", "as-of", "diff", "series"}
+    for name, parser in commands.items():
+        options = {a.dest: a for a in parser._actions}
+        if name not in row_commands and "columns" not in options:
+            continue  # export, follow...: formats of their own
+        assert set(options["format"].choices or ()) >= {"table", "json", "csv", "markdown"}, name
+        assert "columns" in options, name
+        row_commands.discard(name)
+    assert not row_commands
+
+
+def test_as_of_sanctions_filters_by_imposer_and_target() -> None:
+    """as-of sanctions --imposer EU --target Sberbank (aliases resolve) keeps the EU's measures on Sberbank."""
+    everything = json.loads(run("as-of", "2024-06-01", "sanctions", "--format", "json").stdout)
+    rows = json.loads(run("as-of", "2024-06-01", "sanctions", "--imposer", "EU", "--target", "Sberbank",
+                          "--format", "json").stdout)
+    assert rows
+    assert len(rows) < len(everything)
+    assert all(r["imposer"] == "eu" and "sberbank" in r["targets"] for r in rows)
+    designated = json.loads(run("as-of", "2024-06-01", "designations", "--measure", rows[0]["measure"],
+                                "--format", "json").stdout)
+    assert "sberbank" in {r["target"] for r in designated}
+    assert "--measure" in one_line_error(run("as-of", "2024-06-01", "designations"), 2)
+
+
+def test_show_and_coverage_take_format() -> None:
+    """show --format json gives the event, its records and sources; coverage --format csv gives rows."""
+    shown = json.loads(run("show", "2014-05-21-pos-gas-contract", "--format", "json").stdout)
+    assert shown["current"]["type"] == "supply_contract"
+    assert shown["history"][0]["seq"] >= 1
+    assert shown["sources"][0]["quote"]
+    fields = list(csv.DictReader(io.StringIO(run("show", "2014-05-21-pos-gas-contract", "--format", "csv").stdout)))
+    assert {"field": "annual_volume", "value": "38 bcm/yr"} in fields
+    rows = list(csv.DictReader(io.StringIO(run("coverage", "--format", "csv").stdout)))
+    assert rows[0].keys() == {"year", "type", "events", "day_precision"}
+
+
+def _stderr_on_a_terminal(*args: str) -> bytes:
+    """Run the command line with stderr on a pseudo-terminal; what it drew there."""
+    master, slave = pty.openpty()
+    try:
+        subprocess.run([sys.executable, "-m", "eurasia_events.cli", *args], stdout=subprocess.DEVNULL,
+                       stderr=slave, timeout=120, check=True, env=QUIET_ENV)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    return seen
+
+
+def test_series_and_loading_draw_progress_only_on_a_terminal() -> None:
+    """series draws its count of days (and loading its line) on a terminal; piped, stderr stays empty."""
+    args = ("series", "gas", "2010-01-01", "2012-01-01", "--every", "month")
+    seen = _stderr_on_a_terminal(*args)
+    assert b"\r\x1b[Kreading and verifying the bundled log..." in seen
+    assert b"\r\x1b[Kcomputing gas on 25 days... 25/25" in seen
+    piped = run(*args)
+    assert piped.returncode == 0
+    assert piped.stderr == ""

@@ -98,12 +98,13 @@ def test_unqualified_point_bounds_match_the_calendar(date: PartialDate) -> None:
         assert (last + dt.timedelta(days=1)).day == 1
 
 
-def test_to_day_refuses_partial_days() -> None:
-    """An as-of day must be a whole day: '2015-05' is refused rather than guessed."""
+def test_to_day_refuses_qualified_periods() -> None:
+    """An as-of day names a period: '2015-05~' and '2015-XX' are refused rather than guessed."""
     assert to_day("2015-05-08") == pendulum.Date(2015, 5, 8)
     assert to_day(dt.datetime(2015, 5, 8, 23, 0)) == pendulum.Date(2015, 5, 8)
-    with pytest.raises(InvalidDateError, match="full day"):
-        to_day("2015-05")
+    for text in ("2015-05~", "2015-XX", "2015/2016", "2015-5"):
+        with pytest.raises(InvalidDateError, match="a month 'YYYY-MM'"):
+            to_day(text)
 
 
 def test_instant_is_utc_and_distinct_from_dates() -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from html import escape as html_escape
 from pathlib import Path
 
+import attrs
 import pytest
 
 import eurasia_events as ee
+from eurasia_events import notebook
 from eurasia_events.notebook import agreement_intervals, plot_timeline, project_intervals
 
 TUTORIAL = Path(__file__).resolve().parents[1] / "docs" / "tutorial.ipynb"
@@ -34,6 +37,68 @@ def test_to_pandas_dtypes(log: ee.Log) -> None:
     assert list(agreements.columns).index("annual_volume_unit") == list(agreements.columns).index("annual_volume") + 1
     timeline = log.timeline().to_pandas()
     assert set(timeline["date"]) >= {"2014-05"}  # a partial date is not turned into a day
+
+
+def test_timeline_to_pandas_has_earliest_and_latest(log: ee.Log) -> None:
+    """timeline().to_pandas() has datetime earliest/latest columns: a month spans its days, an open end is NaT."""
+    pd = pytest.importorskip("pandas")
+    df = log.timeline().to_pandas()
+    assert df["earliest"].dtype.kind == "M"
+    assert df["latest"].dtype.kind == "M"
+    assert list(df.columns)[1:3] == ["earliest", "latest"]
+    month = df[df["date"] == "2014-05"].iloc[0]
+    assert (month["earliest"], month["latest"]) == (pd.Timestamp("2014-05-01"), pd.Timestamp("2014-05-31"))
+    open_start = df[df["date"].str.startswith("../")].iloc[0]
+    assert pd.isna(open_start["earliest"])
+    assert open_start["latest"] == pd.Timestamp(open_start["date"][3:7] + "-12-31")
+    day = df[df["id"] == "2014-05-21-pos-gas-contract"].iloc[0]
+    assert day["earliest"] == day["latest"] == pd.Timestamp("2014-05-21")
+
+
+def test_view_html_limits_rows_and_keeps_totals(log: ee.Log) -> None:
+    """A view's notebook HTML shows the first rows, counts the rest, and keeps the totals line."""
+    timeline = log.timeline()
+    page = timeline._repr_html_()
+    assert page.count("<tr>") == 1 + notebook.MAX_ROWS
+    assert f"and {len(timeline) - notebook.MAX_ROWS} more rows ({len(timeline)} in all" in page
+    assert len(page) < 12_000  # it was 84 kB with every row
+    volumes = log.as_of("2020-01-01").volumes("pipeline_gas")
+    assert volumes.totals
+    html = volumes._repr_html_()
+    for name, total in volumes.totals.items():
+        assert f"total {name}: {total}" in html
+    small = log.as_of("2020-01-01").supply()._repr_html_()
+    assert "more rows" not in small
+    assert small.count("<tr>") == 1 + len(log.as_of("2020-01-01").supply())
+    escaped = notebook.view_html(_escaped_view())
+    assert "<td>&lt;b&gt;bold?&lt;/b&gt;</td>" in escaped
+    assert "<b>&lt;i&gt;t&lt;/i&gt;</b>" in escaped
+
+
+def _escaped_view() -> ee.View[object]:
+    @attrs.frozen
+    class Row:
+        a: str
+
+    return ee.View("x", (Row("<b>bold?</b>"),), ("a",), title="<i>t</i>")
+
+
+def test_log_state_and_event_display_as_html(log: ee.Log) -> None:
+    """Log, State and Event each have an HTML display: counts, the day and summary, the fields and quotes."""
+    page = log._repr_html_()
+    assert f"{len(log)} records, {len(log.events())} events" in page
+    assert log.head[:16] in page
+    assert f"and {len(log) - 10} more records" in page
+    state = log.as_of("2020-01-01", known_at="2025-01-01")
+    page = state._repr_html_()
+    assert page.startswith("<p><b>State as of 2020-01-01</b> as known at ")
+    assert state.summary().title in page
+    assert page.count("<tr>") == 1 + len(state.summary())
+    event = log.get("2014-05-21-pos-gas-contract")
+    page = event._repr_html_()
+    assert page.startswith(f"<p><b>{html_escape(event.title)}</b>")
+    assert "<td>happened</td>" in page  # the status's value, not its enum name
+    assert f"<blockquote>{html_escape(' '.join(event.sources[0].quote.split()))}</blockquote>" in page
 
 
 def test_plot_timeline_writes_a_png(log: ee.Log, tmp_path: Path) -> None:
@@ -129,3 +194,5 @@ def test_tutorial_notebook_runs_in_a_kernel() -> None:
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "the plots rendered no image"
     assert any("text/html" in o.get("data", {}) for o in outputs), "the views rendered no HTML table"
+    assert any("application/vnd.plotly.v1+json" in o.get("data", {}) for o in outputs), \
+        "the interactive timeline rendered no plotly figure"

@@ -244,3 +244,26 @@ def test_a_server_restart_between_appends_loses_and_repeats_nothing(own_cluster:
     assert [r.event.id for r in ee.load(url)] == expected
     assert reader.refresh() == 1
     assert reader.head == log.head
+
+
+def _append_later(url: str) -> None:
+    time.sleep(0.3)
+    new_log(ee.PostgresStore(url)).append([meeting(1)])
+
+
+def test_a_follower_is_woken_by_notify(tmp_path: Path) -> None:
+    """An append's commit wakes a PostgreSQL follower's wait (NOTIFY), which otherwise sleeps its whole poll."""
+    import multiprocessing
+
+    store = make_store("postgres", tmp_path)
+    follower = ee.PostgresStore(store.url)
+    follower.read_lines()  # connected: the schema it listens for is known
+    writer = multiprocessing.get_context("fork").Process(target=_append_later, args=(store.url,))
+    with follower.watch() as wait:
+        writer.start()
+        try:
+            woken = wait(30)  # False: 30 s passed with no notification
+        finally:
+            writer.join(60)
+    assert woken
+    assert [r.event.id for r in new_log(follower).follow(after_seq=0, timeout=0)] == ["m-1"]

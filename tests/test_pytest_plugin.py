@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import eurasia_events as ee
 
 
@@ -36,12 +38,12 @@ def test_eurasia_bundled_log_is_a_writable_copy(eurasia_bundled_log: ee.Log) -> 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "testing.md"
 
 
-def test_fixture_is_registered_through_the_entry_point(tmp_path: Path) -> None:
-    """A fresh pytest run in another folder runs the example test of docs/testing.md: no conftest, no import."""
-    example = re.search(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
-    assert example is not None
-    (tmp_path / "test_user.py").write_text(example.group(1))
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+@pytest.mark.parametrize("number", range(len(re.findall(r"```python\n", DOC.read_text(encoding="utf-8")))))
+def test_docs_examples_run_through_the_entry_point(tmp_path: Path, number: int) -> None:
+    """A fresh pytest run in another folder runs each python example of docs/testing.md: no conftest, no import."""
+    example = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)[number]
+    (tmp_path / "test_user.py").write_text(example)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error",
+                             str(tmp_path)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
+    assert f"{example.count('def test_')} passed" in result.stdout

@@ -7,7 +7,8 @@
 True
 """
 
-from .dates import Instant, PartialDate, Precision, Relation, to_day, to_instant
+from .__about__ import __version__ as __version__
+from .dates import Instant, PartialDate, Precision, Relation, query_period, to_day, to_instant
 from .entities import Entity, EntityKind, EntityRegistry
 from .errors import (
     ConcurrencyError,
@@ -61,6 +62,7 @@ from .events import (
     SupplyStarted,
     TradeStatistic,
     TreatySigned,
+    json_schema,
 )
 from .log import Log, bundled_path, load
 from .postgres_store import PostgresStore
@@ -144,7 +146,9 @@ __all__ = [
     "UnknownEventError",
     "View",
     "bundled_path",
+    "json_schema",
     "load",
+    "query_period",
     "to_day",
     "to_instant",
 ]

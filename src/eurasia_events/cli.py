@@ -7,24 +7,36 @@ integrity failure, 2 for a usage error. Library errors print as one line, no tra
 from __future__ import annotations
 
 import argparse
+import contextvars
 import json
+import os
 import re
+import shutil
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .__about__ import __version__
 from .dates import Precision, to_day, to_instant
-from .errors import EurasiaEventsError, IntegrityError, InvalidEventError, LogFormatError, UnknownEntityError
+from .errors import (
+    EurasiaEventsError,
+    IntegrityError,
+    InvalidEventError,
+    LogFormatError,
+    UnknownEntityError,
+    UnknownEventError,
+)
 from .events import EVENT_TYPES
-from .export import EXPORT_FORMATS, timelinejs, write_csv, write_jsonl
+from .export import EXPORT_FORMATS, timelinejs, write_csv, write_html, write_jsonl
 from .log import Log, bundled_path, load, open_store, parse_head, read_event_lines
 from .postgres_store import PostgresStore, is_postgres_url
-from .query import VIEW_NAMES
+from .query import MEASURES, VIEW_NAMES
+from .schema import VIEW_ROWS, schema, schema_names
 from .sources import QuoteChecker, normalise_quote
 from .sqlite_store import SQLiteStore
-from .tables import FORMATS, render
+from .tables import FORMATS, dumps, human, render
 from .views import View
 
 __all__ = ["main"]
@@ -35,6 +47,9 @@ EXAMPLES = {
     "as-of": "eurasia-events as-of 2020-01-01 volumes --commodity pipeline_gas",
     "diff": "eurasia-events diff 2014-01-01 2016-01-01",
     "series": "eurasia-events series gas 2010-01-01 2030-01-01 --every year",
+    "between": "eurasia-events between 2015-05 2015-06 --format markdown",
+    "since": "eurasia-events since 2026-01-01 --known-at 2026-12-01T00:00:00Z",
+    "history": "eurasia-events history treaty-good-neighbourliness-2001",
     "show": "eurasia-events show 2014-05-21-pos-gas-contract",
     "entities": "eurasia-events entities novartis",
     "append": "eurasia-events --log my-log append --create --sources ../shared/seeds new-events.jsonl",
@@ -44,6 +59,7 @@ EXAMPLES = {
     "export": "eurasia-events export --format csv --output events.csv",
     "init": "eurasia-events init postgresql://me@127.0.0.1:5432/events",
     "follow": "eurasia-events --log postgresql://me@127.0.0.1:5432/events follow --after 0",
+    "schema": "eurasia-events schema as-of.volumes",
 }
 
 
@@ -53,7 +69,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _day(text: str) -> str:
-    """An argparse type: a whole day, checked while parsing so a bad one is a usage error (exit 2)."""
+    """An argparse type: a day, a month or a year (the library reads a month or a year by
+    ``query_period``), checked while parsing so a bad one is a usage error (exit 2)."""
     try:
         to_day(text)
     except EurasiaEventsError as error:
@@ -77,6 +94,56 @@ def _instant(text: str) -> str:
     except EurasiaEventsError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return text
+
+
+_AS_OF_VIEWS = (*VIEW_NAMES, *(v for v in ("policies", "designations") if v not in VIEW_NAMES))
+# The --columns of the command running (set by main): every command that prints rows reads it.
+_COLUMNS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("columns", default=None)
+
+
+class _UsageError(Exception):
+    """A mistake in the arguments found only once the data is known (an unknown column): exit 2."""
+
+
+def _column_list(text: str) -> list[str]:
+    """An argparse type: ``a,b,c``, column names in the order wanted."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected column names separated by commas, e.g. id,title")
+    return names
+
+
+def _width() -> int | None:
+    """The width a table must fit: ``COLUMNS`` if set, else the terminal's; ``None`` (no limit) when
+    stdout is not a terminal, so a table written to a file or a pager keeps every column."""
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _select(available: Sequence[str], what: str) -> list[str]:
+    """The columns --columns chose (all when not given); an unknown one is a usage error."""
+    chosen = _COLUMNS.get()
+    if chosen is None:
+        return list(available)
+    unknown = [c for c in chosen if c not in available]
+    if unknown:
+        raise _UsageError(f"argument --columns: no column {unknown[0]!r} in {what}; expected some of "
+                          f"{', '.join(available)}")
+    return chosen
+
+
+def _print_rows(columns: Sequence[str], records: Sequence[dict[str, Any]], fmt: str, *, what: str,
+                row_type: type | None = None, view: str = "") -> str:
+    """Rows rendered for stdout: chosen columns, typed JSON/CSV, a table fitted to the terminal."""
+    chosen = _select(columns, what)
+
+    def hidden(names: list[str]) -> None:
+        print(f"({len(names)} column{'s' * (len(names) > 1)} hidden to fit {_width()} characters: {', '.join(names)}; "
+              f"--columns chooses, COLUMNS=400 widens)", file=sys.stderr)
+
+    return render(chosen, records, fmt, row_type=row_type, view=view, width=_width() if fmt == "table" else None,
+                  hidden=hidden)
 
 
 class _Progress:
@@ -108,6 +175,7 @@ class _Progress:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="eurasia-events", description="The China-Russia relationship as an append-only event log.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--log", help="log folder, .jsonl or .sqlite file, or postgresql:// URL "
                                       "(default: the bundled curated log)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -119,42 +187,64 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     def formats(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--format", choices=[f for f in FORMATS if f != "html"], default="table")
+        p.add_argument("--format", choices=[f for f in FORMATS if f != "html"], default="table",
+                       help="table (humanised, fitted to the terminal), json or csv (typed), markdown")
+        p.add_argument("--columns", type=_column_list, metavar="A,B,...",
+                       help="only these columns, in this order (default: all, a table hiding what does not fit)")
 
     p = command("validate", "verify the log's hash chain, every event, and (with --sources) every quote")
     p.add_argument("--sources", help="folder of source files: check every quote of a source with a 'file'")
     p.add_argument("--expect-head", type=_head, metavar="SEQ:HASH",
                    help="fail unless the log still holds this record (as an earlier validate printed its head)")
     p = command("timeline", "events in date order")
-    p.add_argument("--from", dest="start", type=_day, help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="end", type=_day, help="last day (YYYY-MM-DD)")
+    p.add_argument("--from", dest="start", type=_day, help="first day (YYYY-MM-DD; a month or year: its first day)")
+    p.add_argument("--to", dest="end", type=_day, help="last day (YYYY-MM-DD; a month or year: its last day)")
     p.add_argument("--kind", choices=list(EVENT_TYPES), help="event type")
     p.add_argument("--party", help="entity id, name or alias")
     p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
     formats(p)
     p = command("as-of", "the state at the end of a day")
-    p.add_argument("day", type=_day, help="YYYY-MM-DD")
-    p.add_argument("view", nargs="?", default="summary", choices=VIEW_NAMES)
+    p.add_argument("day", type=_day, help="YYYY-MM-DD, or YYYY-MM or YYYY for the end of that month or year")
+    p.add_argument("view", nargs="?", default="summary", choices=_AS_OF_VIEWS)
     p.add_argument("--known-at", type=_instant, help="as the log stood at this instant (ISO 8601, or a day)")
     p.add_argument("--commodity", default="pipeline_gas", help="for volumes: pipeline_gas, oil, lng, ...")
     p.add_argument("--binding", choices=["yes", "no", "all"], default="yes", help="for volumes")
     p.add_argument("--organisation", default="eaeu", help="for members: entity id, name or alias")
     p.add_argument("--participant", help="for meetings: entity id, name or alias")
+    p.add_argument("--imposer", help="for sanctions and policies: entity id, name or alias")
+    p.add_argument("--target", help="for sanctions: only measures designating this entity (id, name or alias)")
+    p.add_argument("--beneficiary", help="for policies: entity id, name or alias")
+    p.add_argument("--measure", help="for designations (required): the sanctions measure's id")
     formats(p)
     p = command("diff", "what changed between two days")
-    p.add_argument("before", type=_day, help="YYYY-MM-DD")
-    p.add_argument("after", type=_day, help="YYYY-MM-DD")
+    p.add_argument("before", type=_day, help="YYYY-MM-DD (a month or year: its end)")
+    p.add_argument("after", type=_day, help="YYYY-MM-DD (a month or year: its end)")
     p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
     formats(p)
     p = command("series", "a measure on each day of a period")
     p.add_argument("measure", help="gas, oil, lng, gas-all, or a view name (row count)")
-    p.add_argument("start", type=_day, help="first day (YYYY-MM-DD)")
-    p.add_argument("end", type=_day, help="last day (YYYY-MM-DD)")
+    p.add_argument("start", type=_day, help="first day (YYYY-MM-DD; a month or year: its first day)")
+    p.add_argument("end", type=_day, help="last day (YYYY-MM-DD; a month or year: its last day)")
     p.add_argument("--every", choices=["year", "month", "day"], default="year")
+    p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
+    formats(p)
+    p = command("between", "events whose dates fall, or may fall, in a range of days (inside: yes or maybe)")
+    p.add_argument("start", type=_day, help="first day: YYYY-MM-DD, or a month YYYY-MM or year YYYY (its first day)")
+    p.add_argument("end", type=_day, help="last day: YYYY-MM-DD, or a month or year (its last day)")
+    p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
+    formats(p)
+    p = command("since", "events whose dates fall, or may fall, on or after a day (inside: yes or maybe)")
+    p.add_argument("day", type=_day, help="YYYY-MM-DD, or a month YYYY-MM or year YYYY (its first day)")
+    p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
+    formats(p)
+    p = command("history", "every event and state change of an entity, agreement, measure or project, "
+                           "in valid-time order with recorded times; or an event id's records")
+    p.add_argument("name", help="entity id, name or alias; agreement, measure or deal slug; or event id")
     p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
     formats(p)
     p = command("show", "one event: fields, sources and quotes, amendments")
     p.add_argument("event_id")
+    formats(p)
     p = command("entities", "look up entities by id, name or alias")
     p.add_argument("query", nargs="?")
     formats(p)
@@ -163,7 +253,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--expected-last-seq", type=int, help="fail unless the log still ends at this record")
     p.add_argument("--create", action="store_true", help="start a new, empty log at --log if there is none")
     p.add_argument("--sources", help="folder of source files: refuse, before writing, a quote its file lacks")
-    p = command("export", "every event as currently known: CSV, JSON Lines (the form append reads), TimelineJS")
+    p = command("export", "every event as currently known: CSV, JSON Lines (the form append reads), TimelineJS, "
+                          "or an interactive timeline in one offline HTML page")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
     p.add_argument("--output", "-o", help="file to write (default: stdout)")
     p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
@@ -172,6 +263,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", help="folder of source files: report per source document instead")
     p.add_argument("--source", help="with --sources: only this source id")
     formats(p)
+    p = command("schema", "JSON Schemas: of a log record, of each event type, of each command's --format json output")
+    p.add_argument("name", nargs="?", help="a schema's name (default: list the names)")
     p = command("repair", "remove an incomplete last record left by a crash (never a complete one)")
     p.add_argument("path", nargs="?", help="log folder, .jsonl or .sqlite file")
     p = command("convert", "copy a log to another store (.jsonl or .sqlite), verifying the hash chain on both sides")
@@ -193,10 +286,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     handler = globals()["_cmd_" + args.command.replace("-", "_")]
+    _COLUMNS.set(getattr(args, "columns", None))
     try:
         return int(handler(args))
     except BrokenPipeError:
         return 0
+    except _UsageError as error:
+        print(f"eurasia-events {args.command}: error: {error}", file=sys.stderr)
+        return 2
     except EurasiaEventsError as error:
         print(f"eurasia-events: error: {error}", file=sys.stderr)
         return 1
@@ -214,8 +311,20 @@ def _log(args: argparse.Namespace, *, create: bool = False) -> Log:
 
 
 def _print_view(view: View[Any], fmt: str) -> int:
-    print(view.render(fmt) if fmt != "table" else str(view))
+    records = [{c: getattr(r, c) for c in view.columns} for r in view.rows]
+    row_type = VIEW_ROWS.get(view.name) or (type(view.rows[0]) if view.rows else None)
+    text = _print_rows(view.columns, records, fmt, what=f"the {view.name} view", row_type=row_type, view=view.name)
+    if fmt == "table" and view.title:
+        text = f"{view.title}\n{text}"
+    if fmt in ("table", "markdown") and view.totals:
+        text += "\n\n" + "\n".join(f"total {k}: {human(v)}" for k, v in view.totals.items())
+    _emit(text)
     return 0
+
+
+def _emit(text: str) -> None:
+    """Print output on stdout, ending in exactly one newline (CSV text already ends in one)."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -268,6 +377,15 @@ def _cmd_as_of(args: argparse.Namespace) -> int:
         options = {"organisation": args.organisation}
     elif args.view == "meetings" and args.participant:
         options = {"participant": args.participant}
+    elif args.view == "sanctions":
+        options = {"imposer": args.imposer, "target": args.target}
+    elif args.view == "policies":
+        options = {"imposer": args.imposer, "beneficiary": args.beneficiary}
+    elif args.view == "designations":
+        if not args.measure:
+            raise _UsageError("the designations view needs --measure MEASURE (a sanctions measure's id, as the "
+                              "sanctions view lists them)")
+        return _print_view(state.designations(args.measure), args.format)
     return _print_view(state.view(args.view, **options), args.format)
 
 
@@ -276,15 +394,91 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_series(args: argparse.Namespace) -> int:
-    view = _log(args).series(args.measure, args.start, args.end, every=args.every, known_at=args.known_at)
+    log = _log(args)
+    measure: Any = args.measure
+    steps = _steps(args.start, args.end, args.every)
+    progress = _Progress(f"computing {args.measure} on {steps} days", steps)
+    if measure in MEASURES or measure in VIEW_NAMES:
+        measure = _Counted(measure, progress)
+    try:
+        view = log.series(measure, args.start, args.end, every=args.every, known_at=args.known_at)
+    finally:
+        progress.close()
     return _print_view(view, args.format)
+
+
+class _Counted:
+    """A named series measure that counts the days computed, so a long series shows progress."""
+
+    def __init__(self, name: str, progress: _Progress) -> None:
+        self.__name__, self.progress, self.done = name, progress, 0  # the series' title uses __name__
+
+    def __call__(self, state: Any) -> Any:
+        self.done += 1
+        self.progress.update(self.done, force=self.done == self.progress.total)  # the last step always shows
+        if self.__name__ in MEASURES:
+            return MEASURES[self.__name__](state)
+        return state.view(self.__name__).count  # a view name: its row count, as series computes it
+
+
+def _steps(start: str, end: str, every: str) -> int:
+    """How many days a series computes (for the progress count)."""
+    first, last = to_day(start), to_day(end)
+    if last < first:
+        return 0
+    months = (last.year - first.year) * 12 + last.month - first.month
+    return {"year": months // 12, "month": months, "day": (last - first).days}[every] + 1
+
+
+def _cmd_between(args: argparse.Namespace) -> int:
+    return _print_view(_log(args).between(args.start, args.end, known_at=args.known_at), args.format)
+
+
+def _cmd_since(args: argparse.Namespace) -> int:
+    return _print_view(_log(args).since(args.day, known_at=args.known_at), args.format)
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    return _print_view(_log(args).history(args.name, known_at=args.known_at), args.format)
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from .codec import encode_event
 
     log = _log(args)
-    for record in log.history(args.event_id):
+    try:
+        rows = log.history(args.event_id)
+    except UnknownEventError:
+        raise UnknownEventError(f"no event {args.event_id!r} in the log") from None
+    if not rows or rows[0].id != args.event_id:  # a name other than an event id: that is 'history'
+        raise UnknownEventError(f"no event {args.event_id!r} in the log; 'eurasia-events history "
+                                f"{args.event_id}' lists the events touching it")
+    records = [row.record for row in rows if row.record is not None]
+    try:
+        current: Any = log.get(args.event_id)
+    except EurasiaEventsError as error:
+        current = error
+    if args.format != "table":
+        cited = [(c, log.sources.get(c.source)) for r in records for c in r.event.sources]
+        sources = [{"source": c.source, "title": s and s.title, "publisher": s and s.publisher,
+                    "published": s and (str(s.published) if s.published else None),
+                    "address": s and (s.address or s.file), "quote": c.quote} for c, s in cited]
+        data = {"id": args.event_id,
+                "current": None if isinstance(current, Exception) else {"type": current.TYPE,
+                                                                        **encode_event(current)},
+                "history": [{"seq": r.seq, "recorded": str(r.recorded), "type": r.event.TYPE,
+                             "data": encode_event(r.event)} for r in records],
+                "sources": sources}
+        if args.format == "json":
+            print(dumps(data))
+            return 0
+        # csv and markdown: the fields of the event as currently known (or of its last record), one per row
+        fields = data["current"] or (data["history"][-1]["data"] if data["history"] else {})
+        rows_out = [{"field": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
+                    for k, v in fields.items()]
+        _emit(_print_rows(["field", "value"], rows_out, args.format, what="show"))
+        return 0
+    for record in records:
         print(f"record {record.seq}, recorded {record.recorded}, {record.event.TYPE}")
         print(json.dumps(encode_event(record.event), ensure_ascii=False, indent=1))
         for citation in record.event.sources:
@@ -292,11 +486,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
             print(f"  source {source.id}: {source.title} ({source.publisher}, {source.published or 'n.d.'}) "
                   f"{source.address or source.file}")
             print(f"    \u201c{citation.quote}\u201d")
-    try:
-        current = log.get(args.event_id)
+    if isinstance(current, Exception):
+        print(str(current))
+    else:
         print(f"as currently known: {current.title} ({current.date})")
-    except EurasiaEventsError as error:
-        print(str(error))
     return 0
 
 
@@ -306,7 +499,7 @@ def _cmd_entities(args: argparse.Namespace) -> int:
     if not found:
         raise UnknownEntityError(f"no entity matches {args.query!r}")
     records = [{"id": e.id, "name": e.name, "kind": e.kind.value, "aliases": list(e.aliases)} for e in found]
-    print(render(["id", "name", "kind", "aliases"], records, args.format))
+    _emit(_print_rows(["id", "name", "kind", "aliases"], records, args.format, what="entities"))
     return 0
 
 
@@ -406,15 +599,26 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         if args.format == "table":  # a total line under the table, as the views have
             rows.append({"year": "all", "type": "", "events": sum(r["events"] for r in rows),
                          "day_precision": sum(r["day_precision"] for r in rows)})
-        print(render(["year", "type", "events", "day_precision"], rows, args.format))
+        _emit(_print_rows(["year", "type", "events", "day_precision"], rows, args.format, what="coverage"))
         return 0
-    for item in coverage(_log(args), Path(args.sources)):
-        if args.source and item["source"] != args.source:
-            continue
+    report = [item for item in coverage(_log(args), Path(args.sources))
+              if not args.source or item["source"] == args.source]
+    if args.format != "table":
+        _emit(_print_rows(["source", "file", "events", "uncited"], report, args.format, what="coverage"))
+        return 0
+    for item in report:
         print(f"{item['source']} ({item['file']}): {item['events']} events, "
               f"{len(item['uncited'])} dated sentences not cited")
         for sentence in item["uncited"]:
             print(f"  - {sentence}")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    if args.name is None:
+        print("\n".join(schema_names()))
+        return 0
+    print(dumps(schema(args.name)))
     return 0
 
 
@@ -588,6 +792,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
             write_csv(log, out, known_at=args.known_at, progress=progress.update)
         elif args.format == "jsonl":
             write_jsonl(log, out, known_at=args.known_at, progress=progress.update)
+        elif args.format == "html":
+            write_html(log, out, known_at=args.known_at, progress=progress.update)
         else:
             json.dump(timelinejs(log, known_at=args.known_at, progress=progress.update), out, ensure_ascii=False,
                       indent=1)

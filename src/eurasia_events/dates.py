@@ -5,6 +5,7 @@ Congress Extended Date/Time Format, levels 0 and 1): known to the year, the mont
 day, possibly uncertain (``?``), approximate (``~``) or both (``%``), or an interval
 whose ends may be open (``..``) or unknown (blank). :class:`Instant` is the UTC instant a record entered the log.
 The two never mix: an as-of query takes a *day*, a known-at query takes an *instant*.
+A query day may be given as a month or a year: :func:`query_period` holds the one rule.
 
 This module is pendulum's only home in the package.
 """
@@ -15,7 +16,7 @@ import calendar
 import datetime as _dt
 import enum
 import re
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias, overload
 
 import attrs
 import pendulum
@@ -29,6 +30,7 @@ __all__ = [
     "PartialDate",
     "Precision",
     "Relation",
+    "query_period",
     "to_day",
     "to_instant",
 ]
@@ -203,11 +205,12 @@ def _parse_point(text: str, whole: str) -> _Point:
     return _Point(year, month, day, qualifier or "", month_x, day_x)
 
 
-@attrs.frozen(eq=True, order=False, repr=False)
+@attrs.frozen(eq=True, order=False, repr=False, init=False)
 class PartialDate:
     """The date of a historical event: a day, a month or a year, or an interval of them.
 
-    Build one with :meth:`parse`; ``str()`` gives the EDTF text back.
+    Build one from EDTF text, ``PartialDate("2015-05")`` (as its repr shows) or
+    :meth:`parse` (which shares one value per distinct text); ``str()`` gives the text back.
 
     An interval's end may be missing in two ways, which EDTF (and this class) keep apart:
     *open* (``..``, ``2014-09/..``) says the interval has no end (it goes on), and
@@ -238,6 +241,19 @@ class PartialDate:
     """Whether the start is unknown (blank, ``/2018``) rather than open (``..``)."""
     end_unknown: bool = False
     """Whether the end is unknown (blank, ``1985/``) rather than open (``..``)."""
+
+    @overload
+    def __init__(self, text: str, /) -> None: ...
+
+    @overload
+    def __init__(self, start: _Point | None, end: _Point | None, interval: bool, earliest_ordinal: int,
+                 latest_ordinal: int, start_unknown: bool = False, end_unknown: bool = False) -> None: ...
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """EDTF text alone (``PartialDate("2014-05")``), or every field (as :meth:`parse` builds one)."""
+        if len(args) == 1 and not kwargs:  # text (parse refuses anything else, naming it)
+            args = attrs.astuple(PartialDate.parse(args[0]), recurse=False)
+        self.__attrs_init__(*args, **kwargs)
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
@@ -282,8 +298,11 @@ class PartialDate:
 
     @classmethod
     def from_day(cls, day: DayLike) -> PartialDate:
-        """A date known to the day."""
-        return cls.parse(to_day(day).isoformat())
+        """A date known to the day (a month or a year is refused: use :meth:`parse` for those)."""
+        first, last = query_period(day)
+        if first != last:
+            raise InvalidDateError(f"invalid day {day!r}: expected a whole day 'YYYY-MM-DD' or a datetime.date")
+        return cls.parse(first.isoformat())
 
     def __str__(self) -> str:
         if not self.interval:
@@ -348,33 +367,57 @@ def _pdate(ordinal: int) -> pendulum.Date:
     return pendulum.Date(day.year, day.month, day.day)
 
 
-def to_day(value: DayLike) -> pendulum.Date:
-    """A whole day from ``'2015-05-08'``, a ``datetime.date`` or a pendulum value.
+def query_period(value: DayLike) -> tuple[pendulum.Date, pendulum.Date]:
+    """The first and last day a query day stands for: the one rule for a year or a month given as a day.
 
-    Partial text such as ``'2015-05'`` is refused: an as-of day must be a day, and this
-    library never guesses the first of the month.
+    A query day may be a day (``'2022-06-01'``, a ``datetime.date``), a month (``'2022-06'``)
+    or a year (``'2022'``); a month or a year stands for all its days. Where one day is
+    needed, an as-of day takes the period's **last** day (:func:`to_day`: the state at the
+    end of 2022); a range takes the **whole** period: its start the first day, its end the
+    last. Qualified or unspecified text (``'2022~'``, ``'2022-XX'``) and intervals are
+    refused: a query names a period, it does not guess one.
+
+    >>> query_period("2022-02")
+    (Date(2022, 2, 1), Date(2022, 2, 28))
+    >>> query_period("2022")
+    (Date(2022, 1, 1), Date(2022, 12, 31))
+    >>> query_period("2022-06-01")
+    (Date(2022, 6, 1), Date(2022, 6, 1))
     """
-    if isinstance(value, _dt.datetime):
-        return pendulum.Date(value.year, value.month, value.day)
-    if isinstance(value, _dt.date):
-        return pendulum.Date(value.year, value.month, value.day)
+    if isinstance(value, _dt.date):  # datetime.datetime and pendulum values too
+        day = pendulum.Date(value.year, value.month, value.day)
+        return day, day
     if isinstance(value, str):
         text = value.strip()
         digit = _non_ascii_digit(text)
         if digit is not None:
             raise InvalidDateError(
-                f"invalid day {value!r}: digit {digit!r} is not an ASCII digit 0-9; expected 'YYYY-MM-DD'"
+                f"invalid day {value!r}: digit {digit!r} is not an ASCII digit 0-9; expected {_QUERY_DAY}"
             )
         match = _POINT.fullmatch(text)
-        if match and match.group(3) and not match.group(4) and "X" not in text:
-            point = _parse_point(text, value)
-            assert point.month is not None
-            assert point.day is not None
-            return pendulum.Date(point.year, point.month, point.day)
-        raise InvalidDateError(
-            f"invalid day {value!r}: expected a full day 'YYYY-MM-DD' (or a datetime.date)"
-        )
-    raise InvalidDateError(f"invalid day {value!r}: expected 'YYYY-MM-DD' or a datetime.date")
+        if match and not match.group(4) and "X" not in text:
+            first, last = _parse_point(text, value).bounds()
+            return _pdate(first), _pdate(last)
+        raise InvalidDateError(f"invalid day {value!r}: expected {_QUERY_DAY}")
+    raise InvalidDateError(f"invalid day {value!r}: expected {_QUERY_DAY}")
+
+
+_QUERY_DAY: Final = "a day 'YYYY-MM-DD', a month 'YYYY-MM' or a year 'YYYY' (or a datetime.date)"
+
+
+def to_day(value: DayLike) -> pendulum.Date:
+    """The day an as-of query stands at: a day as given, a month's or a year's **last** day.
+
+    ``'2015-05-08'``, a ``datetime.date`` or a pendulum value give that day; ``'2015-05'``
+    gives 31 May 2015 and ``'2015'`` 31 December 2015 (see :func:`query_period`), so
+    ``log.as_of("2022")`` is the state at the end of 2022.
+
+    >>> to_day("2015-05"), to_day("2015")
+    (Date(2015, 5, 31), Date(2015, 12, 31))
+    """
+    if isinstance(value, _dt.date):  # the common case, kept cheap
+        return pendulum.Date(value.year, value.month, value.day)
+    return query_period(value)[1]
 
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)

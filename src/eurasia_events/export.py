@@ -1,10 +1,11 @@
-"""Flat exports of the log: CSV for spreadsheets, JSON Lines, and TimelineJS JSON.
+"""Flat exports of the log: CSV for spreadsheets, JSON Lines, TimelineJS JSON, and an interactive HTML timeline.
 
 The CSV has one row per event as currently known (corrections applied, retractions
 left out), with the columns a researcher expects. JSON Lines writes each event as the
 flat object ``eurasia-events append`` reads, so an export can seed another log.
 TimelineJS JSON (``{title, events, eras}``) feeds a web timeline: partial dates map to
-its ``year`` / ``month`` / ``day`` fields natively.
+its ``year`` / ``month`` / ``day`` fields natively. ``html`` is the interactive timeline of
+:mod:`eurasia_events.timeline_html`, one page that opens offline.
 
 >>> import io, eurasia_events as ee
 >>> from eurasia_events.export import write_csv
@@ -33,9 +34,9 @@ from .quantities import Quantity
 if TYPE_CHECKING:
     from .log import Log
 
-__all__ = ["CSV_COLUMNS", "EXPORT_FORMATS", "event_records", "timelinejs", "write_csv", "write_jsonl"]
+__all__ = ["CSV_COLUMNS", "EXPORT_FORMATS", "event_records", "timelinejs", "write_csv", "write_html", "write_jsonl"]
 
-EXPORT_FORMATS: Final = ("csv", "jsonl", "timelinejs")
+EXPORT_FORMATS: Final = ("csv", "jsonl", "timelinejs", "html")
 CSV_COLUMNS: Final = ("id", "type", "date", "earliest", "latest", "precision", "parties", "title", "quantities",
                       "status", "sources", "source_addresses", "quotes", "recorded", "amended")
 
@@ -119,6 +120,15 @@ def write_jsonl(log: Log, out: TextIO, *, known_at: InstantLike | None = None,
         out.write(json.dumps({"type": event.TYPE, **encode_event(event)}, ensure_ascii=False) + "\n")
         if progress is not None:
             progress(done)
+
+
+def write_html(log: Log, out: TextIO, *, known_at: InstantLike | None = None,
+               progress: Progress | None = None) -> None:
+    """Write the interactive timeline (one self-contained, offline HTML page; needs the
+    ``timeline`` extra) to ``out``: see :mod:`eurasia_events.timeline_html`."""
+    from .timeline_html import write_timeline_html  # plotly is imported only here
+
+    write_timeline_html(log, out, known_at=known_at, progress=progress)
 
 
 def _point(date: PartialDate, end: bool) -> dict[str, int] | None:

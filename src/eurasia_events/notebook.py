@@ -1,4 +1,9 @@
-"""Notebook helpers: views as pandas DataFrames, and timelines and series as matplotlib figures.
+"""Notebook helpers: HTML displays, views as pandas DataFrames, timelines and series as figures.
+
+``Log``, ``State``, ``Event`` and every ``View`` display in Jupyter through the ``*_html``
+functions here (their ``_repr_html_`` delegates): the first rows of a table, a count of
+the rest, and the totals. :func:`interactive_timeline` is the plotly timeline of
+:mod:`eurasia_events.timeline_html` (extra ``eurasia-events[timeline]``).
 
 pandas (extra ``eurasia-events[pandas]``) and matplotlib (extra ``eurasia-events[plot]``)
 are imported only when a function here needs them; without them, these functions raise
@@ -14,7 +19,10 @@ are imported only when a function here needs them; without them, these functions
 from __future__ import annotations
 
 import datetime as _dt
+import enum
+import html
 import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -25,11 +33,27 @@ from .projections import Span, agreement_status, term_anchor, trail_items
 from .quantities import Quantity
 
 if TYPE_CHECKING:
+    from .events import Event
     from .log import Log
     from .query import State
     from .views import View
 
-__all__ = ["agreement_intervals", "plot_series", "plot_timeline", "project_intervals", "to_pandas"]
+__all__ = [
+    "MAX_ROWS",
+    "agreement_intervals",
+    "event_html",
+    "interactive_timeline",
+    "log_html",
+    "plot_series",
+    "plot_timeline",
+    "project_intervals",
+    "state_html",
+    "to_pandas",
+    "view_html",
+]
+
+MAX_ROWS: Final = 20
+"""How many rows a table shows in a notebook before counting the rest."""
 
 Interval = tuple[Span, Span, bool]
 """``(possible start days, possible end days, open-ended)``, days as ordinals; an open
@@ -60,6 +84,122 @@ def _figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
 
     fig = Figure(figsize=figsize, layout="constrained")
     return fig, fig.add_subplot()
+
+
+# --- HTML displays -------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+def _table(columns: Sequence[str], records: Sequence[Mapping[str, Any]]) -> str:
+    """An HTML table, cells escaped and kept as written (no padding, no number parsing)."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_text(r.get(c)))}</td>" for c in columns) + "</tr>"
+                   for r in records)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _rest(shown: int, total: int, what: str, hint: str) -> str:
+    if total <= shown:
+        return ""
+    return f"<p><i>… and {total - shown} more {what} ({total} in all; {hint})</i></p>"
+
+
+def view_html(view: View[Any], *, max_rows: int = MAX_ROWS) -> str:
+    """A view as HTML for notebooks: its title, its first ``max_rows`` rows, a count of the
+    rest, and its totals.
+
+    >>> import eurasia_events as ee
+    >>> page = view_html(ee.load().timeline(), max_rows=3)
+    >>> page.count("<tr>"), "more rows" in page
+    (4, True)
+    """
+    records = view.to_records()
+    count = view.count
+    heading = f"<p><b>{html.escape(view.title)}</b>" if view.title else "<p>"
+    heading += f" ({count} rows)</p>" if not count.exact else f" ({len(records)} rows)</p>"
+    table = _table(view.columns, records[:max_rows]) if records else "<p><i>no rows</i></p>"
+    totals = "".join(f"<p>total {html.escape(str(k))}: {html.escape(str(v))}</p>" for k, v in view.totals.items())
+    return heading + table + _rest(min(max_rows, len(records)), len(records), "rows",
+                                   "iterate the view or call to_pandas() for all") + totals
+
+
+def log_html(log: Log, *, max_rows: int = 10) -> str:
+    """A log as HTML: where it is stored, records and events, the span of dates, the head
+    hash, and the first records.
+
+    >>> import eurasia_events as ee
+    >>> "records" in log_html(ee.load())
+    True
+    """
+    events = log.events()
+    span = ""
+    days = [d for e in events for d in (e.date.earliest_ordinal, e.date.latest_ordinal)
+            if not (e.date.start is None and d == e.date.earliest_ordinal)
+            and not (e.date.end is None and d == e.date.latest_ordinal)]
+    if days:
+        span = f", dated {_date(min(days))} to {_date(max(days))}"
+    records = list(log[:max_rows])
+    rows = [{"seq": r.seq, "recorded": str(r.recorded), "type": r.event.TYPE, "id": r.event.id,
+             "title": getattr(r.event, "title", "")} for r in records]
+    summary = (f"<p><b>Log</b> {html.escape(str(log.store.location))}: {len(log)} records, {len(events)} events"
+               f"{span}; head <code>{html.escape(log.head[:16])}…</code></p>")
+    table = _table(("seq", "recorded", "type", "id", "title"), rows) if rows else ""
+    return summary + table + _rest(len(rows), len(log), "records", "log.timeline() lists the events by date")
+
+
+def state_html(state: State, *, max_rows: int = MAX_ROWS) -> str:
+    """A state as HTML: the day (and the instant it is known at) and its summary.
+
+    >>> import eurasia_events as ee
+    >>> state_html(ee.load().as_of("2020-01-01")).startswith("<p><b>State as of 2020-01-01</b>")
+    True
+    """
+    known = f" as known at {state.known_at}" if state.known_at else ""
+    heading = f"<p><b>State as of {state.day}</b>{html.escape(known)}: {len(state.events)} events may have happened</p>"
+    return heading + view_html(state.summary(), max_rows=max_rows)
+
+
+def event_html(event: Event) -> str:
+    """An event as HTML: its title, a table of its fields, and its sources with their quotes.
+
+    >>> import eurasia_events as ee
+    >>> page = event_html(ee.load().get("2014-05-21-pos-gas-contract"))
+    >>> "<blockquote>" in page and "supply_contract" in page
+    True
+    """
+    import attrs
+
+    rows = []
+    for field in attrs.fields(type(event)):
+        value = getattr(event, field.name)
+        if field.name in ("title", "sources") or value in (None, (), ""):
+            continue
+        if field.name == "disputes":
+            value = [f"{d.field}: {d.value} ({d.source})" for d in value]
+        rows.append({"field": field.name, "value": value})
+    quotes = "".join(f"<p>{html.escape(c.source)}{' ' + html.escape(c.locator) if c.locator else ''}:</p>"
+                     f"<blockquote>{html.escape(' '.join(c.quote.split()))}</blockquote>" for c in event.sources)
+    return (f"<p><b>{html.escape(event.title)}</b> ({html.escape(event.TYPE)}, {html.escape(str(event.date))})</p>"
+            + _table(("field", "value"), [{"field": "type", "value": event.TYPE}, *rows]) + quotes)
+
+
+def interactive_timeline(log: Log, **options: Any) -> Any:
+    """The interactive plotly timeline (needs the ``timeline`` extra): a Figure that a
+    notebook displays; see :func:`eurasia_events.timeline_html.timeline_figure`."""
+    from .timeline_html import timeline_figure
+
+    return timeline_figure(log, **options)
 
 
 # --- pandas -----------------------------------------------------------------------------
@@ -96,7 +236,28 @@ def to_pandas(view: View[Any]) -> Any:
         else:
             data[column] = pd.Series([v if isinstance(v, (str, bool, tuple)) or v is None else str(v)
                                       for v in values], dtype="object")
+    if view.name == "timeline" and "date" in data:
+        data = _with_bounds(pd, data, view)
     return pd.DataFrame(data, index=pd.RangeIndex(len(view.rows)))
+
+
+def _with_bounds(pd: Any, data: dict[str, Any], view: View[Any]) -> dict[str, Any]:
+    """Timeline columns plus ``earliest`` and ``latest``: the possible days as datetimes
+    (``NaT`` for an open or unknown end), after ``date``."""
+    from .dates import PartialDate
+
+    bounds: dict[str, list[str | None]] = {"earliest": [], "latest": []}
+    for row in view.rows:
+        date = PartialDate.parse(row.date)
+        bounds["earliest"].append(None if date.start is None else date.earliest.isoformat())
+        bounds["latest"].append(None if date.end is None else date.latest.isoformat())
+    out: dict[str, Any] = {}
+    for column, values in data.items():
+        out[column] = values
+        if column == "date":
+            for name, days in bounds.items():
+                out[name] = pd.to_datetime(pd.Series(days, dtype="object"), format="%Y-%m-%d")
+    return out
 
 
 # --- intervals ---------------------------------------------------------------------------

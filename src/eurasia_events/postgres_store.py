@@ -53,6 +53,9 @@ _CONNECT_TIMEOUT_S: Final = 10
 _LOCK_TIMEOUT: Final = "60s"  # how long a writer waits for another one's transaction
 _STATEMENT_TIMEOUT: Final = "120s"  # how long one statement may run
 _BATCH: Final = 10_000  # rows per read
+# Lines a read in progress keeps at hand: the log asks for an earlier record's line when it
+# reads a correction, and a query per correction costs a round trip (about 0.3 ms).
+_RECENT: Final = 65_536
 # Connections inherited across a fork belong to the parent: never closed (closing would end
 # the parent's session), only forgotten.
 _INHERITED: list[Any] = []
@@ -112,6 +115,7 @@ class PostgresStore:
         self._head = 0  # the last seq, inside a write transaction
         self._statements: dict[str, sql.Composed] = {}
         self._confirmed: Any = None  # the reader's connection once it found a log
+        self._recent: dict[int, bytes] = {}  # seq -> line, while a read is in progress
 
     # -- connections --------------------------------------------------------------------
 
@@ -402,16 +406,28 @@ class PostgresStore:
 
             rows = self._reading("cannot read the log", batch)
             checked = True
-            for seq, line in rows:
-                if seq != expected:
-                    raise IntegrityError(f"{self.location}:{expected}: row {seq} where {expected} was expected: "
-                                         "records were deleted, inserted or altered")
-                yield bytes(line)
-                expected += 1
+            recent = self._recent
+            try:
+                for seq, line in rows:
+                    if seq != expected:
+                        raise IntegrityError(f"{self.location}:{expected}: row {seq} where {expected} was expected: "
+                                             "records were deleted, inserted or altered")
+                    data = recent[seq] = bytes(line)
+                    if len(recent) > _RECENT:
+                        del recent[next(iter(recent))]
+                    yield data
+                    expected += 1
+            except BaseException:
+                recent.clear()
+                raise
             if len(rows) < _BATCH:
+                recent.clear()  # kept only while reading: afterwards line() reads the row as it is now
                 return
 
     def line(self, index: int) -> bytes:
+        found = self._recent.get(index + 1)
+        if found is not None:
+            return found
         def one(conn: psycopg.Connection[Any]) -> Any:
             return conn.execute(self._q("SELECT line FROM {records} WHERE seq = %s"), (index + 1,)).fetchall()
 

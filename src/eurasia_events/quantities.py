@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final, overload
 
 import attrs
 
@@ -52,7 +52,10 @@ UNITS: Final[dict[str, Unit]] = _units()
 """Every unit this library knows, by symbol."""
 
 _SCALES: Final = {"thousand": "1e3", "million": "1e6", "mn": "1e6", "billion": "1e9", "bn": "1e9", "trillion": "1e12"}
-_TEXT = re.compile(r"\s*([~<>]?)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*(?:(thousand|million|mn|billion|bn|trillion)\s+)?(\S+)\s*")
+# The unit does not start with a digit, so "38" is refused as a number without a unit, not read as 3 of unit "8".
+_TEXT = re.compile(
+    r"\s*([~<>]?)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*(?:(thousand|million|mn|billion|bn|trillion)\s+)?([^\s0-9.]\S*)\s*"
+)
 _BOUNDS: Final = {"": "", "~": "about", ">": "more than", "<": "less than"}
 
 
@@ -72,9 +75,12 @@ def _decimal(value: object) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, init=False)
 class Quantity:
     """A figure with a unit, optionally bounded (``~`` about, ``>`` more than, ``<`` less than).
+
+    Build one from text, ``Quantity("38 bcm/yr")`` (as its repr shows) or :meth:`parse`
+    (which shares one value per distinct text), or from its parts, ``Quantity(38, "bcm/yr")``.
 
     >>> Quantity.parse("42.876 billion USD") + Quantity.parse("41.195 billion USD")
     Quantity('84071000000 USD')
@@ -88,6 +94,18 @@ class Quantity:
     """A symbol from :data:`UNITS`."""
     bound: str = attrs.field(default="")
     """``""`` exact, ``"~"`` about, ``">"`` more than, ``"<"`` less than."""
+
+    @overload
+    def __init__(self, text: str, /) -> None: ...
+
+    @overload
+    def __init__(self, value: Decimal | int | str, unit: str, bound: str = "") -> None: ...
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Text alone (``Quantity("~6 billion USD")``), or a value, a unit and an optional bound."""
+        if len(args) == 1 and not kwargs and isinstance(args[0], str):
+            args = attrs.astuple(Quantity.parse(args[0]), recurse=False)
+        self.__attrs_init__(*args, **kwargs)
 
     @value.validator
     def _check_value(self, _: attrs.Attribute[Decimal], value: Decimal) -> None:
