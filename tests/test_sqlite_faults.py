@@ -438,3 +438,36 @@ def test_convert_into_another_applications_database_is_refused(foreign: str, tmp
         ee.load(dest)
     assert dest.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src", "their.db"]  # no -wal or -shm either
+
+
+def test_a_log_created_between_the_two_schema_reads_is_not_taken_for_another_application(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes opening a new SQLite log at once: the other's table and application id,
+    committed between this connection's two schema reads, must not look like a foreign database
+    (seen once in CI: 'an SQLite database of another application (application id 0x0, tables records)')."""
+    path = tmp_path / "log.sqlite"
+    real_execute = sqlite_store._Connection.execute
+    raced = []
+
+    def execute(self: sqlite_store._Connection, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        if sql.startswith("SELECT type, name, tbl_name") and not raced:
+            raced.append(True)
+            # Another writer creates the log now: after the id was read, before the tables are.
+            other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("CREATE TABLE records (seq INTEGER PRIMARY KEY, line BLOB NOT NULL)")
+                other.execute(f"PRAGMA application_id={0x45455631}")
+                other.execute("COMMIT")
+            except sqlite3.OperationalError:
+                pass  # locked out by this connection's read transaction: it could not commit in between
+            finally:
+                other.close()
+        return real_execute(self, sql, parameters)
+
+    monkeypatch.setattr(sqlite_store._Connection, "execute", execute)
+    store = ee.SQLiteStore(path)
+    with store.locked():
+        store.append_lines([b'{"seq":1}\n'])
+    assert raced
+    assert store.read_lines() == [b'{"seq":1}']

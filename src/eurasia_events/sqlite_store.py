@@ -160,11 +160,20 @@ class SQLiteStore:
         be a table, not a view (which could run any query) nor a virtual table, and carry
         no trigger (which would run on every append).
         """
-        # fetchall() ends each read at once: a statement left open would hold a read
-        # transaction, and upgrading it while another writer holds the lock fails with
-        # "database is locked" without waiting.
-        app_id = conn.execute("PRAGMA application_id").fetchall()[0][0]
-        objects = conn.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master").fetchall()
+        # Both reads in one read transaction: between two autocommit reads, another writer
+        # could commit a new log's table and application id, and the id read before it with
+        # the table read after would look like another application's database. The
+        # transaction ends at once (a read left open could not be upgraded while another
+        # writer holds the lock). Under the write lock the caller's transaction serves.
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchall()[0][0]
+            objects = conn.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master").fetchall()
+        finally:
+            if own:
+                conn.execute("COMMIT")
         if app_id == 0 and not objects:
             return True
         if app_id != _APPLICATION_ID:
