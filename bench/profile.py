@@ -29,7 +29,7 @@ from typing import Any
 import eurasia_events as ee
 
 from .generate import parse_size, size_label, write_log
-from .run import HERE, LAST_DAY, VIEWS, _records, _Retro, _sqlite_copy
+from .run import HERE, LAST_DAY, VIEWS, _Facts, _Retro, _sqlite_copy
 
 WHATS = ("load", "load-sqlite", "rebuild", "fold", "summary", "agreements", "retro", "memory", "import")
 
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         it = iter(states)
         _profile(lambda: len(getattr(next(it), what)()), args.top, repeat=5)
     elif what == "retro":
-        retro = _Retro(_records(folder), random.Random(args.seed + 1))
+        retro = _Retro(_Facts(folder), random.Random(args.seed + 1))
         number = iter(range(1000, 10**6))
 
         def one() -> None:
