@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -61,11 +61,6 @@ from eurasia_events import (
 FIRST_DAY = dt.date.min.toordinal()
 LAST_DAY = dt.date.max.toordinal()
 NEVER = (LAST_DAY, LAST_DAY)
-LIBRARY_SUPERSEDES_OVERWRITE = True
-"""Possible library bug, reproduced (flagged) so the suite stays green: a ``supersedes`` field
-replaces an earlier supersession (the last signing folded wins), while a supersedes/replaces
-relation keeps the earliest. By the documents ("a superseded one counts no more") the earliest
-should win both ways; ``False`` gives that rule (see test_a_later_supersession_keeps_the_earlier)."""
 PAST = {"restates": "restated", "implements": "implemented"}
 SIGNINGS = (TreatySigned, JointStatement, Memorandum, SupplyContract)
 
@@ -218,7 +213,7 @@ class Reference:
             if isinstance(e, SIGNINGS) and name in e.supersedes:
                 row = row or stub(e)
                 earlier = row["superseded_by"]
-                keep = not LIBRARY_SUPERSEDES_OVERWRITE and earlier is not None and earlier[0] <= when
+                keep = earlier is not None and earlier[0] <= when  # the earliest supersession stands
                 row = {**row, "superseded_by": earlier if keep else (when, e.agreement),
                        "relations": [*row["relations"], ("supersedes", e.agreement, when, None)]}
             if isinstance(e, (EnteredIntoForce, AgreementExtended, AgreementEnded)) and e.agreement == name:
@@ -462,9 +457,9 @@ class Reference:
         newest: dict[str, tuple[tuple[int, int], str]] = {}
         for head, (_, high) in counted.items():
             route = docs[head]["route"]
-            if route is not None and high is not None:
-                if route not in newest or docs[head]["signed"] > newest[route][0]:
-                    newest[route] = (docs[head]["signed"], head)
+            if route is not None and high is not None and (
+                    route not in newest or docs[head]["signed"] > newest[route][0]):
+                newest[route] = (docs[head]["signed"], head)
         for head, (_, high) in list(counted.items()):
             route = docs[head]["route"]
             if route in newest and newest[route][1] != head and high is not None:
@@ -491,7 +486,7 @@ class Reference:
         totals: dict[str, tuple[Any, Any]] = {}
         if rows:
             main = rows[0]["annual_volume"].dimension
-            for dimension, (low, high) in sorted(sums.items(), key=lambda item: item[0] != main):
+            for _dimension, (low, high) in sorted(sums.items(), key=lambda item: item[0] != main):
                 some = high if high is not None else low
                 key = "annual volume" if not totals else f"annual volume ({'' if some is None else some.unit})"
                 totals[key] = (low, high)
@@ -541,8 +536,8 @@ class Reference:
         rows.sort(key=lambda r: (r["since"] or "", r["route"]))
         return rows
 
-    RANK = {"announced": 0, "proposed": 1, "planned": 2, "construction_started": 3, "suspended": 4,
-            "completed": 5, "opened": 6, "cancelled": 7}
+    RANK: ClassVar[dict[str, int]] = {"announced": 0, "proposed": 1, "planned": 2, "construction_started": 3,
+                                      "suspended": 4, "completed": 5, "opened": 6, "cancelled": 7}
 
     def projects(self) -> tuple[list[dict[str, Any]], int]:
         stages: dict[str, list[tuple[str, tuple[int, int], str]]] = {}
@@ -590,7 +585,7 @@ class Reference:
     def members(self, organisation: str = "eaeu") -> list[dict[str, Any]]:
         org = self.entities.resolve(organisation).id
         changes: dict[str, list[tuple[str, tuple[int, int], str]]] = {}
-        for name, row in self.rows_of_agreements().items():
+        for row in self.rows_of_agreements().values():
             if row["founds"] == org and row["in_force"] is not None:
                 for party in row["parties"]:
                     entity = self.entities.get(party)

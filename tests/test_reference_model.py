@@ -382,7 +382,8 @@ def check_state(log: ee.Log, day: dt.date, known_at: ee.Instant | None, *, full:
     for status in ("in force", "signed", "expired", "superseded"):
         view = state.agreements(status=status)
         expected, sure = ref.agreements(status=status)
-        assert rows(view) == expected and pair(view.count) == (sure, len(expected)), f"agreements {status} {where}"
+        assert rows(view) == expected, f"agreements {status} {where}"
+        assert pair(view.count) == (sure, len(expected)), f"agreements {status} count {where}"
     assert rows(state.agreements(party="KZ")) == ref.agreements(party="KZ")[0], f"agreements party {where}"
 
     for commodity in ("pipeline_gas", "oil") if full else ():
@@ -420,7 +421,8 @@ def check_state(log: ee.Log, day: dt.date, known_at: ee.Instant | None, *, full:
 
     view = state.projects()
     expected, sure = ref.projects()
-    assert rows(view) == expected and pair(view.count) == (sure, len(expected)), f"projects {where}"
+    assert rows(view) == expected, f"projects {where}"
+    assert pair(view.count) == (sure, len(expected)), f"projects count {where}"
 
     view = state.finance()
     expected, totals = ref.finance()
@@ -483,7 +485,8 @@ def test_every_view_equals_the_reference(data: st.DataObject) -> None:
         check_state(log, day, data.draw(known_ats(instants)))
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+          max_examples=max(5, settings().max_examples // 2))
 @given(st.data())
 def test_views_on_every_edge_day_equal_the_reference(data: st.DataObject) -> None:
     """On the days either side of every date in a random log, the views (volumes aside) equal the reference."""
@@ -575,7 +578,6 @@ def test_the_reader_accepts_what_the_event_class_accepts(case: tuple[type[ee.Eve
     assert loaded == valid, data
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: a later 'supersedes' field replaces an earlier supersession")
 def test_a_later_supersession_keeps_the_earlier() -> None:
     """An agreement certainly superseded in 2013 stays certainly superseded when another supersedes it in 2014."""
     log = new_log(ee.MemoryStore())

@@ -7,6 +7,9 @@
 True
 """
 
+import importlib as _importlib
+import typing as _typing
+
 from .__about__ import __version__ as __version__
 from .dates import Instant, PartialDate, Precision, Relation, query_period, to_day, to_instant
 from .entities import Entity, EntityKind, EntityRegistry
@@ -66,13 +69,32 @@ from .events import (
 )
 from .log import Log, bundled_path, load
 from .postgres_store import PostgresStore
-from .projections import Projection
 from .quantities import Quantity
-from .query import State
 from .sources import Source, SourceRegistry
 from .sqlite_store import SQLiteStore
 from .stores import FileStore, MemoryStore, Store
-from .views import Count, Total, View
+
+if _typing.TYPE_CHECKING:
+    from .projections import Projection
+    from .query import State
+    from .views import Count, Total, View
+
+# Imported on first use: queries, views and the fold are not needed to import the package.
+_LAZY: _typing.Final = {"Projection": "projections", "State": "query",
+                        "Count": "views", "Total": "views", "View": "views"}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 __all__ = [
     "EVENT_TYPES",

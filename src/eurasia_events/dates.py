@@ -15,13 +15,32 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import enum
+import importlib.util
 import re
-from typing import Any, Final, TypeAlias, overload
+import sys
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, overload
 
 import attrs
-import pendulum
 
 from .errors import InvalidDateError
+
+if TYPE_CHECKING:
+    import pendulum
+else:
+    def _lazy(name: str) -> Any:
+        """A module loaded on its first attribute read: pendulum (and dateutil, which it
+        imports) cost about half of ``import eurasia_events``, and only queries need it."""
+        if name in sys.modules:
+            return sys.modules[name]
+        spec = importlib.util.find_spec(name)
+        assert spec is not None
+        assert spec.loader is not None
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    pendulum = _lazy("pendulum")
 
 __all__ = [
     "DayLike",

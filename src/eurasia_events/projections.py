@@ -15,6 +15,7 @@ event type, each returning the new state.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final, Generic, NamedTuple, TypeVar
@@ -307,7 +308,10 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
     )
     for old in event.supersedes:
         row = state.agreements.get(old) or _stub(old, event)
-        state.agreements[old] = row._replace(superseded_by=(span, agreement),
+        # The earliest supersession ends the old document; a later one keeps it ended.
+        earlier = row.superseded_by
+        first = earlier if earlier is not None and earlier[0] <= span else (span, agreement)
+        state.agreements[old] = row._replace(superseded_by=first,
                                              relations=(*row.relations, ("supersedes", agreement, span, None)))
 
 
@@ -633,6 +637,10 @@ def term_anchor(row: AgreementState, supply: Mapping[tuple[str, str], SupplyStat
     return None
 
 
+_add_years: Callable[[int, Any], int] = functools.lru_cache(maxsize=1 << 16)(add_years)
+""":func:`~eurasia_events.dates.add_years`, remembered: every status of every agreement asks it."""
+
+
 def expiry(row: AgreementState, day: int, anchor: Span | None = None, *,
            only_certain: bool = False) -> tuple[Span | None, bool]:
     """When the agreement expires, counting extensions possibly made by ``day``.
@@ -647,7 +655,7 @@ def expiry(row: AgreementState, day: int, anchor: Span | None = None, *,
     else:
         origin = {"signature": row.signed, "entry_into_force": row.in_force, "start": row.start or row.in_force}
         start = anchor or origin.get(row.term_from) or row.in_force or row.signed
-        base = (add_years(start[0], row.term), add_years(start[1], row.term))
+        base = (_add_years(start[0], row.term), _add_years(start[1], row.term))
     certain = True
     for span, years, until in row.extensions:
         seen = reached(span, day)
@@ -657,7 +665,7 @@ def expiry(row: AgreementState, day: int, anchor: Span | None = None, *,
         if until is not None:
             base = until
         elif base is not None and years is not None:
-            base = (add_years(base[0], years), add_years(base[1], years))
+            base = (_add_years(base[0], years), _add_years(base[1], years))
     return base, certain
 
 

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from ._engine.gc import bulk
+from ._engine.gc import bulk, paused
 from ._engine.index import DayView
-from ._engine.rows import Row, typed
+from ._engine.rows import Row, row_class, typed
 from .dates import DayLike, InstantLike, PartialDate, query_period, to_day, to_instant
 from .entities import EntityKind
 from .errors import EurasiaEventsError
@@ -81,6 +81,9 @@ class State:
         self.known_at = None if known_at is None else to_instant(known_at)
         self._ordinal = self.day.toordinal()
         self._view: DayView | None = None
+        # Per agreement: its fold row and status, its row and possible statuses (see _status, _possible).
+        self._statuses: dict[str, tuple[AgreementState, tuple[str, bool, Span | None]]] = {}
+        self._possibles: dict[str, tuple[AgreementState, frozenset[str]]] = {}
         if naive:
             # The reference answer: a plain fold of every event that may have happened by the day,
             # sorted here again, by its own key, independently of the index's order.
@@ -103,6 +106,13 @@ class State:
         if self._view is None:
             return [r for r in self._naive if r.TYPE in tags]
         return self._view.of(frozenset(tags))
+
+    def _stored(self, *tags: str) -> list[Row]:
+        """Rows as stored (no typed view made) of the events of these types that happened by the day."""
+        found = [r for r in self._naive if r.TYPE in tags] if self._view is None else \
+            self._view.of(frozenset(tags), as_stored=True)
+        status = {tag: row_class(tag)._fields.index("status_text") for tag in tags}  # type: ignore[attr-defined]
+        return [r for r in found if r[status[r[0]]] == "happened"]
 
     @functools.cached_property
     def events(self) -> list[Event]:
@@ -135,46 +145,73 @@ class State:
         """Treaties, statements, memoranda and contracts signed by the day, with their status.
 
         Status is one of: signed, in force, expired, terminated, suspended, superseded.
+        The rows are made when first read; ``len`` and ``count`` do not need them.
         """
-        rows = []
+        day = self._ordinal
+        chosen: list[AgreementState] = []
         sure = 0
         for row in self.fold.agreements.values():
-            if reached(row.signed, self._ordinal) is False:
-                continue
-            state, certain, until = self._status(row)
-            if status is not None and state != status:
-                continue
-            if party is not None and party not in row.parties:
-                continue
-            sure += reached(row.signed, self._ordinal) is True and (status is None or certain)
-            rows.append(AgreementRow(
-                agreement=row.agreement, title=row.title, kind=row.kind, status=state, certain=certain,
-                binding=row.binding, parties=row.parties, signed=span_text(row.signed),
-                in_force_from=None if row.in_force is None else span_text(row.in_force),
-                in_force_until=None if until is None else span_text(until),
-                commodity=row.commodity, annual_volume=row.annual_volume, events=row.events,
-                ratified=self._ratified(row.agreement),
-            ))
-        rows.sort(key=lambda r: (r.signed, r.agreement))
-        return View("agreements", tuple(rows), fields_of(AgreementRow), title=self._title("Agreements"), sure=sure)
+            signed = row.signed
+            if day < signed[0] or (party is not None and party not in row.parties):
+                continue  # certainly not signed by the day, or another party's
+            if status is not None:
+                state, certain, _ = self._status(row)
+                if state != status:
+                    continue
+                sure += signed[1] <= day and certain
+            else:
+                sure += signed[1] <= day
+            chosen.append(row)
+
+        def make() -> tuple[AgreementRow, ...]:
+            with paused():
+                rows = []
+                for row in chosen:
+                    state, certain, until = self._status(row)
+                    rows.append(AgreementRow(
+                        agreement=row.agreement, title=row.title, kind=row.kind, status=state, certain=certain,
+                        binding=row.binding, parties=row.parties, signed=span_text(row.signed),
+                        in_force_from=None if row.in_force is None else span_text(row.in_force),
+                        in_force_until=None if until is None else span_text(until),
+                        commodity=row.commodity, annual_volume=row.annual_volume, events=row.events,
+                        ratified=self._ratified(row.agreement),
+                    ))
+                rows.sort(key=lambda r: (r.signed, r.agreement))
+                return tuple(rows)
+
+        return View("agreements", make, fields_of(AgreementRow), title=self._title("Agreements"), sure=sure,
+                    size=len(chosen))
 
     def _anchor(self, row: AgreementState) -> Span | None:
         return term_anchor(row, self.fold.supply, self._ordinal)
 
     def _status(self, row: AgreementState) -> tuple[str, bool, Span | None]:
-        """The agreement's status on the day, its term counted from the event it names."""
-        return agreement_status(row, self._ordinal, self._anchor(row))
+        """The agreement's status on the day, its term counted from the event it names (kept per state)."""
+        found = self._statuses.get(row.agreement)
+        if found is None or found[0] is not row:
+            found = self._statuses[row.agreement] = (row, agreement_status(row, self._ordinal, self._anchor(row)))
+        return found[1]
 
-    def _agreement_count(self, status: str) -> Count:
-        """How many agreements certainly and possibly have ``status`` on the day."""
-        certain = possible = 0
+    def _possible(self, row: AgreementState) -> frozenset[str]:
+        """Every status the agreement may have on the day (kept per state)."""
+        found = self._possibles.get(row.agreement)
+        if found is None or found[0] is not row:
+            found = self._possibles[row.agreement] = (row, possible_statuses(row, self._ordinal, self._anchor(row)))
+        return found[1]
+
+    def _agreement_counts(self, *statuses: str) -> list[Count]:
+        """How many agreements certainly and possibly have each status on the day (one pass)."""
+        certain, possible = [0] * len(statuses), [0] * len(statuses)
+        day = self._ordinal
         for row in self.fold.agreements.values():
-            if reached(row.signed, self._ordinal) is False:
+            if day < row.signed[0]:
                 continue
-            found = possible_statuses(row, self._ordinal, self._anchor(row))
-            possible += status in found
-            certain += found == {status}
-        return Count(certain, possible)
+            found = self._possible(row)
+            for at, status in enumerate(statuses):
+                if status in found:
+                    possible[at] += 1
+                    certain[at] += len(found) == 1
+        return [Count(*pair) for pair in zip(certain, possible, strict=True)]
 
     @bulk
     def volumes(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> View[VolumeRow]:
@@ -197,7 +234,7 @@ class State:
             if row.annual_volume is None or row.commodity != commodity or reached(row.signed, day) is False:
                 continue
             state, certain, _ = self._status(row)
-            found = possible_statuses(row, day, self._anchor(row))
+            found = self._possible(row)
             if found & {"in force", "superseded"}:
                 docs[row.agreement] = (row, state, certain, found)
 
@@ -261,7 +298,7 @@ class State:
                     later_row = self.fold.agreements.get(later)
                     if later_row is None or reached(later_row.signed, day) is False:
                         continue
-                    found = possible_statuses(later_row, day, self._anchor(later_row))
+                    found = self._possible(later_row)
                     if not found & {"in force", "superseded"}:
                         continue
                     firm = reached(span, day) is True and found <= {"in force", "superseded"}
@@ -814,16 +851,18 @@ class State:
         routes = ", ".join(r.route for r in supply) or "none"
         in_eaeu = ", ".join(r.member for r in members if r.certain) or "none"
         eaeu = ", ".join(r.member for r in members) or "none"
+        in_force, signed = self._agreement_counts("in force", "signed")
+        held = [hi for *_, hi, _ in self._stored("meeting", "forum")]
         lines: list[tuple[str, str, str, str]] = [
-            ("agreements in force", *_pair(self._agreement_count("in force"))),
-            ("agreements signed, not yet in force", *_pair(self._agreement_count("signed"))),
+            ("agreements in force", *_pair(in_force)),
+            ("agreements signed, not yet in force", *_pair(signed)),
             ("contracted pipeline gas (binding)", *_pair(self.contracted("pipeline_gas"))),
             ("contracted oil (binding)", *_pair(self.contracted("oil"))),
             ("routes delivering", routes, delivering, routes),
             ("EAEU members", eaeu, in_eaeu, eaeu),
             ("sanctions measures in force", *_pair(self.sanctions().count)),
             ("projects by stage", _stages(projects), _stages(r for r in projects if r.certain), _stages(projects)),
-            ("meetings and forums held", *_pair(self.meetings().count)),
+            ("meetings and forums held", *_pair(Count(sum(map(self._ordinal.__ge__, held)), len(held)))),
         ]
         rows = tuple(SummaryRow(item=item, value=value, certain=sure, possible=maybe)
                      for item, value, sure, maybe in lines)

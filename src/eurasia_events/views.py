@@ -7,7 +7,7 @@ holds the view's totals. Every row type has ``certain`` where a date can straddl
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -77,20 +77,58 @@ class Count:
         return str(self.certain) if self.exact else f"{self.certain} (possibly {self.possible})"
 
 
-@attrs.frozen
 class View(Generic[R]):
     """Rows of one view on one day: iterable, indexable, and rendered in notebooks as a table.
 
-    ``totals`` holds the view's totals (for example contracted volume per unit).
+    ``totals`` holds the view's totals (for example contracted volume per unit). ``rows``
+    may be given as a function making them: they are then made when first read (shown,
+    iterated, indexed), and ``size`` (with ``sure``) answers ``len`` and ``count`` before.
+    A view is immutable.
     """
 
+    __slots__ = ("_rows", "_size", "columns", "name", "sure", "title", "totals")
     name: str
-    rows: tuple[R, ...]
     columns: tuple[str, ...]
-    totals: Mapping[str, Any] = attrs.field(factory=dict)
-    title: str = ""
-    sure: int | None = None
+    totals: Mapping[str, Any]
+    title: str
+    _rows: tuple[R, ...] | Callable[[], tuple[R, ...]]
+    _size: int | None
+    sure: int | None
     """How many rows certainly belong on the day; ``None``: the rows whose ``certain`` is true."""
+
+    def __init__(self, name: str, rows: tuple[R, ...] | Callable[[], tuple[R, ...]], columns: tuple[str, ...],
+                 totals: Mapping[str, Any] | None = None, title: str = "", sure: int | None = None, *,
+                 size: int | None = None) -> None:
+        for field, value in (("name", name), ("_rows", rows), ("columns", columns),
+                             ("totals", {} if totals is None else totals), ("title", title), ("sure", sure),
+                             ("_size", size if callable(rows) else None)):
+            object.__setattr__(self, field, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a View is immutable: cannot set {name!r}")
+
+    @property
+    def rows(self) -> tuple[R, ...]:
+        """The rows (made now if the view was given a function making them)."""
+        found = self._rows
+        if callable(found):
+            made = found()
+            object.__setattr__(self, "_rows", made)
+            return made
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, View)
+        return (self.name, self.rows, self.columns, self.totals, self.title, self.sure) == \
+            (other.name, other.rows, other.columns, other.totals, other.title, other.sure)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"View(name={self.name!r}, rows={self.rows!r}, columns={self.columns!r}, totals={self.totals!r}, "
+                f"title={self.title!r}, sure={self.sure!r})")
 
     @property
     def count(self) -> Count:
@@ -98,13 +136,13 @@ class View(Generic[R]):
         sure = self.sure
         if sure is None:
             sure = sum(1 for r in self.rows if getattr(r, "certain", True))
-        return Count(sure, len(self.rows))
+        return Count(sure, len(self))
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.rows)
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self._size is None or not callable(self._rows) else self._size
 
     def __getitem__(self, index: int) -> R:
         return self.rows[index]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import array
 import collections
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Final, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol
 
 from eurasia_events.codec import Upcaster, decode_event, parse_record
 from eurasia_events.dates import Instant
@@ -26,10 +26,11 @@ from eurasia_events.errors import InvalidEventError
 from eurasia_events.events import Amendment, Event
 from eurasia_events.sources import SourceRegistry
 
-from .decode import RecordDecoder
 from .gc import paused
-from .index import DayView, Index
 from .rows import AmendmentRow, Row, event_id, row_of, seq_of, sort_key, typed
+
+if TYPE_CHECKING:  # made on first use: the decoder at load, the index at the first query
+    from .index import DayView, Index
 
 __all__ = ["Engine", "Incoming", "StoredData"]
 
@@ -71,6 +72,8 @@ class Engine:
         self.entities, self.sources, self._stored = entities, sources, stored
         self._upcasters = dict(upcasters or {})
         self.freeze_gc = freeze_gc
+        from .decode import RecordDecoder  # msgspec and the generated structs: not needed to import the package
+
         self._decoder = RecordDecoder(entities, sources)
         self._entries: list[tuple[Any, ...]] = []  # per record: its row as recorded
         self.recorded = array.array("q")  # per record: when it was appended, in microseconds
@@ -304,6 +307,8 @@ class Engine:
 
     def index(self, known_at: Instant | None = None) -> Index:
         """The checkpoint index as known at ``known_at`` (the live one, kept up to date, for ``None``)."""
+        from .index import Index  # and the fold: not needed until a query
+
         if known_at is None:
             if self._index is None:
                 with paused(freeze=self.freeze_gc):

@@ -1,8 +1,9 @@
 """The checkpoint index: an event list sorted in fold order, with fold checkpoints.
 
-A query folds from the nearest checkpoint at or before its day. A retroactive event is
-patched into the later checkpoints, or drops them when later events touch its keys, so
-retroactive facts cost little and answers stay exact. :class:`DayView` is what a query
+A query folds from the nearest checkpoint at or before its day. A retroactive event, a
+correction or a retraction is patched into the later checkpoints (the fold splits by key:
+only the keys it changes are refolded), so retroactive facts cost little and answers stay
+exact. :class:`DayView` is what a query
 reads: the rows that may have happened by a day, and the fold state on it.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 import attrs
@@ -29,7 +30,8 @@ SNAPSHOT_EVERY: Final = 32
 """Checkpoints between full copies of the fold state; those in between keep only what changed."""
 _BEFORE_ALL: Final = -1  # the bound of checkpoint 0: no event
 _AFTER_ALL: Final = 1 << 80  # the bound of a checkpoint holding every event
-_MAX_PATCHES: Final = 16  # past this many patch layers, a checkpoint is rebuilt instead
+_MAX_PATCHES: Final = 16  # past this many patch layers, a checkpoint's patches are merged into one
+_REFOLD_LIMIT: Final = 100_000  # events refolded for one patch; past that, the later checkpoints are dropped
 _UNDO_KEPT: Final = 4096  # changes kept for older day views
 _FREEZE_AFTER: Final = 10_000  # events folded into new checkpoints before they are frozen (if opted in)
 
@@ -44,14 +46,16 @@ class Index:
     Bounds are sort keys, not event counts, so inserting an event does not shift the later
     checkpoints. An inserted event whose keys (see :func:`~eurasia_events.projections.touched`)
     no later event touches changes every later checkpoint in the same way: one shared patch
-    layer holds that change. Any other change drops the checkpoints after it.
+    layer holds that change. Any other change refolds the events touching its keys (closed
+    over the keys those events touch) from nothing, and patches each later checkpoint with
+    their values there (:data:`_GONE` where a key no longer exists).
     """
 
     def __init__(self, rows: Sequence[Row], *, freeze: bool = False) -> None:
         # Stored rows, sorted by (earliest possible day, seq), as Log._sorted gives them.
         self.keys: list[int] = [sort_key(s) for s in rows]
         self.events: list[Row] = list(rows)
-        self._last_touch: dict[tuple[str, Any], int] | None = None
+        self._touching: dict[tuple[str, Any], list[int]] | None = None
         # Per-event views read only their own types: their rows and keys, made on first
         # use and kept up to date as events come and go.
         self._groups: dict[frozenset[str], tuple[list[int], list[Row]]] = {}
@@ -76,16 +80,30 @@ class Index:
         self.builds = 0  # how many times checkpoints were built (see state_at)
 
     @property
-    def last_touch(self) -> dict[tuple[str, Any], int]:
-        """The sort key of the last event touching each fold key; made when a retroactive
+    def touching(self) -> dict[tuple[str, Any], list[int]]:
+        """The sort keys of the events touching each fold key, in order; made when a retroactive
         event first needs it (a pass over every event, which most sessions never need)."""
-        if self._last_touch is None:
-            last: dict[tuple[str, Any], int] = {}
+        if self._touching is None:
+            found: dict[tuple[str, Any], list[int]] = {}
             for key, row in zip(self.keys, self.events, strict=True):
-                for touch in touched(row):
-                    last[touch] = key
-            self._last_touch = last
-        return self._last_touch
+                touches = touched(row)
+                for touch in touches if len(touches) < 2 else dict.fromkeys(touches):
+                    found.setdefault(touch, []).append(key)
+            self._touching = found
+        return self._touching
+
+    def _track(self, key: int, row: Row, *, add: bool) -> None:
+        """Keep :attr:`touching` up to date (once made) as an event comes or goes."""
+        if self._touching is None:
+            return
+        for touch in dict.fromkeys(touched(row)):
+            keys = self._touching.setdefault(touch, [])
+            if add:
+                bisect.insort(keys, key)
+            else:
+                del keys[bisect.bisect_left(keys, key)]
+                if not keys:
+                    del self._touching[touch]
 
     def group(self, tags: frozenset[str]) -> tuple[list[int], list[Row]]:
         """The keys and rows of the events of these types, in fold order (do not change them)."""
@@ -142,7 +160,7 @@ class Index:
                     m.written.clear()
                 delta = FoldState()
             else:
-                delta = FoldState(**{name: {key: m[key] for key in m.written}
+                delta = FoldState(**{name: {key: m.get(key, _GONE) for key in m.written}
                                      for name, m in zip(_FIELDS, maps, strict=True)})
             self.bounds.append(self.keys[end] if end < len(self.keys) else _AFTER_ALL)
             self.patches.append(())
@@ -214,6 +232,7 @@ class Index:
         del self.keys[index]
         del self.events[index]
         self._changed(index, None, row)
+        self._track(key, row, add=False)
         return key
 
     def _insert(self, event: Row) -> int:
@@ -222,55 +241,96 @@ class Index:
         self.keys.insert(index, key)
         self.events.insert(index, event)
         self._changed(index, event, None)
+        self._track(key, event, add=True)
         return key
 
-    def _touch(self, key: int, event: Row) -> tuple[tuple[str, Any], ...]:
-        """Record the event's fold keys as touched at ``key``."""
-        touches = touched(event)
-        for touch in touches:
-            last = self.last_touch.get(touch)
-            if last is None or last < key:
-                self.last_touch[touch] = key
-        return touches
-
     def _patch(self, key: int, event: Row) -> None:
-        """Fold a newly inserted event into the checkpoints after it, or drop them."""
+        """Fold a newly inserted event into the checkpoints after it."""
         touches = touched(event)
-        later = [t for t in touches if t in self.last_touch and self.last_touch[t] > key]
-        self._touch(key, event)
         first = bisect.bisect_right(self.bounds, key)  # the first checkpoint that must change
         if first == len(self.bounds) or not touches:
             return  # no checkpoint after it, or an event the keyed fold ignores
-        if later or any(len(p) >= _MAX_PATCHES for p in self.patches[first:]):
-            self._invalidate(key)
+        if any(self.touching[t][-1] > key for t in touches):
+            self._refold(touches, key)
             return
         # No later event touches its keys: their value at the last checkpoint is their value
         # just before the event, so one patch layer is right for every later checkpoint.
         patch = _fold_over(self._layers(len(self.bounds) - 1), [event])
+        self._push(first, [patch] * (len(self.bounds) - first))
+
+    def _push(self, first: int, layers: list[FoldState]) -> None:
+        """Put one patch layer on each checkpoint from ``first``; merge a checkpoint's patches
+        into one when they are too many (slots sharing the same patches share the merge)."""
         self._running = None
-        for slot in range(first, len(self.bounds)):
-            self.patches[slot] = (patch, *self.patches[slot])
+        merged: dict[tuple[int, ...], FoldState] = {}
+        for slot, layer in enumerate(layers, start=first):
+            found = (layer, *self.patches[slot])
+            if len(found) > _MAX_PATCHES:
+                ids = tuple(map(id, found))
+                if ids not in merged:
+                    merged[ids] = FoldState(**{
+                        name: {k: v for p in reversed(found) for k, v in getattr(p, name).items()} for name in _FIELDS})
+                found = (merged[ids],)
+            self.patches[slot] = found
+
+    def _refold(self, touches: Iterable[tuple[str, Any]], start: int) -> None:
+        """Patch the checkpoints after sort key ``start`` for a change on these fold keys: the
+        events touching them (and the keys those events touch, until none is left out) are
+        folded from nothing, and each later checkpoint gets their keys' values there."""
+        first = bisect.bisect_right(self.bounds, start)
+        keys = set(touches)
+        if first == len(self.bounds) or not keys:
+            return
+        touching, todo, found = self.touching, list(keys), set()
+        while todo:
+            for key in touching.get(todo.pop(), ()):
+                if key not in found:
+                    found.add(key)
+                    for touch in touched(self.events[bisect.bisect_left(self.keys, key)]):
+                        if touch not in keys:
+                            keys.add(touch)
+                            todo.append(touch)
+            if len(found) > _REFOLD_LIMIT:
+                self._invalidate(start)
+                return
+        order = sorted(found)
+        rows = [self.events[bisect.bisect_left(self.keys, key)] for key in order]
+        fields: dict[str, list[Any]] = {name: [] for name in _FIELDS}
+        for name, key in keys:
+            fields[name].append(key)
+        state, done, layers = FoldState(), 0, []
+        layer: FoldState | None = None
+        for bound in self.bounds[first:]:
+            end = bisect.bisect_left(order, bound, lo=done)
+            if layer is None or end > done:
+                fold(state, rows[done:end])
+                layer = FoldState(**{name: {key: getattr(state, name).get(key, _GONE) for key in fields[name]}
+                                     for name in _FIELDS})
+                done = end
+            layers.append(layer)
+        self._push(first, layers)
 
     def add_event(self, row: Row) -> None:
-        """Take in a newly appended event: patch or drop only the later checkpoints."""
+        """Take in a newly appended event: patch the later checkpoints."""
         self._patch(self._insert(row), row)
 
     def replace(self, old: Row, corrected: Row) -> None:
-        """Take in a corrected event (same id and seq): drop the checkpoints after either position."""
+        """Take in a corrected event (same id and seq): patch the checkpoints after either position."""
         before = self._remove(old)
         after = self._insert(corrected)
-        self._touch(after, corrected)
-        self._invalidate(min(before, after))
+        self._refold((*touched(old), *touched(corrected)), min(before, after))
 
     def remove(self, row: Row) -> None:
-        """Take out a retracted event: drop the checkpoints after it."""
-        self._invalidate(self._remove(row))
+        """Take out a retracted event: patch the checkpoints after it."""
+        self._refold(touched(row), self._remove(row))
 
 
 _FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
 
 
 _ABSENT: Final[Any] = object()
+_GONE: Final[Any] = object()
+"""In a patch layer (or a delta over one): the key does not exist at that checkpoint."""
 
 
 class _Overlay(dict):  # type: ignore[type-arg]
@@ -289,7 +349,7 @@ class _Overlay(dict):  # type: ignore[type-arg]
             for layer in self.below:
                 value = dict.get(layer, key, _ABSENT)
                 if value is not _ABSENT:
-                    return value
+                    return default if value is _GONE else value
             return default
         return value
 
@@ -327,6 +387,9 @@ def flatten(layers: tuple[FoldState, ...]) -> FoldState:
         value = dict(maps[0])
         for later in maps[1:]:
             value.update(later)
+        for key in [key for later in maps[1:] for key, item in later.items() if item is _GONE]:
+            if value.get(key) is _GONE:  # gone at the newest layer that has it
+                del value[key]
         merged[name] = value
     return FoldState(**merged)
 
@@ -351,13 +414,15 @@ class DayView:
             self._rows = every[: self.count]
         return self._rows
 
-    def of(self, tags: frozenset[str]) -> list[Row]:
-        """Typed rows of the events of these types that may have happened by the day."""
+    def of(self, tags: frozenset[str], *, as_stored: bool = False) -> list[Row]:
+        """Typed (or stored) rows of the events of these types that may have happened by the day."""
         index = self._index
         if index.version != self._version or self._rows is not None:
-            return [typed(r) for r in self.rows() if r[0] in tags]
-        keys, items = index.group(tags)
-        return [typed(r) for r in items[: bisect.bisect_right(keys, key_after(self.day))]]
+            found = [r for r in self.rows() if r[0] in tags]
+        else:
+            keys, items = index.group(tags)
+            found = items[: bisect.bisect_right(keys, key_after(self.day))]
+        return found if as_stored else [typed(r) for r in found]
 
     @functools.cached_property
     def fold(self) -> FoldState:
