@@ -133,6 +133,17 @@ def new_log(store: ee.Store) -> ee.Log:
     return ee.Log(store, entities=entities, sources=sources)
 
 
+QUOTE = [{"source": "seed-004", "quote": "q"}]
+"""A citation any test event may carry (seed 004 is in the bundled source registry)."""
+
+
+def log_of(*items: ee.Event) -> ee.Log:
+    """A memory log holding the events, with the bundled registries."""
+    log = new_log(ee.MemoryStore())
+    log.append(items)
+    return log
+
+
 def make_store(kind: str, folder: Path) -> ee.Store:
     """A fresh, empty store of ``kind`` (memory, file, sqlite or postgres) under ``folder``
     (for postgres: in a schema of its own, the log's tables created; the same for the same folder)."""

@@ -9,16 +9,9 @@ from typing import Any
 import pytest
 
 import eurasia_events as ee
-from logkit import copy_registries, new_log
+from logkit import QUOTE, copy_registries, log_of, new_log
 
-Q = [{"source": "seed-004", "quote": "q"}]
-
-
-def log_of(*items: ee.Event) -> ee.Log:
-    """A memory log holding the events."""
-    log = new_log(ee.MemoryStore())
-    log.append(items)
-    return log
+Q = QUOTE
 
 
 def sanction(**changes: Any) -> ee.SanctionsImposed:
