@@ -51,7 +51,7 @@ from .events import (
     SupplyStarted,
     TradeStatistic,
 )
-from .views import View
+from .views import View, fields_of
 
 if TYPE_CHECKING:
     from .log import Log
@@ -123,7 +123,8 @@ class HistoryRow:
 
 
 def _fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in attrs.fields(cls) if f.name != "record")
+    """The columns of a row class: its fields but the record an event-id history keeps."""
+    return tuple(name for name in fields_of(cls) if name != "record")
 
 
 def _known(known_at: InstantLike | None) -> str:

@@ -435,9 +435,6 @@ def fields_of(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in attrs.fields(cls))
 
 
-_fields = fields_of  # the name other modules used before
-
-
 @attrs.frozen(kw_only=True)
 class TimelineRow:
     """One event on a timeline."""
