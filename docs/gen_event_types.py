@@ -35,11 +35,18 @@ def _quantity(dimensions: tuple[str, ...]) -> str:
     return f"1 {unit}"
 
 
+def _first_choice(cls: type, name: str) -> str:
+    choices: tuple[str, ...] = attrs.fields_dict(cls)[name].metadata["choices"]
+    return choices[0]
+
+
 def _sample(cls: type, field: attrs.Attribute[Any]) -> Any:
     meta, name = field.metadata, field.name
     shape = meta.get("shape")
     if name == "id":
         return f"2014-05-21-example-{cls.TYPE.replace('_', '-')}"  # type: ignore[attr-defined]
+    if name == "sources" and cls is ee.CodedInteraction:  # imported from a dataset: cites its record
+        return [{"source": "icews", "record": "21563720@2014-05-21", "locator": "story 28235806, sentence 2"}]
     if name == "sources":
         return [{"source": "seed-000", "quote": "the verbatim words of the source"}]
     if name == "target":
@@ -58,6 +65,8 @@ def _sample(cls: type, field: attrs.Attribute[Any]) -> Any:
         return ["CN", "RU"]
     if shape == "date":
         return "2014-05-21" if name in ("date", "period") else "2019-12"
+    if shape == "code":  # a code in the form of the choice it depends on, as sampled (its first value)
+        return {"cameo": "042", "plover": "consult"}[_first_choice(cls, meta["by"])]
     if shape == "quantity":
         return _quantity(meta["dimensions"])
     if shape == "text":

@@ -27,6 +27,7 @@ from eurasia_events import (
     AgreementExtended,
     AgreementRelated,
     Announcement,
+    CodedInteraction,
     Correction,
     DealClosed,
     EnteredIntoForce,
@@ -51,6 +52,7 @@ from eurasia_events import (
     SanctionsExtended,
     SanctionsImposed,
     SanctionsLifted,
+    Statement,
     SupplyContract,
     SupplyLevel,
     SupplyStarted,
@@ -63,6 +65,10 @@ LAST_DAY = dt.date.max.toordinal()
 NEVER = (LAST_DAY, LAST_DAY)
 PAST = {"restates": "restated", "implements": "implemented"}
 SIGNINGS = (TreatySigned, JointStatement, Memorandum, SupplyContract)
+NO_EFFECT = (Statement, CodedInteraction)
+"""Types no view reads (docs/event-types.md): a statement is a claim, not a change of state; a
+coded interaction is a dataset's record of contact (the timeline and the interaction counts
+show it). The reference drops them before computing anything."""
 
 # --- what is known at an instant ---------------------------------------------------------
 
@@ -174,7 +180,7 @@ class Reference:
         self.day = day.toordinal()
         self.entities = entities
         # Only the events that may have happened by the day count, in fold order.
-        self.events = [e for e, _ in events if span(e)[0] <= self.day]
+        self.events = [e for e, _ in events if span(e)[0] <= self.day and not isinstance(e, NO_EFFECT)]
 
     def of(self, *types: type) -> list[Any]:
         return [e for e in self.events if isinstance(e, types)]

@@ -107,7 +107,8 @@ TYPES = (ee.Meeting, ee.Forum, ee.TreatySigned, ee.TreatySigned, ee.JointStateme
          ee.Investment, ee.Investment, ee.DealClosed, ee.ProjectMilestone, ee.SanctionsImposed,
          ee.SanctionsImposed, ee.SanctionsExtended, ee.SanctionsExtended, ee.SanctionsLifted,
          ee.SanctionsDelisted, ee.MembershipJoined, ee.MembershipJoined, ee.MembershipLeft, ee.TradeStatistic,
-         ee.TradeStatistic, ee.Announcement, ee.Statement, ee.Ratified, ee.PolicyMeasure, ee.PolicyMeasure)
+         ee.TradeStatistic, ee.Announcement, ee.Statement, ee.Ratified, ee.PolicyMeasure, ee.PolicyMeasure,
+         ee.CodedInteraction)
 THEMES = (
     TYPES,
     (ee.TreatySigned, ee.JointStatement, ee.Memorandum, ee.Memorandum, ee.SupplyContract, ee.SupplyContract,
@@ -119,7 +120,7 @@ THEMES = (
      ee.MembershipJoined, ee.MembershipLeft, ee.TreatySigned, ee.EnteredIntoForce),
     (ee.Loan, ee.Investment, ee.Investment, ee.DealClosed, ee.DealClosed, ee.ProjectMilestone,
      ee.ProjectMilestone, ee.Announcement, ee.SupplyStarted, ee.SupplyLevel, ee.SupplyLevel, ee.TradeStatistic,
-     ee.TradeStatistic, ee.Meeting, ee.Forum, ee.Statement),
+     ee.TradeStatistic, ee.Meeting, ee.Forum, ee.Statement, ee.CodedInteraction),
     (ee.SupplyContract, ee.SupplyContract, ee.SupplyContract, ee.Memorandum, ee.Memorandum, ee.AgreementRelated,
      ee.AgreementRelated, ee.AgreementRelated, ee.AgreementExtended, ee.AgreementEnded, ee.SupplyStarted),
 )
@@ -248,6 +249,12 @@ def fields(draw: st.DrawFn, cls: type[ee.Event], deals: tuple[str, ...]) -> dict
         maybe(draw, d, "expected_by", dates())
     elif cls is ee.Statement:
         d["speaker"], d["subject"], d["claim"] = "putin", "power-of-siberia", "a claim"
+    elif cls is ee.CodedInteraction:  # one day, as the datasets date records
+        d["date"] = draw(st.dates(dt.date(2010, 1, 1), dt.date(2016, 12, 31))).isoformat()
+        d["scheme"], d["code"] = draw(st.sampled_from((("cameo", "042"), ("cameo", "0874"), ("plover", "sanction"))))
+        d["initiator"], d["recipient"] = draw(st.sampled_from((("CN", "RU"), ("RU", "CN"))))
+        maybe(draw, d, "intensity", st.sampled_from((-9.5, 1.9, 7.0)))
+        maybe(draw, d, "quad_class", st.integers(1, 4))
     elif cls is ee.Ratified:
         d["agreement"] = draw(st.sampled_from(AGREEMENTS))
         d["party"] = draw(st.sampled_from(("RU", "CN")))

@@ -62,7 +62,7 @@ def encode_event(event: Event | Amendment) -> dict[str, Any]:
 
 
 def _to_json(codec: str, value: Any) -> Any:
-    if value is None or codec in ("text", "int", "bool"):
+    if value is None or codec in ("text", "int", "float", "bool"):
         return value
     if codec == "list":
         return list(value)

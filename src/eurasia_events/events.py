@@ -32,6 +32,7 @@ __all__ = [
     "Amendment",
     "Announcement",
     "Citation",
+    "CodedInteraction",
     "Correction",
     "DealClosed",
     "Dispute",
@@ -102,6 +103,10 @@ def _field(codec: str, doc: str, convert: Callable[[Any, Any, attrs.Attribute[An
         "choices": kwargs.pop("choices", ()),
         "dimensions": kwargs.pop("dimensions", ()),
         "positive": kwargs.pop("positive", True),
+        "bounds": kwargs.pop("bounds", None),  # (lowest, highest or None) of a number
+        "day": kwargs.pop("day", False),  # a date that must be one day (see is_day)
+        "by": kwargs.pop("by", None),  # the choice field choosing a code's form
+        "forms": kwargs.pop("forms", {}),  # that choice's values -> the code's pattern
     }
     return attrs.field(
         converter=attrs.Converter(convert, takes_self=True, takes_field=True),
@@ -174,31 +179,69 @@ def _flag(doc: str, default: bool) -> Any:
     return _field("bool", doc, convert, default=default)
 
 
-def _number(doc: str) -> Any:
+def _number(doc: str, *, maximum: int | None = None) -> Any:
     def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> int | None:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise _fail(instance, field, f"expected a positive whole number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1 or (
+                maximum is not None and value > maximum):
+            expected = "a positive whole number" if maximum is None else f"a whole number from 1 to {maximum}"
+            raise _fail(instance, field, f"expected {expected}, got {value!r}")
         return value
 
-    return _field("int", doc, convert, default=None)
+    return _field("int", doc, convert, default=None, bounds=(1, maximum))
 
 
-def _date(doc: str, *, optional: bool = False) -> Any:
+def _score(doc: str, *, lowest: float, highest: float) -> Any:
+    """An optional number (a score) from ``lowest`` to ``highest``, kept as a float."""
+
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> float | None:
+        if value is None:
+            return None
+        # NaN and the infinities fail the range test too.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lowest <= value <= highest:
+            raise _fail(instance, field, f"expected a number from {lowest:g} to {highest:g}, got {value!r}")
+        return float(value)
+
+    return _field("float", doc, convert, default=None, bounds=(lowest, highest))
+
+
+def is_day(date: PartialDate) -> bool:
+    """Whether a date is one day, written as one (``2014-05-21``: no interval, no qualifier)."""
+    return date.earliest_ordinal == date.latest_ordinal and not date.interval and not date.qualified
+
+
+def _date(doc: str, *, optional: bool = False, day: bool = False) -> Any:
     def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> PartialDate | None:
         if value is None and optional:
             return None
-        if isinstance(value, PartialDate):
-            return value
-        try:
-            return PartialDate.parse(value)
-        except EurasiaEventsError as error:
-            raise _fail(instance, field, str(error)) from None
+        if not isinstance(value, PartialDate):
+            try:
+                value = PartialDate.parse(value)
+            except EurasiaEventsError as error:
+                raise _fail(instance, field, str(error)) from None
+        if day and not is_day(value):
+            raise _fail(instance, field, f"expected one day written YYYY-MM-DD, got {str(value)!r}")
+        date: PartialDate = value
+        return date
 
     if optional:
-        return _field("date", doc, convert, default=None)
-    return _field("date", doc, convert)
+        return _field("date", doc, convert, default=None, day=day)
+    return _field("date", doc, convert, day=day)
+
+
+def _code(doc: str, *, by: str, forms: Mapping[str, re.Pattern[str]]) -> Any:
+    """A code whose form depends on the value of the choice field ``by`` (declared before it):
+    ``forms`` maps each value to the pattern its codes match whole. The field checks only
+    that it is text; the type's ``__attrs_post_init__`` checks the form, on full events and
+    on the fast decoder's rows alike."""
+
+    def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise _fail(instance, field, f"expected a code as text, got {value!r}")
+        return value
+
+    return _field("text", doc, convert, shape="code", by=by, forms=dict(forms))
 
 
 def _quantity(doc: str, *, dimensions: tuple[str, ...], optional: bool = True, positive: bool = True) -> Any:
@@ -263,17 +306,56 @@ _DURATION = ("duration",)
 
 @attrs.frozen(kw_only=True)
 class Citation:
-    """A source cited by an event, with the verbatim words that support it."""
+    """A source cited by an event: a document's verbatim words (``quote``) or a dataset's
+    record (``record``), exactly one of the two.
+
+    Which one a source takes depends on its kind (see :class:`~eurasia_events.Source`);
+    the log checks that when it resolves the source.
+
+    >>> Citation(source="icews", record="21563720@2014-05-20", locator="story 28235806, sentence 2").to_json()
+    {'source': 'icews', 'record': '21563720@2014-05-20', 'locator': 'story 28235806, sentence 2'}
+    """
 
     source: str
     """Id of a source in the source registry."""
-    quote: str
-    """Verbatim excerpt of the source (compared after whitespace normalisation)."""
+    quote: str = ""
+    """Verbatim excerpt of a document (compared after whitespace normalisation)."""
     locator: str = ""
-    """Where in the source (page, paragraph), optional."""
+    """Where in the source, optional: page or paragraph of a document; for a dataset record,
+    the story and sentence (``story 28235806, sentence 2``) or the article's URL."""
+    record: str = ""
+    """The dataset's key of the record cited (ICEWS ``EVENTID@YYYY-MM-DD``, GDELT ``GLOBALEVENTID``)."""
+
+    def __attrs_post_init__(self) -> None:
+        problem = self.problem(self.source, self.quote, self.record, self.locator)
+        if problem is not None:
+            raise InvalidEventError(problem, field="sources")
+
+    @staticmethod
+    def problem(source: Any, quote: Any, record: Any, locator: Any = "") -> str | None:
+        """Why these values make no citation, or ``None``: a source id, text fields, and exactly
+        one of ``quote`` and ``record``, not blank. The one rule, for events built in Python
+        and for records read from a log."""
+        if not isinstance(source, str) or not source.strip():
+            return f"a source needs a 'source' id, got {source!r:.80}"
+        for name, value in (("quote", quote), ("record", record), ("locator", locator)):
+            if not isinstance(value, str):
+                return f"source {source!r}: {name!r} must be text, got {value!r:.80}"
+        if quote and record:
+            return (f"source {source!r}: give a verbatim 'quote' (a document) or a 'record' (a dataset's record), "
+                    f"not both")
+        if not (quote or record).strip():
+            if record:
+                return f"source {source!r}: 'record' must not be blank"
+            return f"source {source!r} needs a verbatim 'quote' (or, for a dataset, its 'record')"
+        return None
 
     def to_json(self) -> dict[str, str]:
-        data = {"source": self.source, "quote": self.quote}
+        data = {"source": self.source}
+        if self.quote:
+            data["quote"] = self.quote
+        if self.record:
+            data["record"] = self.record
         if self.locator:
             data["locator"] = self.locator
         return data
@@ -310,6 +392,9 @@ class Dispute:
         return data
 
 
+_CITATION_KEYS: Final = frozenset({"source", "quote", "record", "locator"})
+
+
 def _citations(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[Citation, ...]:
     if not isinstance(value, (list, tuple)) or not value:
         raise _fail(instance, field, "needs at least one source: [{'source': ID, 'quote': '...'}]")
@@ -318,16 +403,15 @@ def _citations(value: Any, instance: Any, field: attrs.Attribute[Any]) -> tuple[
         if isinstance(item, Citation):
             citations.append(item)
             continue
-        if not isinstance(item, Mapping) or set(item) - {"source", "quote", "locator"}:
-            raise _fail(instance, field, f"a source must be {{'source', 'quote', 'locator'?}}, got {item!r}")
-        source, quote, locator = item.get("source"), item.get("quote"), item.get("locator", "")
-        if not isinstance(source, str) or not source.strip():
-            raise _fail(instance, field, f"a source needs a 'source' id, got {item!r}")
-        if not isinstance(quote, str) or not quote.strip():
-            raise _fail(instance, field, f"source {source!r} needs a verbatim 'quote'")
-        if not isinstance(locator, str):
-            raise _fail(instance, field, f"source {source!r}: 'locator' must be text")
-        citations.append(Citation(source=source, quote=quote, locator=locator))
+        if not isinstance(item, Mapping) or set(item) - _CITATION_KEYS:
+            raise _fail(instance, field, f"a source must be {{'source', 'quote' or 'record', 'locator'?}}, "
+                                         f"got {item!r}")
+        values: dict[str, Any] = {"source": item.get("source"), "quote": item.get("quote", ""),
+                                  "record": item.get("record", ""), "locator": item.get("locator", "")}
+        problem = Citation.problem(**values)
+        if problem is not None:
+            raise _fail(instance, field, problem)
+        citations.append(Citation(**values))
     return tuple(citations)
 
 
@@ -379,7 +463,8 @@ class Event:
     date: PartialDate = _date("When it happened (EDTF). For a plan or announcement: when it was announced.")
     title: str = _text("Short human title.")
     sources: tuple[Citation, ...] = _field(
-        "citations", "Non-empty list of `{source, quote, locator?}`; the quote is verbatim.", _citations
+        "citations", "Non-empty list of `{source, quote or record, locator?}`: a document's verbatim words "
+                     "(`quote`), or a dataset's record key (`record`).", _citations
     )
     parties: tuple[str, ...] = _entities("Entity ids of the actors involved.")
     status: Status = _field(
@@ -863,6 +948,72 @@ class DealClosed(Event):
                                         dimensions=_MONEY)
 
 
+CODE_SCHEMES: Final = ("cameo", "plover")
+"""The event coding schemes a :class:`CodedInteraction` can carry."""
+
+PLOVER_TYPES: Final = ("agree", "consult", "support", "concede", "cooperate", "aid", "retreat", "request",
+                       "accuse", "reject", "threaten", "protest", "sanction", "mobilize", "coerce", "assault")
+"""The 16 PLOVER event types, as POLECAT writes them (lowercase). The list of the PLOVER
+maintainers' R package for POLECAT, github.com/andybega/rpolecat ``data-raw/types.R``; the
+PLOVER codebook (github.com/openeventdata/PLOVER ``PLOVER_MANUAL.tex``, draft 0.8) defines
+the same categories, naming ``request`` DEMAND."""
+
+CODE_FORMS: Final[Mapping[str, re.Pattern[str]]] = {
+    # CAMEO: the root (01 to 20) and up to two more digits, as text: "042", "0874", "163", "20".
+    "cameo": re.compile(r"(0[1-9]|1[0-9]|20)[0-9]{0,2}"),
+    "plover": re.compile("|".join(PLOVER_TYPES)),
+}
+"""The form of a code in each scheme, matched whole."""
+
+
+@attrs.frozen(kw_only=True)
+class CodedInteraction(Event):
+    """An interaction as a machine-coded event dataset records it: who did what to whom, by its CAMEO or PLOVER code.
+
+    Imported from ICEWS, GDELT or POLECAT, each record keeps the dataset's coding, so
+    nothing is thrown away; it cites the dataset's record (``record``) rather than a quote.
+    It changes no as-of view (agreements, supply, members, sanctions...): the timeline,
+    ``between``, ``since`` and ``history`` list it like any event. ``date`` is one day, as
+    the datasets date every record.
+
+    >>> event = CodedInteraction(id="icews-21563720-20140520", date="2014-05-20", title="Consult",
+    ...     sources=[{"source": "icews", "record": "21563720@2014-05-20"}], parties=["CN", "RU"],
+    ...     scheme="cameo", code="042", initiator="CN", recipient="RU", intensity=1.9, quad_class=1)
+    >>> event.code, event.intensity
+    ('042', 1.9)
+    """
+
+    TYPE: ClassVar[str] = "coded_interaction"
+    date: PartialDate = _date("The day of the interaction, as the dataset dates it (`YYYY-MM-DD`).", day=True)
+    scheme: str = _choice("The coding scheme of `code`.", CODE_SCHEMES)
+    code: str = _code(
+        "The event code: CAMEO as text with its leading zeros (`042`, `0874`, `163`), or a PLOVER event "
+        "type in lowercase (`consult`, `agree`, `sanction`).", by="scheme", forms=CODE_FORMS)
+    mode: str = _text("The PLOVER mode, if any (`visit`, `phone`...).", default="", required=False)
+    context: tuple[str, ...] = _slugs("The PLOVER contexts, if any (`economic`, `military`...).")
+    initiator: str | None = _entity("The initiating side (source actor), where the entity registry knows it.",
+                                    optional=True)
+    recipient: str | None = _entity("The recipient side (target actor), where the entity registry knows it.",
+                                    optional=True)
+    initiator_name: str = _text("The initiating actor as the dataset names it.", default="", required=False)
+    recipient_name: str = _text("The recipient actor as the dataset names it.", default="", required=False)
+    intensity: float | None = _score(
+        "ICEWS intensity or GDELT Goldstein score: -10 (most hostile) to 10 (most cooperative).",
+        lowest=-10, highest=10)
+    quad_class: int | None = _number(
+        "Quad class: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict.",
+        maximum=4)
+    text: str = _text("The dataset's event text (ICEWS Event Text), if any.", default="", required=False)
+    place: str = _text("Where, as the dataset names the place, if it does.", default="", required=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Also run on the fast decoder's rows (see the decode module): read only the fields.
+        if not CODE_FORMS[self.scheme].fullmatch(self.code):
+            expected = ("2 to 4 digits, the root 01 to 20, leading zeros kept (e.g. '042')" if self.scheme == "cameo"
+                        else f"one of {', '.join(PLOVER_TYPES)}")
+            raise InvalidEventError(f"{self.code!r} is not a {self.scheme.upper()} code: expected {expected}",
+                                    event_id=self.id, field="code")
+
 
 def json_schema(type_: str) -> dict[str, Any]:
     """The JSON Schema of one event type's data, generated from its declaration (the same as
@@ -957,7 +1108,7 @@ EVENT_TYPES: Final[dict[str, type[Event] | type[Amendment]]] = {
         AgreementExtended, AgreementEnded, AgreementRelated, SupplyStarted, SupplyLevel, Loan, Investment,
         ProjectMilestone, SanctionsImposed, SanctionsExtended, SanctionsLifted, MembershipJoined, MembershipLeft,
         TradeStatistic, Announcement, Statement, Ratified, PolicyMeasure, SanctionsDelisted, DealClosed,
-        Correction, Retraction,
+        CodedInteraction, Correction, Retraction,
     )
 }
 """Every stored type, by its ``type`` tag."""

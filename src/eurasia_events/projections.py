@@ -32,6 +32,7 @@ from .events import (
     AgreementExtended,
     AgreementRelated,
     Announcement,
+    CodedInteraction,
     DealClosed,
     EnteredIntoForce,
     Event,
@@ -490,7 +491,9 @@ def _on_level(state: FoldState, event: SupplyLevel) -> None:
 def _not_folded(state: FoldState, event: Event) -> None:
     # Meetings, forums, loans, investments, closings and trade figures are read straight
     # from the events by the per-event views; the keyed state has nothing to keep for them.
-    # Statements are claims, never a change of state: only the timeline shows them.
+    # Statements are claims, never a change of state: only the timeline shows them. Coded
+    # interactions (imported dataset records) change no state either: the timeline and the
+    # interaction counts read them.
     return None
 
 
@@ -522,6 +525,7 @@ FOLD_HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
     TradeStatistic.TYPE: _not_folded,
     DealClosed.TYPE: _not_folded,
     Statement.TYPE: _not_folded,
+    CodedInteraction.TYPE: _not_folded,
 }
 """One function per event type tag: ``(state, event) -> None``, updating the privately owned state.
 Each reads an event or its compact row (:mod:`eurasia_events._engine.rows`) alike, and reads the

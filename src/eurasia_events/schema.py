@@ -27,10 +27,13 @@ from .dates import Instant
 from .errors import EurasiaEventsError
 from .events import DISPUTE_RANKS, ENTITY_PATTERN, EVENT_TYPES, SLUG_PATTERN, Status
 from .history import HistoryRow, RangeRow
+from .interactions import InteractionRow
 from .quantities import UNITS, Quantity
+from .sources import SOURCE_KINDS, Source
 from .tables import DATE_COLUMNS
 
-__all__ = ["DIALECT", "VIEW_ROWS", "event_schema", "output_schema", "record_schema", "schema", "schema_names"]
+__all__ = ["DIALECT", "VIEW_ROWS", "event_schema", "output_schema", "record_schema", "schema", "schema_names",
+           "sources_schema"]
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
@@ -40,16 +43,17 @@ VIEW_ROWS: Final[dict[str, type]] = {
     "designations": views.DesignationRow, "policies": views.PolicyRow, "projects": views.ProjectRow,
     "finance": views.FinanceRow, "meetings": views.MeetingRow, "trade": views.TradeRow,
     "timeline": views.TimelineRow, "diff": views.DiffRow, "series": views.SeriesRow,
-    "between": RangeRow, "since": RangeRow, "history": HistoryRow,
+    "between": RangeRow, "since": RangeRow, "history": HistoryRow, "interactions": InteractionRow,
 }
 """The row class of each view: the ``as-of`` views, and the commands printing a view of their own."""
-_COMMAND_VIEWS: Final = ("timeline", "diff", "series", "between", "since", "history")
+_COMMAND_VIEWS: Final = ("timeline", "diff", "series", "between", "since", "history", "interactions")
 
 # The forms the event fields accept, as events.py checks them (slugs, entity ids, EDTF).
 _SLUG: Final = f"^({SLUG_PATTERN.pattern})$"
 _ENTITY: Final = f"^({ENTITY_PATTERN.pattern})$"
 _POINT: Final = r"[0-9]{4}(-(0[1-9]|1[0-2]|XX)(-(0[1-9]|[12][0-9]|3[01]|XX))?)?[?~%]?"
 _EDTF: Final = rf"^({_POINT}|({_POINT}|\.\.)?/({_POINT}|\.\.)?)$"
+_DAY: Final = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 _HASH: Final = r"^[0-9a-f]{64}$"
 _INSTANT: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z$"
 _SCALE: Final = r"(thousand|million|mn|billion|bn|trillion)"
@@ -109,10 +113,15 @@ def _field_schema(field: attrs.Attribute[Any]) -> dict[str, Any]:
         out = {"type": "array", "items": {"enum": list(meta.get("choices", ()))}}
     elif shape == "bool":
         out = {"type": "boolean"}
-    elif shape == "int":
-        out = {"type": "integer", "minimum": 1}
+    elif shape in ("int", "float"):
+        lowest, highest = meta["bounds"]
+        out = {"type": "integer" if shape == "int" else "number", "minimum": lowest}
+        if highest is not None:
+            out["maximum"] = highest
     elif shape == "date":
-        out = {"type": "string", "pattern": _EDTF}
+        out = {"type": "string", "pattern": _DAY if meta.get("day") else _EDTF}
+    elif shape == "code":  # its form by the choice it depends on: see _code_forms
+        out = {"type": "string", "pattern": r"\S"}
     elif shape == "quantity":
         out = _quantity_text(tuple(meta.get("dimensions", ())), bool(meta.get("positive", True)))
     elif shape == "status":
@@ -120,8 +129,10 @@ def _field_schema(field: attrs.Attribute[Any]) -> dict[str, Any]:
     elif shape == "citations":
         text = {"type": "string", "pattern": r"\S"}
         out = {"type": "array", "items": {
-            "type": "object", "properties": {"source": text, "quote": text, "locator": {"type": "string"}},
-            "required": ["source", "quote"], "additionalProperties": False}}
+            "type": "object",
+            "properties": {"source": text, "quote": text, "record": text, "locator": {"type": "string"}},
+            "required": ["source"], "oneOf": [{"required": ["quote"]}, {"required": ["record"]}],
+            "additionalProperties": False}}
         if field.default is attrs.NOTHING:
             out["minItems"] = 1
     elif shape == "disputes":
@@ -155,13 +166,25 @@ def event_schema(type_: str) -> dict[str, Any]:
     if cls is None:
         raise EurasiaEventsError(f"unknown event type {type_!r}; expected one of {', '.join(EVENT_TYPES)}")
     fields = attrs.fields(cls)
-    return {
+    out = {
         "$schema": DIALECT, "title": type_, "description": (cls.__doc__ or "").strip().split("\n")[0],
         "type": "object",
         "properties": {f.name: _field_schema(f) for f in fields},
         "required": [f.name for f in fields if f.default is attrs.NOTHING],
         "additionalProperties": False,
     }
+    forms = [form for f in fields if f.metadata.get("shape") == "code" for form in _code_forms(f)]
+    if forms:
+        out["allOf"] = forms
+    return out
+
+
+def _code_forms(field: attrs.Attribute[Any]) -> list[dict[str, Any]]:
+    """A code's pattern for each value of the choice it depends on (``if`` that value, ``then`` that pattern)."""
+    by = field.metadata["by"]
+    return [{"if": {"properties": {by: {"const": value}}, "required": [by]},
+             "then": {"properties": {field.name: {"pattern": f"^({form.pattern})$"}}}}
+            for value, form in field.metadata["forms"].items()]
 
 
 def record_schema() -> dict[str, Any]:
@@ -191,6 +214,39 @@ def record_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "allOf": conditions,
         "$defs": defs,
+    }
+
+
+def sources_schema() -> dict[str, Any]:
+    """The schema of a source registry (``sources.json``): a list of documents and datasets.
+
+    >>> sources_schema()["items"]["properties"]["kind"]["enum"]
+    ['document', 'dataset']
+    """
+    text: dict[str, Any] = {"type": "string"}
+    given: dict[str, Any] = {"type": "string", "pattern": r"\S"}
+    properties: dict[str, Any] = {
+        "id": {"type": "string", "pattern": _SLUG}, "title": given, "publisher": given,
+        "published": {"type": "string", "pattern": _EDTF}, "address": text, "file": text, "language": text,
+        "machine_translated": {"type": "boolean"}, "retrieved": text,
+        "kind": {"enum": list(SOURCE_KINDS)}, "version": text,
+    }
+    assert set(properties) == {f.name for f in attrs.fields(Source)}, "the schema follows Source's fields"
+    properties["kind"]["description"] = "`document` (cited by a verbatim quote) or `dataset` (cited by a record)."
+    properties["version"]["description"] = "The release of a dataset, e.g. `GDELT 2.0` or `Dataverse V30`."
+    return {
+        "$schema": DIALECT, "title": "sources", "description": "A source registry: the documents and datasets "
+                                                              "events cite, by id.",
+        "type": "array",
+        "items": {
+            "type": "object", "properties": properties,
+            "required": ["id", "title", "publisher"],
+            "anyOf": [{"required": ["address"], "properties": {"address": {"minLength": 1}}},
+                      {"required": ["file"], "properties": {"file": {"minLength": 1}}}],
+            "if": {"properties": {"kind": {"const": "dataset"}}, "required": ["kind"]},
+            "then": {"required": ["address"], "properties": {"address": {"minLength": 1}}},
+            "additionalProperties": False,
+        },
     }
 
 
@@ -237,9 +293,11 @@ def _column(view: str, name: str, hint: Any) -> dict[str, Any]:
 def _rows(view: str, row_type: type) -> dict[str, Any]:
     hints = get_type_hints(row_type)
     names = [f.name for f in attrs.fields(row_type) if f.eq]  # eq=False marks a field that is no column
+    # metadata "optional": a column only some views have (an interactions view's groups).
+    required = [f.name for f in attrs.fields(row_type) if f.eq and not f.metadata.get("optional")]
     return {"type": "object", "description": (row_type.__doc__ or "").strip().split("\n")[0],
             "properties": {n: _column(view, n, hints[n]) for n in names},
-            "required": names, "additionalProperties": False}
+            "required": required, "additionalProperties": False}
 
 
 _OTHER_OUTPUTS: Final[dict[str, dict[str, Any]]] = {
@@ -267,7 +325,7 @@ _OTHER_OUTPUTS: Final[dict[str, dict[str, Any]]] = {
             "required": ["seq", "recorded", "type", "data"], "additionalProperties": False}},
         "sources": {"type": "array", "items": {
             "type": "object", "properties": {k: {"type": ["string", "null"]} for k in (
-                "source", "title", "publisher", "published", "address", "quote")},
+                "source", "title", "publisher", "published", "address", "quote", "record", "locator")},
             "required": ["source", "quote"]}}},
         "required": ["id", "current", "history", "sources"], "additionalProperties": False},
 }
@@ -275,8 +333,8 @@ _OTHER_OUTPUTS: Final[dict[str, dict[str, Any]]] = {
 
 def output_schema(name: str) -> dict[str, Any]:
     """The schema of a command's ``--format json`` output: ``as-of.VIEW``, a command printing a
-    view (``timeline``, ``diff``, ``series``, ``between``, ``since``, ``history``), ``entities``,
-    ``show``, ``coverage`` or ``coverage.sources``."""
+    view (``timeline``, ``diff``, ``series``, ``between``, ``since``, ``history``, ``interactions``),
+    ``entities``, ``show``, ``coverage`` or ``coverage.sources``."""
     view = name.removeprefix("as-of.")
     if (name.startswith("as-of.") and view in VIEW_ROWS and view not in _COMMAND_VIEWS) or name in _COMMAND_VIEWS:
         body: dict[str, Any] = {"type": "array", "items": _rows(view, VIEW_ROWS[view])}
@@ -288,15 +346,19 @@ def output_schema(name: str) -> dict[str, Any]:
 
 
 def schema_names() -> list[str]:
-    """Every schema's name: ``record``, ``event.TYPE`` for each event type, and each command's JSON output."""
+    """Every schema's name: ``record``, ``event.TYPE`` for each event type, ``sources`` (a source
+    registry), and each command's JSON output."""
     views_as_of = [f"as-of.{v}" for v in VIEW_ROWS if v not in _COMMAND_VIEWS]
-    return ["record"] + [f"event.{t}" for t in EVENT_TYPES] + views_as_of + [*_COMMAND_VIEWS, *_OTHER_OUTPUTS]
+    return (["record"] + [f"event.{t}" for t in EVENT_TYPES] + ["sources"] + views_as_of
+            + [*_COMMAND_VIEWS, *_OTHER_OUTPUTS])
 
 
 def schema(name: str) -> dict[str, Any]:
     """The schema called ``name`` (see :func:`schema_names`)."""
     if name == "record":
         return record_schema()
+    if name == "sources":
+        return sources_schema()
     if name.startswith("event."):
         return event_schema(name.removeprefix("event."))
     return output_schema(name)

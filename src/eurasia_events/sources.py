@@ -1,8 +1,10 @@
-"""Where facts come from: source documents and the registry that names them.
+"""Where facts come from: source documents and datasets, and the registry that names them.
 
 A :class:`Source` is a document (a seed file or a public page) with its title,
-publisher and publication date; events cite it by id with a verbatim quote. The fields
-map onto W3C PROV and Wikidata references (see ``docs/curation.md``).
+publisher and publication date, which events cite by id with a verbatim quote; or a
+dataset (ICEWS, GDELT, POLECAT) in a given release, which imported events cite by the
+key of the record they came from. The fields map onto W3C PROV and Wikidata references
+(see ``docs/curation.md``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -18,10 +20,13 @@ from .dates import PartialDate
 from .entities import read_registry
 from .errors import EurasiaEventsError, InvalidEventError
 
-__all__ = ["QuoteChecker", "Source", "SourceRegistry", "normalise_quote"]
+__all__ = ["SOURCE_KINDS", "QuoteChecker", "Source", "SourceRegistry", "normalise_quote"]
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
-_TEXT_FIELDS = ("id", "title", "publisher", "address", "file", "language", "retrieved")
+_TEXT_FIELDS = ("id", "title", "publisher", "address", "file", "language", "retrieved", "kind", "version")
+
+SOURCE_KINDS: Final = ("document", "dataset")
+"""What a source is: a ``document`` (cited with a verbatim quote) or a ``dataset`` (cited by a record's key)."""
 
 
 def normalise_quote(text: str) -> str:
@@ -31,7 +36,12 @@ def normalise_quote(text: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class Source:
-    """A document that events cite."""
+    """A document or a dataset that events cite.
+
+    >>> Source(id="icews", title="ICEWS Coded Event Data", publisher="Harvard Dataverse", kind="dataset",
+    ...        version="V30", address="https://doi.org/10.7910/DVN/28075").to_record()["kind"]
+    'dataset'
+    """
 
     id: str
     """Lowercase slug, e.g. ``seed-004`` or ``kremlin-2001-07-16-treaty``."""
@@ -51,6 +61,10 @@ class Source:
     """Whether the quoted text is a machine translation."""
     retrieved: str = ""
     """When the address was read (``YYYY-MM-DD``)."""
+    kind: str = "document"
+    """``document`` (events quote its words) or ``dataset`` (events cite its records); see :data:`SOURCE_KINDS`."""
+    version: str = ""
+    """The release of a dataset, e.g. ``GDELT 2.0`` or ``Dataverse V30``."""
 
     def __attrs_post_init__(self) -> None:
         for name in _TEXT_FIELDS:
@@ -65,6 +79,12 @@ class Source:
                                     field="published")
         if not _SLUG.fullmatch(self.id):
             raise InvalidEventError(f"source id {self.id!r} must be a lowercase slug", field="id")
+        if self.kind not in SOURCE_KINDS:
+            raise InvalidEventError(f"source {self.id!r}: field 'kind' must be one of {', '.join(SOURCE_KINDS)}, "
+                                    f"got {self.kind!r:.80}", field="kind")
+        if self.kind == "dataset" and not self.address:
+            raise InvalidEventError(f"source {self.id!r} is a dataset and needs an address (its landing page or DOI)",
+                                    field="address")
         if not self.address and not self.file:
             raise InvalidEventError(f"source {self.id!r} needs an address or a file", field="address")
         for name in ("title", "publisher"):
@@ -93,7 +113,29 @@ class Source:
         record["language"] = self.language
         if self.machine_translated:
             record["machine_translated"] = True
+        if self.kind != "document":
+            record["kind"] = self.kind
+        if self.version:
+            record["version"] = self.version
         return record
+
+    def citation_problem(self, citation: Any) -> str | None:
+        """Why ``citation`` (anything with ``source``, ``quote`` and ``record``, such as a
+        :class:`~eurasia_events.Citation`) does not fit this source's kind, or ``None``: a
+        dataset is cited by a record, a document by a verbatim quote."""
+        return citation_kind_problem(self.kind, citation)
+
+
+def citation_kind_problem(kind: str, citation: Any) -> str | None:
+    """Why ``citation`` does not fit a source of ``kind``, or ``None`` (see :meth:`Source.citation_problem`).
+    The one rule, for the log's reference checks and for the fast decoder."""
+    if kind == "dataset":
+        if citation.quote or not citation.record:
+            return (f"source {citation.source!r} is a dataset: cite the dataset's 'record' (and its story or URL "
+                    f"in 'locator'), not a quote")
+    elif citation.record or not citation.quote:
+        return f"source {citation.source!r} is a document: cite it with a verbatim 'quote', not a 'record'"
+    return None
 
 
 @attrs.frozen
@@ -142,7 +184,8 @@ class SourceRegistry(Mapping[str, Source]):
 class QuoteChecker:
     """Checks quotes against the source files kept in a folder (the seeds), reading each once.
 
-    Only sources with a ``file`` are checked; a public source (an ``address``) is not.
+    Only documents with a ``file`` are checked; a public source (an ``address``) and a
+    dataset are not.
     ``eurasia-events validate --sources`` and ``append --sources`` use it.
     """
 
@@ -156,7 +199,7 @@ class QuoteChecker:
         """Why ``quote`` is not verified in the source's file, or ``None`` when it is (or the
         source has no file to check)."""
         source = self.sources.get(source_id)
-        if source is None or not source.file:
+        if source is None or not source.file or source.kind == "dataset":
             return None
         if source_id not in self._texts:
             self._texts[source_id] = self._read(source)

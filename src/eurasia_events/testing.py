@@ -24,7 +24,7 @@ import attrs
 from hypothesis import strategies as st
 
 from .codec import decode_event
-from .dates import PartialDate
+from .dates import PartialDate, Precision
 from .entities import EntityRegistry
 from .errors import EurasiaEventsError, InvalidEventError
 from .events import EVENT_TYPES, AgreementExtended, Amendment, Correction, Event, Retraction
@@ -99,10 +99,11 @@ def _units_for(dimensions: Sequence[str]) -> list[str]:
 @st.composite
 def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sources: Sequence[str],
                event_id: str | None = None, agreement_ids: Sequence[str] = ("agr-a", "agr-b", "agr-c"),
-               min_year: int = 1990, intervals: bool = True) -> dict[str, Any]:
+               min_year: int = 1990, intervals: bool = True, datasets: Sequence[str] = ()) -> dict[str, Any]:
     """The JSON data of a valid event of type ``cls`` (optional fields drawn or left out).
 
     Dates fall in ``min_year``..2035; ``intervals=False`` leaves out intervals (and so open starts).
+    A source in ``datasets`` is cited by a record, any other by a quote.
     """
     dates = partial_dates(min_year=min_year, intervals=intervals)
     data: dict[str, Any] = {}
@@ -118,8 +119,9 @@ def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sourc
         if field.name in ("agreement", "measure"):
             value: Any = draw(st.sampled_from(list(agreement_ids)))
         elif field.name == "sources":
-            quote = draw(st.text(min_size=1, max_size=20).filter(str.strip))
-            value = [{"source": draw(st.sampled_from(list(sources))), "quote": quote}]
+            source = draw(st.sampled_from(list(sources)))
+            words = draw(st.text(min_size=1, max_size=20).filter(str.strip))
+            value = [{"source": source, "record" if source in datasets else "quote": words}]
         elif field.name in ("disputes",):
             value = [{"field": "date", "value": str(draw(partial_dates(min_year=min_year, intervals=False))),
                       "source": draw(st.sampled_from(list(sources)))}]
@@ -139,8 +141,13 @@ def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sourc
             value = draw(st.sampled_from(list(entities)))
         elif shape == "entities":
             value = draw(st.lists(st.sampled_from(list(entities)), min_size=1, max_size=3, unique=True))
+        elif shape == "date" and meta.get("day"):
+            value = str(draw(partial_dates(min_year=min_year, intervals=False, qualifiers=False)
+                             .filter(lambda d: d.precision is Precision.DAY)))
         elif shape == "date":
             value = str(draw(dates))
+        elif shape == "code":  # its form chosen by a field drawn before it (required, so drawn)
+            value = draw(st.from_regex(meta["forms"][data[meta["by"]]], fullmatch=True))
         elif shape == "quantity":
             units = _units_for(meta["dimensions"])
             quantity = draw(quantities(units))
@@ -150,7 +157,10 @@ def event_data(draw: st.DrawFn, cls: type[Event], entities: Sequence[str], sourc
         elif shape == "bool":
             value = draw(st.booleans())
         elif shape == "int":
-            value = draw(st.integers(1, 10))
+            lowest, highest = meta["bounds"]
+            value = draw(st.integers(lowest, highest or lowest + 9))
+        elif shape == "float":
+            value = draw(st.floats(*meta["bounds"], allow_nan=False))
         elif shape == "text":
             value = draw(st.text(min_size=1, max_size=30).filter(str.strip))
         else:
@@ -169,7 +179,9 @@ def events(draw: st.DrawFn, entities: EntityRegistry | Sequence[str], sources: S
     """
     pool = [c for c in EVENT_TYPES.values() if issubclass(c, Event)] if types is None else list(types)
     cls = draw(st.sampled_from(pool))
-    data = draw(event_data(cls, list(entities), list(sources), event_id, min_year=min_year, intervals=intervals))
+    datasets = [k for k, s in sources.items() if s.kind == "dataset"] if isinstance(sources, SourceRegistry) else []
+    data = draw(event_data(cls, list(entities), list(sources), event_id, min_year=min_year, intervals=intervals,
+                           datasets=datasets))
     if cls is AgreementExtended and ("term" in data) == ("until" in data):
         # exactly one of the two: keep the term, or draw one if neither was drawn
         data.pop("until", None)

@@ -14,9 +14,9 @@ The JSON Schema of each type is generated from the same declarations by :mod:`eu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, NamedTuple
 
 import attrs
 import msgspec
@@ -24,10 +24,11 @@ import msgspec
 from eurasia_events.codec import CURRENT_SCHEMA, MAX_LINE_BYTES, recorded_micros
 from eurasia_events.dates import PartialDate
 from eurasia_events.errors import EurasiaEventsError
-from eurasia_events.events import DISPUTE_RANKS, EVENT_TYPES, Amendment, Event, Status
+from eurasia_events.events import DISPUTE_RANKS, EVENT_TYPES, Amendment, Citation, Event, Status, is_day
 from eurasia_events.events import ENTITY_PATTERN as _ENTITY_ID
 from eurasia_events.events import SLUG_PATTERN as _SLUG
 from eurasia_events.quantities import Quantity
+from eurasia_events.sources import Source, citation_kind_problem
 
 from .codegen import compile_function
 from .rows import kept_fields, row_class
@@ -48,6 +49,14 @@ _AMENDMENTS: Final = ("correction", "retraction")
 
 class Decline(Exception):
     """The fast path declines: decode the slow way, which names the problem."""
+
+
+class _Cited(NamedTuple):
+    """A citation's values, as the source-kind rule reads them."""
+
+    source: str
+    quote: str
+    record: str
 
 
 def _literal(values: Iterable[str], pattern: str) -> Any:
@@ -84,8 +93,10 @@ def _field_type(field: attrs.Attribute[Any], entity: Any, source: Any, patterns:
         kind = str
     elif codec == "bool":
         kind = bool
-    elif codec == "int":
-        kind = Annotated[int, msgspec.Meta(ge=1)]
+    elif codec in ("int", "float"):
+        lowest, highest = meta["bounds"]
+        bounds = {"ge": lowest} if highest is None else {"ge": lowest, "le": highest}
+        kind = Annotated[int if codec == "int" else float, msgspec.Meta(**bounds)]
     elif codec == "text":
         kind = text if required else str
     elif codec == "citations":
@@ -111,8 +122,11 @@ _STRUCTS: dict[tuple[str, Any, Any], Any] = {}
 def _citation_struct(source: Any, text: Any) -> Any:
     key = ("citation", source, text)
     if key not in _STRUCTS:
-        _STRUCTS[key] = msgspec.defstruct("Citation", [("source", source), ("quote", text), ("locator", str, "")],
-                                          kw_only=True, forbid_unknown_fields=True)
+        # Which of quote and record a citation holds, and whether that fits its source's kind,
+        # is checked by the finishing step (Shared.cited).
+        _STRUCTS[key] = msgspec.defstruct(
+            "Citation", [("source", source), ("quote", str, ""), ("record", str, ""), ("locator", str, "")],
+            kw_only=True, forbid_unknown_fields=True)
     return _STRUCTS[key]
 
 
@@ -166,12 +180,15 @@ def _finisher(type_: str) -> Callable[..., Any]:
         elif codec == "text" and required and shape != "choice":
             lines += [f"    if s.{name}.isspace():", "        raise Decline"]
         elif codec == "citations":
-            lines += [f"    for item in s.{name}:", "        if item.quote.isspace():", "            raise Decline"]
+            lines += [f"    for item in s.{name}:", "        if c.cited(item.source, item.quote, item.record):",
+                      "            raise Decline"]
     values = []
     for field in kept_fields(type_):
         name, shape, codec = field.name, field.metadata.get("shape"), field.metadata.get("codec")
         if codec == "date":
             lines.append(f"    v_{name} = s.{name} if s.{name} is None else c.date(s.{name})[0]")
+            if field.metadata.get("day"):
+                lines += [f"    if v_{name} is not None and not c.day(v_{name}):", "        raise Decline"]
             if name == "date":
                 lines.append("    lo, hi = c.date(s.date)[1:]")
         elif codec == "quantity":
@@ -199,7 +216,10 @@ class Shared:
     """Checks that need Python, made once per distinct value and sharing the value's object
     among the rows that hold it (a million rows hold a few thousand dates)."""
 
-    def __init__(self) -> None:
+    def __init__(self, kinds: Mapping[str, str] | None = None) -> None:
+        self._kinds = dict(kinds or {})  # source id -> kind (a source not listed is a document)
+        self._cited: dict[tuple[str, bool, bool, bool], bool] = {}
+        self._days: dict[str, bool] = {}
         self._dates: dict[str, tuple[str, int, int]] = {}
         self._quantities: dict[tuple[str, tuple[str, ...], bool], str] = {}
         self._tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -214,6 +234,29 @@ class Shared:
             found = (text, date.earliest_ordinal, date.latest_ordinal)
             if len(self._dates) < 100_000:
                 self._dates[text] = found
+        return found
+
+    def day(self, text: str) -> bool:
+        """Whether a valid date's text is one day (:func:`~eurasia_events.events.is_day`), asked once per text."""
+        found = self._days.get(text)
+        if found is None:
+            found = is_day(PartialDate.parse(text))
+            if len(self._days) < 100_000:
+                self._days[text] = found
+        return found
+
+    def cited(self, source: str, quote: str, record: str) -> bool:
+        """Whether a citation breaks a rule: :meth:`Citation.problem` or its source's kind
+        (:func:`~eurasia_events.sources.citation_kind_problem`). With the source an id and the
+        values text (the struct's types), the answer depends only on the source and which of
+        quote and record are empty or blank: asked once per such case."""
+        key = (source, not quote, not record, (quote or record).isspace())
+        found = self._cited.get(key)
+        if found is None:
+            found = self._cited[key] = (
+                Citation.problem(source, quote, record) is not None
+                or citation_kind_problem(self._kinds.get(source, "document"),
+                                         _Cited(source, quote, record)) is not None)
         return found
 
     def quantity(self, text: str, dimensions: tuple[str, ...], positive: bool) -> str:
@@ -282,15 +325,20 @@ assert CURRENT_SCHEMA == 1, "the envelope's schema literal follows CURRENT_SCHEM
 
 
 class RecordDecoder:
-    """Decodes records into rows for one log's registries of entity and source ids."""
+    """Decodes records into rows for one log's registries of entity and source ids.
 
-    def __init__(self, entities: Iterable[str], sources: Iterable[str]) -> None:
+    ``sources`` is the source registry (a mapping of ids to :class:`~eurasia_events.Source`),
+    or only the ids, every source then a document.
+    """
+
+    def __init__(self, entities: Iterable[str], sources: Iterable[str] | Mapping[str, Source]) -> None:
         self._entity = _literal(sorted(entities), _ENTITY_ID.pattern)
         self._source = _literal(sorted(sources), r"\S")
         self._data = {tag: data_struct(tag, self._entity, self._source) for tag in EVENT_TYPES}
         self._decoders = {tag: msgspec.json.Decoder(struct) for tag, struct in self._data.items()}
         self._finishers: dict[str, Callable[..., Any]] = {}
-        self._shared = Shared()
+        kinds = {key: source.kind for key, source in sources.items()} if isinstance(sources, Mapping) else {}
+        self._shared = Shared(kinds)
         self._last_recorded: tuple[str, int] = ("", 0)
 
     def line(self, raw: bytes) -> tuple[int, int, str, str, tuple[Any, ...]] | None:
@@ -330,7 +378,7 @@ class RecordDecoder:
 def _amendment(tag: str, data: Any, seq: int, shared: Shared) -> tuple[Any, ...]:
     """An amendment's row ``(tag, id, target, seq)``, after the checks msgspec leaves to Python."""
     if (not shared.slugs((data.id, data.target)) or data.reason.isspace()
-            or any(item.quote.isspace() for item in data.sources)
+            or any(shared.cited(item.source, item.quote, item.record) for item in data.sources)
             or (tag == "correction" and ("id" in data.changes or "type" in data.changes))):
         raise Decline
     return (tag, data.id, data.target, seq)
