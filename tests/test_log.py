@@ -220,3 +220,70 @@ def test_verify_builds_every_record_and_event(tmp_path: Path) -> None:
     log = ee.load(tmp_path)
     assert log.verify() == 3
     assert [record.event.id for record in log] == ["m-0", "m-1", "m-2"]
+
+
+def test_append_gives_each_record_its_own_recorded_instant(empty_log_dir: Path) -> None:
+    """recorded= one instant per event gives each record its own (kept on reload); another count of
+    instants than of events, or one that is not an instant, is refused and nothing is written."""
+    log = ee.load(empty_log_dir)
+    instants = ["2024-03-01T12:00:00Z", "2015-05-08T00:00:00Z", "2020-01-01T00:00:00.5Z"]
+    log.append([meeting("a"), meeting("b"), meeting("c")], recorded=instants)
+    want = [ee.to_instant(text) for text in instants]
+    assert [r.recorded for r in log] == [r.recorded for r in ee.load(empty_log_dir)] == want
+    with pytest.raises(ee.InvalidEventError, match="recorded: 1 instants for 2 events"):
+        log.append([meeting("d"), meeting("e")], recorded=["2026-01-01T00:00:00Z"])
+    with pytest.raises(ee.InvalidEventError, match="event 'e', field 'recorded'"):
+        log.append([meeting("d"), meeting("e")], recorded=["2026-01-01T00:00:00Z", "not an instant"])
+    assert len(ee.load(empty_log_dir)) == 3
+
+
+def test_known_at_follows_recorded_times_out_of_log_order(memory_log: ee.Log) -> None:
+    """Records recorded before the records ahead of them in the log (imported with the dataset's
+    dates) are known from their own recorded times, corrections and retractions included."""
+    memory_log.append([meeting("late", "2016-01-01")], recorded="2024-01-01T00:00:00Z")
+    memory_log.append([meeting("early", "2016-01-02"), meeting("gone", "2016-01-03"),
+                       ee.Correction(id="fix", target="early", reason="r", changes={"title": "early, fixed"}),
+                       ee.Retraction(id="drop", target="gone", reason="r"),
+                       ee.Correction(id="fix-late", target="late", reason="r", changes={"title": "late, fixed"})],
+                      recorded=["2015-01-01T00:00:00Z", "2015-06-01T00:00:00Z", "2017-01-01T00:00:00Z",
+                                "2018-01-01T00:00:00Z", "2025-01-01T00:00:00Z"])
+
+    def model(known_at: ee.Instant) -> dict[str, str]:
+        """Every record made by known_at, replayed in log order."""
+        titles: dict[str, str] = {}
+        for record in memory_log:
+            event = record.event
+            if record.recorded > known_at:
+                continue
+            if isinstance(event, ee.Correction):
+                titles[event.target] = dict(event.changes)["title"]
+            elif isinstance(event, ee.Retraction):
+                del titles[event.target]
+            else:
+                titles[event.id] = event.title
+        return titles
+
+    for text in ("2014-12-31", "2015-03-01", "2015-07-01", "2017-06-01", "2018-06-01", "2024-06-01", "2025-06-01"):
+        known_at = ee.to_instant(text)
+        assert {e.id: e.title for e in memory_log.events(known_at)} == model(known_at), text
+        assert [r.event.id for r in memory_log.records_until(known_at)] == \
+            [r.event.id for r in memory_log if r.recorded <= known_at]
+    assert [e.title for e in memory_log.events("2015-07-01")] == ["meeting early", "meeting gone"]
+    assert [row.type for row in memory_log.history("early")] == ["meeting", "correction"]
+
+
+def test_an_amendment_recorded_before_what_it_amends_is_refused(memory_log: ee.Log) -> None:
+    """A correction or retraction recorded before its target (or the target's last correction) is
+    refused, in the log or in the same batch; nothing is written."""
+    memory_log.append([meeting("a")], recorded="2024-01-01T00:00:00Z")
+    with pytest.raises(ee.InvalidEventError, match=r"event 'fix', field 'recorded'.*before 'a'"):
+        memory_log.append([ee.Correction(id="fix", target="a", reason="r", changes={"title": "x"})],
+                          recorded="2023-12-31T00:00:00Z")
+    with pytest.raises(ee.InvalidEventError, match=r"event 'drop', field 'recorded'"):
+        memory_log.append([ee.Correction(id="fix", target="a", reason="r", changes={"title": "x"}),
+                           ee.Retraction(id="drop", target="a", reason="r")],
+                          recorded=["2025-01-01T00:00:00Z", "2024-06-01T00:00:00Z"])
+    assert len(memory_log) == 1
+    memory_log.append([meeting("b"), ee.Retraction(id="drop-b", target="b", reason="r")],
+                      recorded="2024-01-01T00:00:00Z")  # the same instant is not before
+    assert len(memory_log) == 3

@@ -11,6 +11,7 @@ import importlib as _importlib
 import typing as _typing
 
 from .__about__ import __version__ as __version__
+from .combined import CombinedLog
 from .dates import Instant, PartialDate, Precision, Relation, query_period, to_day, to_instant
 from .entities import Entity, EntityKind, EntityRegistry
 from .errors import (
@@ -24,6 +25,7 @@ from .errors import (
     LogFormatError,
     LogNotFoundError,
     MissingExtraError,
+    ReadOnlyLogError,
     TornTailError,
     UnitMismatchError,
     UnknownEntityError,
@@ -36,6 +38,7 @@ from .events import (
     AgreementRelated,
     Announcement,
     Citation,
+    CodedInteraction,
     Correction,
     DealClosed,
     Dispute,
@@ -103,6 +106,8 @@ __all__ = [
     "AgreementRelated",
     "Announcement",
     "Citation",
+    "CodedInteraction",
+    "CombinedLog",
     "ConcurrencyError",
     "Correction",
     "Count",
@@ -142,6 +147,7 @@ __all__ = [
     "Projection",
     "Quantity",
     "Ratified",
+    "ReadOnlyLogError",
     "Record",
     "Relation",
     "Retraction",

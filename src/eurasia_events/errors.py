@@ -17,6 +17,7 @@ __all__ = [
     "LogFormatError",
     "LogNotFoundError",
     "MissingExtraError",
+    "ReadOnlyLogError",
     "TornTailError",
     "UnitMismatchError",
     "UnknownEntityError",
@@ -118,6 +119,10 @@ class TornTailError(IntegrityError):
 
 class ConcurrencyError(EurasiaEventsError, RuntimeError):
     """Another writer appended first: ``expected_last_seq`` no longer matches."""
+
+
+class ReadOnlyLogError(EurasiaEventsError, TypeError):
+    """An append to a log that several logs make up (:class:`~eurasia_events.CombinedLog`): append to one of them."""
 
 
 class MissingExtraError(EurasiaEventsError, ImportError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import datetime
 import json
 import os
 import re
@@ -35,6 +36,7 @@ from .dates import DayLike, Instant, InstantLike, to_instant
 from .entities import EntityRegistry
 from .errors import (
     ConcurrencyError,
+    EurasiaEventsError,
     IntegrityError,
     InvalidEventError,
     InvalidHeadError,
@@ -50,11 +52,12 @@ from .stores import FileStore, MemoryStore, Store
 
 if TYPE_CHECKING:
     from .history import HistoryRow, RangeRow
+    from .interactions import InteractionRow
     from .projections import Projection
     from .query import State
     from .views import DiffRow, SeriesRow, TimelineRow, View
 
-__all__ = ["LOG_FILE", "SQLITE_LOG_FILE", "Log", "bundled_path", "load", "open_store", "parse_head"]
+__all__ = ["LOG_FILE", "SQLITE_LOG_FILE", "Log", "bundled_path", "load", "open_store", "parse_head", "registry_paths"]
 
 LOG_FILE = "log.jsonl"
 SQLITE_LOG_FILE = "log.sqlite"
@@ -74,8 +77,7 @@ def bundled_path() -> Path:
 
 
 def load(
-    path: str | Path | None = None,
-    *,
+    *paths: str | Path | None,
     create: bool = False,
     expect_head: str | None = None,
     upcasters: Mapping[int, Upcaster] | None = None,
@@ -89,8 +91,13 @@ def load(
     A log's registries are the ``entities.json`` and ``sources.json`` next to it, and
     default to the bundled ones where it has none of its own (always, for PostgreSQL).
 
+    Given several paths, it reads each log (verifying each chain) and returns them as one
+    read-only :class:`~eurasia_events.combined.CombinedLog` (``load(curated, imported)``),
+    whose queries see the events of all; its ``expect_head`` is the heads of its logs,
+    joined by commas, as its :attr:`~eurasia_events.combined.CombinedLog.head` gives them.
+
     Args:
-        path: where the log is; ``None`` for the bundled one.
+        paths: where the log is (``None``: the bundled one), or where each of several logs is.
         create: start a new, empty log if there is none at ``path`` (a path with no
             ``.jsonl`` or SQLite suffix is a folder, created with its ``log.jsonl``; in
             PostgreSQL, the log's tables, as ``eurasia-events init`` makes them).
@@ -106,7 +113,8 @@ def load(
     Raises:
         LogNotFoundError: no log at ``path`` (and ``create`` not given).
         LogFormatError: the path is not a regular file (a FIFO, a device, a symbolic link
-            to nothing), or a record cannot be read.
+            to nothing), or a record cannot be read; of several logs, two define an entity
+            or source differently, or hold the same event id.
         IntegrityError: a hash, link or sequence number does not match, or the log does
             not hold the ``expect_head`` record.
 
@@ -115,6 +123,12 @@ def load(
     >>> len(log) > 0
     True
     """
+    if len(paths) > 1:
+        from .combined import CombinedLog  # it builds on this module
+
+        return CombinedLog.from_paths(*paths, create=create, expect_head=expect_head, upcasters=upcasters,
+                                      freeze_gc=freeze_gc)
+    path = paths[0] if paths else None
     if is_postgres_url(path):
         assert isinstance(path, str)
         return _load_postgres(path, create=create, expect_head=expect_head, upcasters=upcasters,
@@ -132,14 +146,7 @@ def load(
                 pass
 
         _create(store.path, start)
-    if not folder.is_dir():
-        folder = folder.parent  # a log file: the registries sit next to it
-    entities_file = folder / ENTITIES_FILE
-    sources_file = folder / SOURCES_FILE
-    if not entities_file.is_file() or not sources_file.is_file():
-        default = bundled_path()
-        entities_file = entities_file if entities_file.is_file() else default / ENTITIES_FILE
-        sources_file = sources_file if sources_file.is_file() else default / SOURCES_FILE
+    entities_file, sources_file = registry_paths(folder)
     log = Log(
         store,
         entities=EntityRegistry.from_file(entities_file),
@@ -150,6 +157,25 @@ def load(
     if expect_head is not None:
         log.check_head(expect_head)
     return log
+
+
+def registry_paths(path: str | Path | None) -> tuple[Path, Path]:
+    """The entity and source registry files of the log at ``path`` (as :func:`load` reads them):
+    the ``entities.json`` and ``sources.json`` in its folder, or next to its file, each the bundled
+    one where the log has none of its own (always, for PostgreSQL and for the bundled log)."""
+    if path is None or is_postgres_url(path):
+        default = bundled_path()
+        return default / ENTITIES_FILE, default / SOURCES_FILE
+    folder = Path(path)
+    if not folder.is_dir():
+        folder = folder.parent  # a log file: the registries sit next to it
+    entities_file = folder / ENTITIES_FILE
+    sources_file = folder / SOURCES_FILE
+    if not entities_file.is_file() or not sources_file.is_file():
+        default = bundled_path()
+        entities_file = entities_file if entities_file.is_file() else default / ENTITIES_FILE
+        sources_file = sources_file if sources_file.is_file() else default / SOURCES_FILE
+    return entities_file, sources_file
 
 
 def _load_postgres(url: str, *, create: bool, expect_head: str | None, upcasters: Mapping[int, Upcaster] | None,
@@ -520,7 +546,7 @@ class Log(Sequence[Record]):
         events: Iterable[Event | Amendment],
         *,
         expected_last_seq: int | None = None,
-        recorded: InstantLike | None = None,
+        recorded: InstantLike | Iterable[InstantLike] | None = None,
     ) -> list[Record]:
         """Validate every event, then append all of them or none.
 
@@ -528,14 +554,20 @@ class Log(Sequence[Record]):
             events: new events or amendments.
             expected_last_seq: if given, the append fails with :class:`ConcurrencyError`
                 unless the log's last sequence number is still this.
-            recorded: the recorded instant (default: the log's clock, i.e. now).
+            recorded: when the records were made: one instant for them all (default: the
+                log's clock, i.e. now), or one per event, in the order of ``events`` (an
+                imported record's recorded time is when its dataset added it). Records
+                need not be in recorded order, but an amendment is never recorded before
+                the event it amends or that event's earlier corrections.
 
         Raises:
             InvalidEventError: an event is invalid, a duplicate, or refers to an unknown
-                entity, source or event; nothing is written.
+                entity, source or event; ``recorded`` gives another number of instants than
+                of events, or an amendment an instant before its target's; nothing is written.
             ConcurrencyError: another writer appended first; nothing is written.
         """
         batch = list(events)
+        given = self._recorded_instants(batch, recorded)  # checked before the lock is taken
         with self.store.locked():
             self._sync()
             if expected_last_seq is not None and expected_last_seq != self.last_seq:
@@ -544,10 +576,12 @@ class Log(Sequence[Record]):
                     f"{self.last_seq}: another writer appended first; reload and retry"
                 )
             self.validate_new(batch)
-            instant = self._clock() if recorded is None else to_instant(recorded)
+            # The clock is read under the lock: writers taking turns record in turn.
+            instants = [self._clock()] * len(batch) if given is None else given
+            self._check_amendments_recorded(batch, instants)
             prev = self._last_hash
             lines, new = [], []
-            for offset, event in enumerate(batch):
+            for offset, (event, instant) in enumerate(zip(batch, instants, strict=True)):
                 seq = self.last_seq + offset + 1
                 line, digest = encode_record(seq, instant, event, prev)
                 lines.append(line)
@@ -566,6 +600,44 @@ class Log(Sequence[Record]):
             if isinstance(event, Event):
                 self.engine.remember(event)  # already built and checked
         return new
+
+    def _recorded_instants(self, batch: Sequence[Event | Amendment],
+                           recorded: InstantLike | Iterable[InstantLike] | None) -> list[Instant] | None:
+        """Each event's recorded instant, as :meth:`append` takes them (``None``: the clock's, read later)."""
+        if recorded is None:
+            return None
+        if isinstance(recorded, (str, Instant, datetime.date)):
+            return [to_instant(recorded)] * len(batch)
+        given = list(recorded)
+        if len(given) != len(batch):
+            raise InvalidEventError(f"recorded: {len(given)} instants for {len(batch)} events: give one instant "
+                                    "for them all, or one per event; nothing was appended", field="recorded")
+        instants = []
+        for event, value in zip(batch, given, strict=True):
+            try:
+                instants.append(to_instant(value))
+            except (EurasiaEventsError, TypeError) as error:
+                raise InvalidEventError(f"recorded: {error}; nothing was appended",
+                                        event_id=getattr(event, "id", None), field="recorded") from None
+        return instants
+
+    def _check_amendments_recorded(self, batch: Sequence[Event | Amendment], instants: Sequence[Instant]) -> None:
+        """An amendment must not be recorded before its target or the target's earlier corrections:
+        ``known_at`` would then know the change before the thing changed."""
+        latest: dict[str, int] = {}  # event id -> when the batch last recorded it or a correction of it
+        for event, instant in zip(batch, instants, strict=True):
+            if isinstance(event, Amendment):
+                before = latest.get(event.target)
+                if before is None:
+                    before = self.engine.last_recorded(event.target)
+                if before is not None and instant.micros < before:
+                    raise InvalidEventError(
+                        f"recorded {instant}, before {event.target!r} (or its last correction) was recorded, at "
+                        f"{Instant(before)}: an amendment cannot be known before what it amends; nothing was appended",
+                        event_id=event.id, field="recorded")
+                latest[event.target] = instant.micros
+            else:
+                latest[event.id] = instant.micros
 
     def validate_new(
         self, batch: Sequence[Event | Amendment], locations: Sequence[tuple[str | None, int | None]] | None = None
@@ -647,11 +719,15 @@ class Log(Sequence[Record]):
         return series(self, measure, start, end, every=every, known_at=known_at)
 
     def timeline(self, *, start: DayLike | None = None, end: DayLike | None = None, kind: str | None = None,
-                 party: str | None = None, known_at: InstantLike | None = None) -> View[TimelineRow]:
-        """Events in date order, filtered by period, type and party (a name or alias)."""
+                 party: str | None = None, known_at: InstantLike | None = None,
+                 interactions: str = "month") -> View[TimelineRow]:
+        """Events in date order, filtered by period, type and party (a name or alias); coded
+        interactions counted per month and direction (``interactions="each"``: every one;
+        ``"none"``: left out); see :func:`eurasia_events.query.timeline`."""
         from .query import timeline
 
-        return timeline(self, start=start, end=end, kind=kind, party=party, known_at=known_at)
+        return timeline(self, start=start, end=end, kind=kind, party=party, known_at=known_at,
+                        interactions=interactions)
 
     def between(self, start: DayLike, end: DayLike, *, known_at: InstantLike | None = None) -> View[RangeRow]:
         """Events whose dates fall, or may fall, from ``start`` to ``end`` (``inside``: yes or maybe);
@@ -665,6 +741,31 @@ class Log(Sequence[Record]):
         from .history import since
 
         return since(self, day, known_at=known_at)
+
+    def to_arrow(self, *, known_at: InstantLike | None = None) -> Any:
+        """Every event as known at ``known_at`` as one wide, typed ``pyarrow.Table`` (needs the
+        ``arrow`` extra): one row per event, the columns every event has (id, type, date and its
+        possible days, title, parties, status, sources and citations, recorded, seq...) and
+        each type's own fields; see :func:`eurasia_events.arrow.log_table`.
+
+        >>> table = load().to_arrow()
+        >>> table.column_names[:6]
+        ['id', 'type', 'date', 'date_earliest', 'date_latest', 'precision']
+        >>> table.num_rows == len(load().events())
+        True
+        """
+        from .arrow import log_table  # pyarrow is imported only here
+
+        return log_table(self, known_at=known_at)
+
+    def interactions(self, start: DayLike | None = None, end: DayLike | None = None, *,
+                     by: Iterable[str] | str = ("month", "family", "direction"),
+                     known_at: InstantLike | None = None) -> View[InteractionRow]:
+        """Counts of coded interactions by month, code family, quad class and direction, with
+        their mean intensity; see :func:`eurasia_events.interactions.interactions`."""
+        from .interactions import interactions
+
+        return interactions(self, start, end, by=by, known_at=known_at)
 
 
 @contextlib.contextmanager

@@ -27,7 +27,7 @@ from eurasia_events.events import Amendment, Event
 from eurasia_events.sources import SourceRegistry
 
 from .gc import paused
-from .rows import AmendmentRow, Row, event_id, row_of, seq_of, sort_key, typed
+from .rows import AmendmentRow, Row, event_id, renumbered, row_of, seq_of, sort_key, typed
 
 if TYPE_CHECKING:  # made on first use: the decoder at load, the index at the first query
     from .index import DayView, Index
@@ -137,7 +137,7 @@ class Engine:
                                     field="target", file=file, line=line)
 
     def check_refs(self, event: Event | Amendment, *, file: str | None, line: int | None) -> None:
-        """References to entities and sources must resolve."""
+        """References to entities and sources must resolve, and each citation fit its source's kind."""
         if isinstance(event, Event):
             for field, entity_id in event.entity_refs():
                 if entity_id not in self.entities:
@@ -146,9 +146,13 @@ class Engine:
                     raise InvalidEventError(f"unknown entity {entity_id!r}{hint}", event_id=event.id,
                                             field=field, file=file, line=line)
         for citation in event.sources:
-            if citation.source not in self.sources:
+            source = self.sources.get(citation.source)
+            if source is None:
                 raise InvalidEventError(f"unknown source {citation.source!r}; add it to sources.json",
                                         event_id=event.id, field="sources", file=file, line=line)
+            problem = source.citation_problem(citation)
+            if problem is not None:
+                raise InvalidEventError(problem, event_id=event.id, field="sources", file=file, line=line)
         if isinstance(event, Event):
             for dispute in event.disputes:
                 if dispute.source not in self.sources:
@@ -239,6 +243,14 @@ class Engine:
     def live_count(self) -> int:
         """How many events are live."""
         return len(self._current)
+
+    def last_recorded(self, event_id: str) -> int | None:
+        """When a live event's record or its latest correction was recorded (microseconds), or ``None``."""
+        row = self._current.get(event_id)
+        if row is None:
+            return None
+        latest: int = max(self.recorded[seq - 1] for seq in (seq_of(row), *self._corrections.get(event_id, ())))
+        return latest
 
     def amended(self, record: int) -> str | None:
         """The target of record ``record`` (from 0) if it is an amendment, else ``None``."""
@@ -339,6 +351,15 @@ class Engine:
         """The records (from 0) of an event and of every amendment of it, in log order."""
         return [i for i, entry in enumerate(self._entries)
                 if entry[1] == event_id or (entry[0] in _AMENDMENTS and entry[2] == event_id)]
+
+    def incoming(self, start: int = 0, *, shift: int = 0) -> Iterator[Incoming]:
+        """The records from ``start`` (from 0) as another engine takes them in (:meth:`ingest`), each
+        numbered ``shift`` more than here: a combined log's engine is fed from its members' without
+        reading a byte again. (The link to the previous record is left empty: the member checked it.)"""
+        for index in range(start, len(self._entries)):
+            entry = self._entries[index]
+            seq = index + 1 + shift
+            yield Incoming(seq, self.recorded[index], "", entry[0], renumbered(entry, seq) if shift else entry)
 
     def records_until(self, limit: int) -> list[int]:
         """The records (from 0) appended at or before ``limit`` microseconds."""

@@ -25,7 +25,8 @@ from eurasia_events.dates import PartialDate
 from eurasia_events.events import EVENT_TYPES, Event, Status
 from eurasia_events.quantities import Quantity
 
-__all__ = ["DROPPED", "AmendmentRow", "Row", "event_id", "row_class", "row_of", "seq_of", "sort_key", "typed"]
+__all__ = ["DROPPED", "AmendmentRow", "Row", "event_id", "renumbered", "row_class", "row_of", "seq_of", "sort_key",
+           "typed"]
 
 DROPPED: Final = frozenset({"sources", "notes", "disputes", "related", "expected", "purpose"})
 """Event fields a row leaves out: no view reads them, and they hold most of the bytes."""
@@ -56,6 +57,14 @@ def seq_of(row: tuple[Any, ...]) -> int:
     """The ``seq`` of the record an event's row was read from."""
     found: int = row[-4]
     return found
+
+
+def renumbered(row: tuple[Any, ...], seq: int) -> tuple[Any, ...]:
+    """A stored row (an event's, or an amendment's ``(tag, id, target, seq)``) with another ``seq``:
+    how a log combining several numbers their records."""
+    if row[0] in ("correction", "retraction"):
+        return (*row[:3], seq)
+    return (*row[:-4], seq, *row[-3:])
 
 
 def sort_key(row: tuple[Any, ...]) -> int:
