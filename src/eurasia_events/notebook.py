@@ -31,6 +31,7 @@ from .errors import MissingExtraError
 from .events import Forum, Meeting
 from .projections import Span, agreement_status, term_anchor, trail_items
 from .quantities import Quantity
+from .views import Count
 
 if TYPE_CHECKING:
     from .events import Event
@@ -152,7 +153,7 @@ def log_html(log: Log, *, max_rows: int = 10) -> str:
     records = list(log[:max_rows])
     rows = [{"seq": r.seq, "recorded": str(r.recorded), "type": r.event.TYPE, "id": r.event.id,
              "title": getattr(r.event, "title", "")} for r in records]
-    summary = (f"<p><b>Log</b> {html.escape(str(log.store.location))}: {len(log)} records, {len(events)} events"
+    summary = (f"<p><b>Log</b> {html.escape(str(log.location))}: {len(log)} records, {len(events)} events"
                f"{span}; head <code>{html.escape(log.head[:16])}…</code></p>")
     table = _table(("seq", "recorded", "type", "id", "title"), rows) if rows else ""
     return summary + table + _rest(len(rows), len(log), "records", "log.timeline() lists the events by date")
@@ -189,7 +190,9 @@ def event_html(event: Event) -> str:
             value = [f"{d.field}: {d.value} ({d.source})" for d in value]
         rows.append({"field": field.name, "value": value})
     quotes = "".join(f"<p>{html.escape(c.source)}{' ' + html.escape(c.locator) if c.locator else ''}:</p>"
-                     f"<blockquote>{html.escape(' '.join(c.quote.split()))}</blockquote>" for c in event.sources)
+                     + (f"<blockquote>{html.escape(' '.join(c.quote.split()))}</blockquote>" if c.quote
+                        else f"<p>record {html.escape(c.record)}</p>")  # a dataset's record: no quote
+                     for c in event.sources)
     return (f"<p><b>{html.escape(event.title)}</b> ({html.escape(event.TYPE)}, {html.escape(str(event.date))})</p>"
             + _table(("field", "value"), [{"field": "type", "value": event.TYPE}, *rows]) + quotes)
 
@@ -209,7 +212,9 @@ def to_pandas(view: View[Any]) -> Any:
     """The view's rows as a DataFrame with proper dtypes (needs the ``pandas`` extra).
 
     A column whose values are all whole days (``YYYY-MM-DD``) becomes ``datetime64``; a
-    column of quantities becomes a float column plus ``<column>_unit``; partial dates
+    column of quantities becomes a float column plus ``<column>_unit``; a column of counts
+    (:class:`~eurasia_events.views.Count`) two int columns ``<column>_certain`` and
+    ``<column>_possible``; partial dates
     and spans (``2014-05``, ``2014-05-01..2014-05-31``) stay text, as written.
 
     >>> import eurasia_events as ee
@@ -222,7 +227,10 @@ def to_pandas(view: View[Any]) -> Any:
     for column in view.columns:
         values = [getattr(row, column) for row in view.rows]
         present = [v for v in values if v is not None]
-        if present and all(isinstance(v, Quantity) for v in present):
+        if present and all(isinstance(v, Count) for v in present):  # two int columns, as to_arrow makes them
+            for part in ("certain", "possible"):
+                data[f"{column}_{part}"] = pd.Series([getattr(v, part) for v in values], dtype="int64")
+        elif present and all(isinstance(v, Quantity) for v in present):
             data[column] = pd.Series([float(v.value) if v is not None else None for v in values], dtype="float64")
             data[f"{column}_unit"] = pd.Series([v.unit if v is not None else None for v in values], dtype="object")
         elif present and all(isinstance(v, str) and _DAY.fullmatch(v) for v in present):

@@ -63,7 +63,8 @@ from .views import (
 if TYPE_CHECKING:
     from .log import Log
 
-__all__ = ["MEASURES", "VIEW_NAMES", "State", "as_of", "diff", "project", "series", "timeline"]
+__all__ = ["MEASURES", "TIMELINE_INTERACTIONS", "VIEW_NAMES", "State", "as_of", "diff", "project", "series",
+           "timeline"]
 
 # --- the state on a day --------------------------------------------------------------
 
@@ -930,29 +931,78 @@ def project(log: Log, projection: Projection[Any], *, as_of: DayLike, known_at: 
     return projection.fold(State(log, as_of, known_at).events)
 
 
+TIMELINE_INTERACTIONS: Final = ("month", "each", "none")
+"""How a timeline shows coded interactions: counted per month and direction (``month``), one
+row each (``each``), or not at all (``none``)."""
+
+
 def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = None, kind: str | None = None,
-             party: str | None = None, known_at: InstantLike | None = None) -> View[TimelineRow]:
+             party: str | None = None, known_at: InstantLike | None = None,
+             interactions: str = "month") -> View[TimelineRow]:
     """Events in date order (earliest possible day), optionally within ``start``..``end``
-    (events that may fall in the period), of one type, with one party."""
+    (events that may fall in the period), of one type, with one party.
+
+    Coded interactions (imported dataset records) are counted, by default, one row per month
+    and direction (type ``interactions``, with a ``count`` column) at the start of the month,
+    beside the curated events; ``interactions="each"`` lists every one, ``"none"`` leaves them
+    out. One whose date may fall in more than one month is listed on its own.
+    """
     from .events import EVENT_TYPES
+    from .interactions import CODED, direction, monthly
 
     if kind is not None and kind not in EVENT_TYPES:
         raise EurasiaEventsError(f"unknown event type {kind!r}; expected one of {', '.join(EVENT_TYPES)}")
+    if interactions not in TIMELINE_INTERACTIONS:
+        raise EurasiaEventsError(f"unknown interactions {interactions!r}; expected one of "
+                                 f"{', '.join(TIMELINE_INTERACTIONS)}")
     # A month or a year given as an end covers its whole period (query_period).
     lo = None if start is None else query_period(start)[0].toordinal()
     hi = None if end is None else query_period(end)[1].toordinal()
     who = None if party is None else log.entities.resolve(party).id
-    rows = []
-    for event in log.sketches(known_at):
+    # Coded interactions apart, as stored: an imported log holds a million, counted per month
+    # without typing or sorting each (the others are typed and put in a reader's order, as
+    # Log.sketches gives them).
+    others: list[tuple[Any, ...]] = []
+    coded: list[tuple[Any, ...]] = []
+    for stored in log.engine.rows(None if known_at is None else to_instant(known_at)):
+        (coded if stored[0] == CODED else others).append(stored)
+    if kind is not None:  # the others of another type are passed over below
+        others, coded = (others, []) if kind != CODED else ([], coded)
+    # Per (month, initiator, recipient): how many coded interactions, and the sum and number of intensities.
+    counted: dict[tuple[str, str, str], list[Any]] = {}
+    if interactions == "month":
+        counted, coded = monthly(coded, lo, hi, who)
+    elif interactions == "none":
+        coded = []
+    sketches = [typed(r) for r in (*others, *coded)]
+    sketches.sort(key=lambda s: (s.date.earliest_ordinal, s.seq))
+    rows: list[tuple[int, TimelineRow]] = []
+    for event in sketches:
         span = event.span
         if (lo is not None and span[1] < lo) or (hi is not None and span[0] > hi):
             continue
         if (kind is not None and kind != event.TYPE) or (who is not None and who not in _involved(event)):
             continue
-        rows.append(TimelineRow(date=str(event.date), precision=event.date.precision.value, type=event.TYPE,
-                                id=event.id, title=event.title, parties=event.parties, status=event.status.value,
-                                certain_day=event.date.exact and not event.disputed))
-    return View("timeline", tuple(rows), fields_of(TimelineRow), title="Timeline")
+        rows.append((2 * event.date.earliest_ordinal + 1, TimelineRow(
+            date=str(event.date), precision=event.date.precision.value, type=event.TYPE, id=event.id,
+            title=event.title, parties=event.parties, status=event.status.value,
+            certain_day=event.date.exact and not event.disputed)))
+    columns = fields_of(TimelineRow)
+    if not counted:
+        return View("timeline", tuple(row for _, row in rows), tuple(c for c in columns if c != "count"),
+                    title="Timeline")
+    for (month, initiator, recipient), (n, total, rated) in sorted(counted.items()):
+        sides = direction(initiator, recipient)
+        mean = f", mean intensity {total / rated:.2f}" if rated else ""
+        first_day = PartialDate.parse(month).earliest_ordinal
+        # A month's count goes before the events of its first day (a stable sort keeps theirs).
+        rows.append((2 * first_day, TimelineRow(
+            date=month, precision="month", type="interactions", id=f"interactions:{month}:{sides}",
+            title=f"{n} coded interaction{'s' * (n != 1)} {sides}{mean}",
+            parties=tuple(dict.fromkeys(p for p in (initiator, recipient) if p)), status="happened",
+            certain_day=False, count=n)))
+    rows.sort(key=lambda item: item[0])
+    return View("timeline", tuple(row for _, row in rows), columns, title="Timeline")
 
 
 def _involved(event: Row) -> set[str]:

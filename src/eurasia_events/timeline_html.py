@@ -5,6 +5,8 @@ an event known to the day, a solid bar for a span known to the day, and a pale h
 over every day an event may fall on when its date is partial (a month, a year, a qualified
 or open date). Sanctions regimes are background bands, one colour per imposer. Hovering an
 item shows its title, date, sources and quotes; two menus filter by event type and party.
+Coded interactions (imported dataset records) are drawn as their monthly counts: bars per
+month and direction in a panel under the lanes, on the same dates.
 
 plotly (extra ``eurasia-events[timeline]``) is imported only when a figure is built; the
 page embeds plotly's JavaScript, so it opens with no network.
@@ -43,7 +45,7 @@ _DAY_MS: Final = 86_400_000
 _SUBJECT_FIELDS: Final = ("agreement", "project", "measure", "route", "organisation", "deal", "subject", "name")
 # Lanes for events that name no subject: one per family of types.
 _FAMILY: Final = {"meeting": "summits and visits", "trade_statistic": "trade statistics", "statement": "statements",
-                  "loan": "finance", "investment": "finance"}
+                  "loan": "finance", "investment": "finance", "coded_interaction": "coded interactions (datasets)"}
 # Entity kinds passed over when choosing an event's leading actor (lanes="actor").
 _STATES: Final = ("state",)
 _QUOTE_CHARS: Final = 220
@@ -101,6 +103,9 @@ def _hover(log: Log, event: Event, open_start: bool, open_end: bool) -> str:
     for citation in event.sources:
         source = log.sources.get(citation.source)
         name = f"{source.title} ({source.publisher})" if source else citation.source
+        if not citation.quote:  # a dataset's record
+            parts.append(f"<i>{_wrap('Source: ' + name)}</i><br>{_wrap('record ' + citation.record)}")
+            continue
         quote = " ".join(citation.quote.split())
         if len(quote) > _QUOTE_CHARS:
             quote = quote[:_QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
@@ -136,9 +141,13 @@ def _sanction_bands(log: Log, last: int, known_at: InstantLike | None) -> dict[s
 
 def timeline_figure(log: Log, *, start: DayLike | None = None, end: DayLike | None = None,
                     known_at: InstantLike | None = None, lanes: str = "agreement",
-                    title: str = "China–Russia relations", progress: Progress | None = None) -> Any:
+                    title: str = "China–Russia relations", progress: Progress | None = None,
+                    interactions: str = "month") -> Any:
     """The events that may fall in ``start``..``end`` as an interactive plotly Figure
     (needs the ``timeline`` extra). The same events as ``log.timeline(start=..., end=...)``.
+
+    Coded interactions (imported dataset records) are drawn, by default, as their monthly
+    counts: bars per month and direction in a panel under the lanes, on the same dates.
 
     Args:
         log: the log.
@@ -149,6 +158,8 @@ def timeline_figure(log: Log, *, start: DayLike | None = None, end: DayLike | No
             not a state, else the first party).
         title: the figure's title.
         progress: called with the number of events drawn so far.
+        interactions: ``month`` (counts per month and direction, in the panel), ``each``
+            (every coded interaction drawn as an event) or ``none``.
 
     Returns:
         A ``plotly.graph_objects.Figure``; each event is one item whose ``customdata``
@@ -160,12 +171,18 @@ def timeline_figure(log: Log, *, start: DayLike | None = None, end: DayLike | No
     from plotly.colors import qualitative
 
     palette = [*qualitative.Dark24, *qualitative.Alphabet]  # 50 distinguishable colours, one per event type
-    wanted = [row.id for row in log.timeline(start=start, end=end, known_at=known_at)]
-    by_id = {event.id: event for event in log.events(known_at)}
-    events = [by_id[i] for i in wanted]
+    shown_rows = log.timeline(start=start, end=end, known_at=known_at, interactions=interactions)
+    wanted = [row.id for row in shown_rows if row.type != "interactions"]
+    counts_by_month = [row for row in shown_rows if row.type == "interactions"]
+    if known_at is None:  # only the events drawn are built (an imported log holds a million others)
+        events = [log.get(i) for i in wanted]
+    else:
+        by_id = {event.id: event for event in log.events(known_at)}
+        events = [by_id[i] for i in wanted]
     finite = [d for e in events for d in (e.date.earliest_ordinal, e.date.latest_ordinal)
               if not (e.date.start is None and d == e.date.earliest_ordinal)
               and not (e.date.end is None and d == e.date.latest_ordinal)]
+    finite += [d for row in counts_by_month for d in _span(row.date)]
     lo = to_day(start).toordinal() if start is not None else min(finite, default=to_day("2000-01-01").toordinal())
     hi = to_day(end).toordinal() if end is not None else max(finite, default=lo)
     hi = max(hi, lo)
@@ -223,6 +240,8 @@ def timeline_figure(log: Log, *, start: DayLike | None = None, end: DayLike | No
                                          "line": {"width": 1, "color": colour[kind]},
                                          "pattern": {"shape": "/" if possible else "", "fgcolor": colour[kind]}}))
     event_traces = len(fig.data)
+    panel = _interaction_bars(go, fig, counts_by_month, qualitative.Set2)  # not an event type's colour
+    count_traces = len(fig.data) - event_traces
 
     bands = _sanction_bands(log, hi, known_at)
     band_colours = qualitative.Pastel1
@@ -239,10 +258,12 @@ def timeline_figure(log: Log, *, start: DayLike | None = None, end: DayLike | No
                                  meta={"shape": "band", "type": "sanctions"}))
 
     counts = Counter(p for kind_shape in keys for parties in items[kind_shape]["parties"] for p in parties)
+    counts.update(p for row in counts_by_month for p in row.parties)  # a month's bar is an item too
     parties = [p for p, n in counts.most_common() if n >= 2][:25]
 
     def visible(kind: str | None) -> list[bool]:
-        return [kind is None or trace.meta["type"] == kind or trace.meta["shape"] == "band" for trace in fig.data]
+        return [kind is None or trace.meta["type"] == kind or trace.meta["shape"] in ("band", "counts")
+                for trace in fig.data]
 
     def subset(party: str | None) -> dict[str, list[Any]]:
         # Each trace's items with the party, whole (a blank item draws as NaN in plotly.js).
@@ -253,8 +274,15 @@ def timeline_figure(log: Log, *, start: DayLike | None = None, end: DayLike | No
             for name in out:
                 source = data[name.removeprefix("marker.")]
                 out[name].append([source[i] for i in keep] if source else None)
+        for trace in fig.data[event_traces : event_traces + count_traces]:  # a direction with the party, or none
+            kept = party is None or party in trace.meta["parties"]
+            out["x"].append(list(trace.x) if kept else [None])
+            out["y"].append(list(trace.y) if kept else [None])
+            out["customdata"].append(list(trace.customdata) if kept else None)
+            out["base"].append(None)
+            out["marker.symbol"].append(None)
         for name, values in out.items():  # the bands' legend entries stay as they are
-            values.extend([[None] if name in ("x", "y") else None] * (len(fig.data) - event_traces))
+            values.extend([[None] if name in ("x", "y") else None] * (len(fig.data) - event_traces - count_traces))
         return out
 
     def party_label(party: str) -> str:
@@ -270,10 +298,12 @@ def timeline_figure(log: Log, *, start: DayLike | None = None, end: DayLike | No
     # Above the date labels of the top axis.
     menu = {"direction": "down", "showactive": True, "xanchor": "left", "yanchor": "bottom", "y": 1.0,
             "pad": {"b": 30}}
+    counted = sum(row.count or 0 for row in counts_by_month)
     fig.update_layout(
         title={"text": html.escape(f"{title}: {len(events)} events"
+                                   + (f", {counted} coded interactions counted by month" if counted else "")
                                    + (f" as known at {known_at}" if known_at else "")), "x": 0.01},
-        height=max(520, 22 * len(lane_order) + 220),
+        height=max(520, 22 * len(lane_order) + 220) + (200 if panel else 0),
         barmode="overlay",
         hovermode="closest",
         hoverlabel={"align": "left"},
@@ -296,12 +326,38 @@ def timeline_figure(log: Log, *, start: DayLike | None = None, end: DayLike | No
                       "yanchor": "bottom", "yshift": 36, "showarrow": False}
                      for label, x in (("type", 0.0), ("party", 0.25))],
     )
+    if panel:  # the lanes above, the monthly counts below, on one date axis
+        fig.update_layout(yaxis={"domain": [0.24, 1.0]},
+                          yaxis2={"domain": [0.0, 0.18], "anchor": "x", "title": {"text": "interactions"},
+                                  "rangemode": "tozero"})
     return fig
+
+
+def _interaction_bars(go: Any, fig: Any, rows: list[Any], palette: list[str]) -> bool:
+    """Add the monthly counts of coded interactions (timeline rows of type ``interactions``) as
+    bars, one trace per direction side by side in each month, on a second y axis; whether any."""
+    by_direction: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_direction[row.id.split(":", 2)[2]].append(row)
+    width = len(by_direction)
+    for i, (sides, found) in enumerate(sorted(by_direction.items())):
+        starts = [PartialDate.parse(row.date).earliest_ordinal for row in found]
+        days = [PartialDate.parse(row.date).latest_ordinal - first + 1 for row, first in zip(found, starts,
+                                                                                          strict=True)]
+        # Each direction takes its share of the month: bars side by side whatever the layout's barmode.
+        fig.add_trace(go.Bar(
+            x=[ordinal_to_text(first) for first in starts], y=[row.count for row in found], yaxis="y2",
+            width=[n * _DAY_MS / width for n in days], offset=[n * _DAY_MS * i / width for n in days],
+            name=f"interactions {sides}", marker={"color": palette[i % len(palette)]},
+            customdata=[[row.id, html.escape(f"{row.date}: {row.title}")] for row in found],
+            hovertemplate="%{customdata[1]}<extra></extra>",
+            meta={"shape": "counts", "type": "interactions", "parties": sorted({p for r in found for p in r.parties})}))
+    return bool(by_direction)
 
 
 def event_ids(fig: Any) -> list[str]:
     """The ids of the events drawn in a figure from :func:`timeline_figure`, in trace order."""
-    return [row[0] for trace in fig.data if trace.meta and trace.meta.get("shape") != "band"
+    return [row[0] for trace in fig.data if trace.meta and trace.meta.get("shape") not in ("band", "counts")
             for row in trace.customdata]
 
 
@@ -319,8 +375,10 @@ def timeline_html(log: Log, **options: Any) -> str:
 
 def write_timeline_html(log: Log, out: TextIO, *, start: DayLike | None = None, end: DayLike | None = None,
                         known_at: InstantLike | None = None, lanes: str = "agreement",
-                        progress: Progress | None = None) -> int:
-    """Write the interactive timeline page to ``out``; return how many events it draws."""
-    fig = timeline_figure(log, start=start, end=end, known_at=known_at, lanes=lanes, progress=progress)
+                        progress: Progress | None = None, interactions: str = "month") -> int:
+    """Write the interactive timeline page to ``out``; return how many events it draws (monthly
+    counts of coded interactions are not events)."""
+    fig = timeline_figure(log, start=start, end=end, known_at=known_at, lanes=lanes, progress=progress,
+                          interactions=interactions)
     out.write(figure_html(fig))
     return len(event_ids(fig))

@@ -188,6 +188,22 @@ class View(Generic[R]):
 
         return to_pandas(self)
 
+    def to_arrow(self) -> Any:
+        """A ``pyarrow.Table`` with a typed column per field, in the view's column order (needs
+        the ``arrow`` extra): a date as its text plus ``_earliest`` and ``_latest`` days, a
+        quantity as ``_value``, ``_unit`` and ``_bound``; see :mod:`eurasia_events.arrow`.
+
+        >>> import eurasia_events as ee
+        >>> table = ee.load().as_of("2016-01-01").members("eaeu").to_arrow()
+        >>> table.column_names
+        ['organisation', 'member', 'since', 'since_earliest', 'since_latest', 'certain', 'events']
+        >>> str(table.schema.field("since_latest").type), table.column("member").to_pylist()
+        ('date32[day]', ['BY', 'KZ', 'RU', 'AM', 'KG'])
+        """
+        from .arrow import view_table  # pyarrow is imported only here
+
+        return view_table(self)
+
     def plot(self, **options: Any) -> Any:
         """A series drawn as a matplotlib Figure (needs the ``plot`` extra); see
         :func:`eurasia_events.notebook.plot_series`."""
@@ -447,6 +463,9 @@ class TimelineRow:
     parties: tuple[str, ...]
     status: str
     certain_day: bool
+    count: int | None = attrs.field(default=None, metadata={"optional": True})
+    """How many coded interactions a row of type ``interactions`` counts (one month, one
+    direction); ``None`` for an event. A column only when the timeline has such rows."""
 
 
 @attrs.frozen(kw_only=True)
