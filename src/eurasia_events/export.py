@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CSV_COLUMNS", "EXPORT_FORMATS", "event_records", "timelinejs", "write_csv", "write_html", "write_jsonl"]
 
-EXPORT_FORMATS: Final = ("csv", "jsonl", "timelinejs", "html")
+EXPORT_FORMATS: Final = ("csv", "jsonl", "timelinejs", "html", "parquet")
+"""The formats of ``eurasia-events export``; ``parquet`` is written by :mod:`eurasia_events.arrow`."""
 CSV_COLUMNS: Final = ("id", "type", "date", "earliest", "latest", "precision", "parties", "title", "quantities",
                       "status", "sources", "source_addresses", "quotes", "recorded", "amended")
 
