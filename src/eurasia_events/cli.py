@@ -7,6 +7,7 @@ integrity failure, 2 for a usage error. Library errors print as one line, no tra
 from __future__ import annotations
 
 import argparse
+import contextlib
 import contextvars
 import json
 import os
@@ -14,7 +15,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,11 @@ EXAMPLES = {
     "between": "eurasia-events between 2015-05 2015-06 --format markdown",
     "since": "eurasia-events since 2026-01-01 --known-at 2026-12-01T00:00:00Z",
     "history": "eurasia-events history treaty-good-neighbourliness-2001",
+    "interactions": "eurasia-events --log events --log imported interactions --from 2014 --by month,direction",
     "show": "eurasia-events show 2014-05-21-pos-gas-contract",
     "entities": "eurasia-events entities novartis",
     "append": "eurasia-events --log my-log append --create --sources ../shared/seeds new-events.jsonl",
+    "import": "eurasia-events import --format gdelt 20220204.export.CSV --into imported --between CN RU",
     "coverage": "eurasia-events coverage --sources ../shared/seeds",
     "repair": "eurasia-events repair events/",
     "convert": "eurasia-events convert events/log.jsonl big-log.sqlite",
@@ -79,9 +82,11 @@ def _day(text: str) -> str:
 
 
 def _head(text: str) -> str:
-    """An argparse type: a pinned head ``SEQ:HASH``, checked while parsing."""
+    """An argparse type: a pinned head ``SEQ:HASH`` (of several logs: theirs, joined by commas), checked while
+    parsing."""
     try:
-        parse_head(text)
+        for part in text.split(","):
+            parse_head(part)
     except EurasiaEventsError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return text
@@ -99,10 +104,25 @@ def _instant(text: str) -> str:
 _AS_OF_VIEWS = (*VIEW_NAMES, *(v for v in ("policies", "designations") if v not in VIEW_NAMES))
 # The --columns of the command running (set by main): every command that prints rows reads it.
 _COLUMNS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("columns", default=None)
+# The --output of the command running (set by main): rows go to this file instead of stdout.
+_OUTPUT: contextvars.ContextVar[str | None] = contextvars.ContextVar("output", default=None)
 
 
 class _UsageError(Exception):
     """A mistake in the arguments found only once the data is known (an unknown column): exit 2."""
+
+
+def _groups(text: str) -> str:
+    """An argparse type: ``month,direction``, the groups of the interactions view, checked while parsing."""
+    from .interactions import GROUPS
+
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in GROUPS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"no group {unknown[0]!r}; expected some of {', '.join(GROUPS)}")
+    if len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(f"a group is named twice in {text!r}")
+    return ",".join(names)
 
 
 def _column_list(text: str) -> list[str]:
@@ -116,6 +136,8 @@ def _column_list(text: str) -> list[str]:
 def _width() -> int | None:
     """The width a table must fit: ``COLUMNS`` if set, else the terminal's; ``None`` (no limit) when
     stdout is not a terminal, so a table written to a file or a pager keeps every column."""
+    if _OUTPUT.get() not in (None, "-"):
+        return None
     if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
         return shutil.get_terminal_size().columns
     return None
@@ -135,8 +157,14 @@ def _select(available: Sequence[str], what: str) -> list[str]:
 
 def _print_rows(columns: Sequence[str], records: Sequence[dict[str, Any]], fmt: str, *, what: str,
                 row_type: type | None = None, view: str = "") -> str:
-    """Rows rendered for stdout: chosen columns, typed JSON/CSV, a table fitted to the terminal."""
+    """Rows rendered for stdout: chosen columns, typed JSON/CSV, a table fitted to the terminal;
+    for parquet, written to --output (and no text)."""
     chosen = _select(columns, what)
+    if fmt == "parquet":
+        from .arrow import records_table
+
+        _write_parquet(records_table(chosen, records, row_type=row_type, metadata={"view": view or what}), what)
+        return ""
 
     def hidden(names: list[str]) -> None:
         print(f"({len(names)} column{'s' * (len(names) > 1)} hidden to fit {_width()} characters: {', '.join(names)}; "
@@ -176,21 +204,26 @@ class _Progress:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="eurasia-events", description="The China-Russia relationship as an append-only event log.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--log", help="log folder, .jsonl or .sqlite file, or postgresql:// URL "
-                                      "(default: the bundled curated log)")
+    parser.add_argument("--log", action="append", help="log folder, .jsonl or .sqlite file, or postgresql:// URL "
+                                                        "(default: the bundled curated log); given several times, "
+                                                        "the logs are read as one")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text, epilog=f"example: {EXAMPLES[name]}")
-        p.add_argument("--log", default=argparse.SUPPRESS, help="log folder, .jsonl or .sqlite file, or "
-                                                                 "postgresql:// URL")
+        p.add_argument("--log", action="append", default=argparse.SUPPRESS,
+                       help="log folder, .jsonl or .sqlite file, or postgresql:// URL; given several times, the "
+                            "logs are read as one (these replace the --log options before the command)")
         return p
 
     def formats(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--format", choices=[f for f in FORMATS if f != "html"], default="table",
-                       help="table (humanised, fitted to the terminal), json or csv (typed), markdown")
+        p.add_argument("--format", choices=[*(f for f in FORMATS if f != "html"), "parquet"], default="table",
+                       help="table (humanised, fitted to the terminal), json or csv (typed), markdown, or "
+                            "parquet (typed columns; needs --output and the arrow extra)")
         p.add_argument("--columns", type=_column_list, metavar="A,B,...",
                        help="only these columns, in this order (default: all, a table hiding what does not fit)")
+        p.add_argument("--output", "-o", dest="rows_output", metavar="FILE",
+                       help="file to write (default: stdout; parquet needs one)")
 
     p = command("validate", "verify the log's hash chain, every event, and (with --sources) every quote")
     p.add_argument("--sources", help="folder of source files: check every quote of a source with a 'file'")
@@ -202,6 +235,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=list(EVENT_TYPES), help="event type")
     p.add_argument("--party", help="entity id, name or alias")
     p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
+    p.add_argument("--interactions", choices=["month", "each", "none"], default="month",
+                   help="coded interactions: counted per month and direction (default), each listed, or none")
     formats(p)
     p = command("as-of", "the state at the end of a day")
     p.add_argument("day", type=_day, help="YYYY-MM-DD, or YYYY-MM or YYYY for the end of that month or year")
@@ -242,6 +277,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="entity id, name or alias; agreement, measure or deal slug; or event id")
     p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
     formats(p)
+    p = command("interactions", "counts of coded interactions (imported dataset records) by month, code family, "
+                                "quad class and direction, with their mean intensity")
+    p.add_argument("--from", dest="start", type=_day, help="first day (YYYY-MM-DD; a month or year: its first day)")
+    p.add_argument("--to", dest="end", type=_day, help="last day (YYYY-MM-DD; a month or year: its last day)")
+    p.add_argument("--by", type=_groups, default="month,family,direction", metavar="A,B,...",
+                   help="group by some of month, family, quad_class, direction, in this order "
+                        "(default: month,family,direction; '' counts every interaction in one row)")
+    p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
+    formats(p)
     p = command("show", "one event: fields, sources and quotes, amendments")
     p.add_argument("event_id")
     formats(p)
@@ -253,10 +297,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--expected-last-seq", type=int, help="fail unless the log still ends at this record")
     p.add_argument("--create", action="store_true", help="start a new, empty log at --log if there is none")
     p.add_argument("--sources", help="folder of source files: refuse, before writing, a quote its file lacks")
+    p = command("import", "import ICEWS, GDELT or POLECAT event files into a log of their own: the records between "
+                          "two entities, as coded interactions and, where the code means the same, typed events")
+    p.add_argument("--format", dest="dataset", required=True, choices=["icews", "gdelt", "polecat"],
+                   help="the dataset the files come from")
+    p.add_argument("files", nargs="+", metavar="FILE", help="dataset files (.gz and one-file .zip read directly)")
+    p.add_argument("--into", required=True, metavar="LOG",
+                   help="the imported log: a folder (created if missing), .jsonl or .sqlite file; not the curated log")
+    p.add_argument("--between", nargs=2, required=True, metavar=("A", "B"),
+                   help="keep the records between these two entities (ids, names or aliases), either way round")
+    p.add_argument("--from", dest="start", type=_day, help="first day kept (a month or year: its first day)")
+    p.add_argument("--to", dest="end", type=_day, help="last day kept (a month or year: its last day)")
+    p.add_argument("--version", dest="dataset_version", metavar="TEXT",
+                   help="the dataset's release (e.g. 'Dataverse V37'), recorded in its source")
+    p.add_argument("--skip-bad", action="store_true",
+                   help="import the good rows of files with bad rows, listing the bad ones (default: import nothing)")
+    p.add_argument("--report", choices=["text", "json"], default="text",
+                   help="text: a summary on stderr; json: the report on stdout")
     p = command("export", "every event as currently known: CSV, JSON Lines (the form append reads), TimelineJS, "
-                          "or an interactive timeline in one offline HTML page")
+                          "an interactive timeline in one offline HTML page, or Parquet (typed columns)")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
-    p.add_argument("--output", "-o", help="file to write (default: stdout)")
+    p.add_argument("--output", "-o", help="file to write (default: stdout; parquet needs one)")
     p.add_argument("--known-at", type=_instant, help="as the log stood at this instant")
     p = command("coverage", "events per year and type, and how many are dated to the day; with --sources, "
                             "per source document: events citing it, and dated sentences no event cites")
@@ -287,8 +348,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = globals()["_cmd_" + args.command.replace("-", "_")]
     _COLUMNS.set(getattr(args, "columns", None))
+    _OUTPUT.set(getattr(args, "rows_output", None))
     try:
-        return int(handler(args))
+        _check_output(args)
+        if args.command in _ONE_LOG:
+            _one_log(args)  # before anything is read: several --log are for the commands that only read
+        with _stdout_to(_OUTPUT.get(), getattr(args, "format", None)):
+            return int(handler(args))
     except BrokenPipeError:
         return 0
     except _UsageError as error:
@@ -302,15 +368,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+# Commands that write a log, or print one chain's records: each takes one --log.
+_ONE_LOG = frozenset({"append", "repair", "convert", "init", "follow"})
+
+
 def _log(args: argparse.Namespace, *, create: bool = False) -> Log:
-    progress = _Progress(f"reading and verifying {args.log or 'the bundled log'}")
+    """The log --log names (the bundled one by default); several --log read as one, for commands that only read."""
+    paths: list[str | None] = [_one_log(args)] if args.command in _ONE_LOG or create else list(args.log or [None])
+    progress = _Progress(f"reading and verifying {' + '.join(args.log) if args.log else 'the bundled log'}")
     try:
-        return load(args.log, create=create)  # a --log that names no log is an error, not an empty log
+        return load(*paths, create=create)  # a --log that names no log is an error, not an empty log
     finally:
         progress.close()
 
 
+def _one_log(args: argparse.Namespace) -> str | None:
+    """The one --log of a command that writes a log (or follows one chain); several are a usage error."""
+    given = getattr(args, "log", None) or []
+    if len(given) > 1:
+        raise _UsageError(f"argument --log: {args.command} works on one log, and {len(given)} are given "
+                          f"({', '.join(given)}); several --log are read as one only by the commands that read")
+    return given[0] if given else None
+
+
 def _print_view(view: View[Any], fmt: str) -> int:
+    if fmt == "parquet":  # typed as View.to_arrow() types it, totals and title in the file's metadata
+        from .arrow import view_table
+
+        what = f"the {view.name} view"
+        _write_parquet(view_table(view, _select(view.columns, what)), what)
+        return 0
     records = [{c: getattr(r, c) for c in view.columns} for r in view.rows]
     row_type = VIEW_ROWS.get(view.name) or (type(view.rows[0]) if view.rows else None)
     text = _print_rows(view.columns, records, fmt, what=f"the {view.name} view", row_type=row_type, view=view.name)
@@ -323,8 +410,38 @@ def _print_view(view: View[Any], fmt: str) -> int:
 
 
 def _emit(text: str) -> None:
-    """Print output on stdout, ending in exactly one newline (CSV text already ends in one)."""
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    """Print output on stdout, ending in exactly one newline (CSV text already ends in one);
+    nothing for no text (the rows went to a Parquet file)."""
+    if text:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a Parquet file asked for on stdout."""
+    output = getattr(args, "rows_output", getattr(args, "output", None))
+    if getattr(args, "format", None) == "parquet" and output in (None, "-"):
+        raise _UsageError("--format parquet writes a binary file, not text for a terminal or a pipe: "
+                          "give --output FILE (e.g. -o answer.parquet)")
+
+
+@contextlib.contextmanager
+def _stdout_to(output: str | None, fmt: str | None) -> Iterator[None]:
+    """Rows printed in a text format go to ``--output`` when given (a Parquet file is written apart)."""
+    if output in (None, "-") or fmt == "parquet":
+        yield
+        return
+    with open(output, "w", encoding="utf-8", newline="") as out, contextlib.redirect_stdout(out):
+        yield
+
+
+def _write_parquet(table: Any, what: str) -> None:
+    """Write an Arrow table to --output as Parquet, and say so on stderr."""
+    from .arrow import write_parquet  # pyarrow is imported only here
+
+    output = _OUTPUT.get()
+    assert output is not None  # _check_output refused parquet without --output
+    write_parquet(table, output)
+    print(f"{output}: wrote {table.num_rows} row{'s' * (table.num_rows != 1)} of {what} as parquet", file=sys.stderr)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -333,7 +450,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         log.check_head(args.expect_head)  # first: a rewritten chain verifies, so nothing else would notice
     log.verify()  # every record and every event built in full, with every check
     events = log.sketches()
-    print(f"{log.store.location}: {len(log)} records verified, {len(events)} events, "
+    print(f"{log.location}: {len(log)} records verified, {len(events)} events, "
           f"{len(log.entities)} entities, {len(log.sources)} sources", file=sys.stderr)
     # The head pins the whole chain: noted down, it lets a later --expect-head catch a rewrite or a cut.
     print(f"head {log.head}" + (" (holds the expected head)" if args.expect_head else ""), file=sys.stderr)
@@ -364,7 +481,7 @@ def check_quotes(log: Log, folder: Path) -> list[str]:
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
     view = _log(args).timeline(start=args.start, end=args.end, kind=args.kind, party=args.party,
-                               known_at=args.known_at)
+                               known_at=args.known_at, interactions=args.interactions)
     return _print_view(view, args.format)
 
 
@@ -442,6 +559,11 @@ def _cmd_history(args: argparse.Namespace) -> int:
     return _print_view(_log(args).history(args.name, known_at=args.known_at), args.format)
 
 
+def _cmd_interactions(args: argparse.Namespace) -> int:
+    view = _log(args).interactions(args.start, args.end, by=args.by, known_at=args.known_at)
+    return _print_view(view, args.format)
+
+
 def _cmd_show(args: argparse.Namespace) -> int:
     from .codec import encode_event
 
@@ -462,7 +584,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
         cited = [(c, log.sources.get(c.source)) for r in records for c in r.event.sources]
         sources = [{"source": c.source, "title": s and s.title, "publisher": s and s.publisher,
                     "published": s and (str(s.published) if s.published else None),
-                    "address": s and (s.address or s.file), "quote": c.quote} for c, s in cited]
+                    "address": s and (s.address or s.file), "quote": c.quote, "record": c.record,
+                    "locator": c.locator} for c, s in cited]
         data = {"id": args.event_id,
                 "current": None if isinstance(current, Exception) else {"type": current.TYPE,
                                                                         **encode_event(current)},
@@ -485,7 +608,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
             source = log.sources[citation.source]
             print(f"  source {source.id}: {source.title} ({source.publisher}, {source.published or 'n.d.'}) "
                   f"{source.address or source.file}")
-            print(f"    \u201c{citation.quote}\u201d")
+            print(f"    \u201c{citation.quote}\u201d" if citation.quote else f"    record {citation.record}")
+            if citation.locator:
+                print(f"    at {citation.locator}")
     if isinstance(current, Exception):
         print(str(current))
     else:
@@ -544,7 +669,8 @@ def coverage(log: Log, folder: Path) -> list[dict[str, Any]]:
     counts: dict[str, int] = {}
     for event in log.events():
         for citation in event.sources:
-            quotes.setdefault(citation.source, []).append(normalise_quote(citation.quote))
+            if citation.quote:  # a dataset's record has none
+                quotes.setdefault(citation.source, []).append(normalise_quote(citation.quote))
         for source_id in {c.source for c in event.sources}:
             counts[source_id] = counts.get(source_id, 0) + 1
     for source in log.sources.values():
@@ -593,6 +719,25 @@ def coverage_by_year(log: Log) -> list[dict[str, Any]]:
             for (year, type_), (n, days) in sorted(counts.items())]
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .dates import query_period
+    from .interchange.importer import import_files  # the readers are needed by this command only
+
+    start = None if args.start is None else query_period(args.start)[0]
+    end = None if args.end is None else query_period(args.end)[1]
+    progress = _Progress(f"importing {len(args.files)} {args.dataset} file(s) into {args.into}")
+    try:
+        report = import_files(args.files, args.dataset, into=args.into, dyad=tuple(args.between), start=start,
+                              end=end, version=args.dataset_version, skip_bad=args.skip_bad)
+    finally:
+        progress.close()
+    if args.report == "json":
+        print(dumps(report.to_json()))
+    else:
+        print(report.summary(), file=sys.stderr)
+    return 0
+
+
 def _cmd_coverage(args: argparse.Namespace) -> int:
     if args.sources is None:
         rows = coverage_by_year(_log(args))
@@ -627,7 +772,7 @@ def _cmd_repair(args: argparse.Namespace) -> int:
     from .codec import GENESIS, decode_record, verify_line
     from .errors import TornTailError
 
-    given = args.path or args.log
+    given = args.path or _one_log(args)
     if is_postgres_url(given):
         # A transaction commits whole, so a crash cannot leave half a record.
         verified = load(given)
@@ -750,7 +895,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    target = args.target or args.log
+    target = args.target or _one_log(args)
     if target is None:
         raise LogFormatError("init: name the log to create: a postgresql:// URL, a folder, a .jsonl or .sqlite file")
     if is_postgres_url(target):
@@ -786,6 +931,16 @@ def _cmd_follow(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     log = _log(args)
     progress = _Progress(f"exporting {args.format}", len(log.events(args.known_at)))
+    if args.format == "parquet":  # a binary file, never stdout (_check_output refused that)
+        from .arrow import log_table, write_parquet  # pyarrow is imported only here
+
+        try:
+            table = log_table(log, known_at=args.known_at, progress=progress.update)
+        finally:
+            progress.close()
+        write_parquet(table, args.output)
+        print(f"{args.output}: wrote {table.num_rows} events as parquet", file=sys.stderr)
+        return 0
     out = sys.stdout if args.output is None else open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     try:
         if args.format == "csv":
