@@ -58,3 +58,25 @@ def test_marks_follow_the_targets() -> None:
     assert run.met("retro_max_ms", 20.0) is True
     assert run.met("retro_max_ms", 20.1) is False
     assert run.met("warm_p50_ms", 1.0) is None
+
+
+def test_the_interchange_benchmark_reports_every_figure(tmp_path: Path, capsys: object) -> None:
+    """A 2k-row interchange run writes its JSON with every figure of its table for each format,
+    re-imports nothing, and prints the import target with a mark."""
+    from bench import interchange
+
+    assert interchange.main(["--rows", "2k", "--quick", "--out", str(tmp_path)]) == 0
+    (result,) = tmp_path.glob("interchange-*.json")
+    data = json.loads(result.read_text())
+    assert list(data["formats"]) == ["icews", "gdelt"]
+    assert len(data["loadavg_start"]) == len(data["loadavg_end"]) == 3
+    for fmt, measured in data["formats"].items():
+        for key, _, _ in interchange.ROWS:
+            assert key in measured, (fmt, key)
+        assert measured["rows"] == measured["import_scanned"] == 2000
+        assert measured["scan_kept"] == measured["import_kept"] == measured["dyad_rows"] > 0
+        assert measured["import_new"] == measured["imported_records"] > 0
+        assert measured["reimport_new"] == 0
+    printed = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "import: rows scanned/s" in printed
+    assert ">= 200,000" in printed
