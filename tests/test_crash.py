@@ -160,6 +160,8 @@ def test_sigkill_during_appends_loses_no_acknowledged_record(kind: str, tmp_path
         acked = max(_acked(read_end), len(survived))
         os.close(read_end)
         rolled_back += kind == "file" and (path.parent / (path.name + ".journal")).exists()
+        if not survived and not acked and not path.exists():
+            continue  # killed before it created the log (a slow start on a loaded machine): nothing to lose
         try:
             log = ee.load(path)  # readers stop where an unfinished batch starts
         except ee.TornTailError:
