@@ -43,6 +43,7 @@ import attrs
 
 from ._engine.gc import bulk
 from ._engine.rows import row_class
+from .cameo import CAMEO_ROOTS
 from .dates import DayLike, Instant, InstantLike, query_period, to_instant
 from .errors import EurasiaEventsError
 from .views import Count, View
@@ -64,15 +65,6 @@ DEFAULT_BY: Final = ("month", "family", "direction")
 UNCERTAIN: Final = "uncertain"
 """The month of an interaction whose date may fall in more than one month."""
 
-CAMEO_ROOTS: Final[dict[str, str]] = {
-    "01": "Make public statement", "02": "Appeal", "03": "Express intent to cooperate", "04": "Consult",
-    "05": "Engage in diplomatic cooperation", "06": "Engage in material cooperation", "07": "Provide aid",
-    "08": "Yield", "09": "Investigate", "10": "Demand", "11": "Disapprove", "12": "Reject", "13": "Threaten",
-    "14": "Protest", "15": "Exhibit force posture", "16": "Reduce relations", "17": "Coerce", "18": "Assault",
-    "19": "Fight", "20": "Use unconventional mass violence",
-}
-"""The twenty CAMEO root codes and their names (CAMEO codebook 1.1b3, Schrodt 2012; the same
-names as GDELT's lookup ``CAMEO.eventcodes.txt``)."""
 
 
 @attrs.frozen(kw_only=True)
