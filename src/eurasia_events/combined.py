@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 import attrs
 
@@ -200,17 +200,9 @@ class CombinedLog(Log):
 
     # -- the sequence of records ------------------------------------------------------------
 
-    @overload
-    def __getitem__(self, index: int) -> Record: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Record]: ...
-    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("log index out of range")
+    def _record(self, index: int) -> Record:
+        """Record ``index`` (0-based) of the union: its member's record, numbered through the logs
+        (``Log.__getitem__`` does the indexing and slicing)."""
         log, seq = self.locate(index + 1)
         return attrs.evolve(log[seq - 1], seq=index + 1)
 
