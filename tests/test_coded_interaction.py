@@ -305,3 +305,21 @@ def test_the_json_schema_states_the_same_rules() -> None:
     assert sources.is_valid(SOURCES.to_records())
     assert not sources.is_valid([{**ICEWS, "address": ""}])
     assert not sources.is_valid([{**ICEWS, "kind": "database"}])
+
+
+def test_the_csv_export_keeps_an_imported_events_dataset_record(folder: Path) -> None:
+    """A CSV row of an imported event names its dataset record and story (the ``records``
+    column), so a spreadsheet user can trace it back; its ``quotes`` stay empty."""
+    import csv
+    import io
+
+    from eurasia_events.export import write_csv
+
+    log = ee.load(folder / "log.jsonl", create=True)
+    log.append([ee.CodedInteraction(**coded(1))])
+    out = io.StringIO()
+    write_csv(log, out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["records"] == "icews:21563720@2014-05-20 (story 28235806, sentence 2)"
+    assert row["quotes"] == ""
+    assert row["sources"] == "icews"

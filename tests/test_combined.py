@@ -246,3 +246,14 @@ def test_cli_reads_several_logs_as_one_and_refuses_them_to_commands_that_write(
     assert refused.returncode == 2
     assert "append works on one log" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_the_same_log_given_twice_is_refused_by_any_of_its_names(logs: tuple[Path, Path, ee.Log]) -> None:
+    """A folder and its log file, or the bundled log twice, are one log: refused as such,
+    before an id clash could be reported instead."""
+    folder, _, _ = logs
+    for paths, named in (((None, None), "the bundled log"),
+                         ((folder, folder / "log.jsonl"), str(folder / "log.jsonl"))):
+        with pytest.raises(ee.LogFormatError, match="the same log is given twice") as caught:
+            ee.load(*paths)
+        assert str(caught.value).startswith(named)

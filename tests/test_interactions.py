@@ -373,3 +373,15 @@ def test_html_timeline_draws_monthly_counts_in_a_panel(small: ee.Log) -> None:
     assert kept["interactions RU->CN"] == ["2020-05-01"]
     assert fig.layout.yaxis2.domain == (0.0, 0.18)
     assert list(itertools.chain.from_iterable(t.customdata for t in bars.values()))
+
+
+def test_one_logs_timelines_share_a_schema_whatever_the_period(small: ee.Log) -> None:
+    """The count column depends on the log (it holds coded interactions), not on the period:
+    a period without any keeps the column, so Parquet files of two periods concatenate."""
+    empty = small.timeline(start="1900-01-01", end="1900-12-31")
+    full = small.timeline()
+    assert any(row.count for row in full.rows)
+    assert not empty.rows
+    assert empty.columns == full.columns
+    assert empty.to_arrow().schema == full.to_arrow().schema
+    assert "count" not in small.timeline(interactions="each").columns  # no monthly rows asked for

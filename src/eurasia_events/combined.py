@@ -33,7 +33,7 @@ from .dates import InstantLike, to_instant
 from .entities import Entity, EntityRegistry
 from .errors import EurasiaEventsError, InvalidHeadError, LogFormatError, ReadOnlyLogError
 from .events import Amendment, Event, Record
-from .log import Log, load, registry_paths
+from .log import LOG_FILE, SQLITE_LOG_FILE, Log, load, registry_paths
 from .postgres_store import is_postgres_url
 from .sources import Source, SourceRegistry
 from .stores import Store
@@ -99,9 +99,9 @@ class CombinedLog(Log):
         combine them: what ``load(a, b, ...)`` does. ``expect_head`` is the heads, as :attr:`head` gives them."""
         seen: set[str] = set()
         for path in paths:
-            key = str(path) if path is None or is_postgres_url(path) else os.path.realpath(path)
+            key = str(path) if path is None or is_postgres_url(path) else os.path.realpath(_log_file(Path(path)))
             if key in seen:
-                raise LogFormatError(f"{path}: the same log is given twice")
+                raise LogFormatError(f"{'the bundled log' if path is None else path}: the same log is given twice")
             seen.add(key)
         logs = [load(path, create=create, upcasters=upcasters, freeze_gc=freeze_gc) for path in paths]
         combined = cls(logs, registry_files=[registry_paths(path) for path in paths], freeze_gc=freeze_gc)
@@ -317,3 +317,12 @@ def _difference(first: Any, second: Any) -> str:
     """The fields two definitions disagree on, with both values."""
     a, b = attrs.asdict(first, recurse=False), attrs.asdict(second, recurse=False)
     return "; ".join(f"{name}: {a[name]!r} / {b.get(name)!r}" for name in a if a[name] != b.get(name))
+
+
+def _log_file(path: Path) -> Path:
+    """The file a log path stands for: a folder's log file, else the path itself."""
+    if path.is_dir():
+        for name in (LOG_FILE, SQLITE_LOG_FILE):
+            if (path / name).exists():
+                return path / name
+    return path

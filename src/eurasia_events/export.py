@@ -12,7 +12,7 @@ its ``year`` / ``month`` / ``day`` fields natively. ``html`` is the interactive 
 >>> out = io.StringIO()
 >>> write_csv(ee.load(), out)
 >>> out.getvalue().splitlines()[0]
-'id,type,date,earliest,latest,precision,parties,title,quantities,status,sources,source_addresses,quotes,recorded,amended'
+'id,type,date,earliest,latest,precision,parties,title,quantities,status,sources,source_addresses,quotes,records,recorded,amended'
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ __all__ = ["CSV_COLUMNS", "EXPORT_FORMATS", "event_records", "timelinejs", "writ
 EXPORT_FORMATS: Final = ("csv", "jsonl", "timelinejs", "html", "parquet")
 """The formats of ``eurasia-events export``; ``parquet`` is written by :mod:`eurasia_events.arrow`."""
 CSV_COLUMNS: Final = ("id", "type", "date", "earliest", "latest", "precision", "parties", "title", "quantities",
-                      "status", "sources", "source_addresses", "quotes", "recorded", "amended")
+                      "status", "sources", "source_addresses", "quotes", "records", "recorded", "amended")
 
 Progress = Callable[[int], None]
 """Called with the number of events done so far (for a progress indicator)."""
@@ -96,7 +96,10 @@ def event_records(log: Log, *, known_at: InstantLike | None = None,
             "status": event.status.value,
             "sources": "; ".join(c.source for c in event.sources),
             "source_addresses": "; ".join((s.address or s.file) if s else "" for s in sources),
-            "quotes": " | ".join(" ".join(c.quote.split()) for c in event.sources),
+            "quotes": " | ".join(" ".join(c.quote.split()) for c in event.sources if c.quote),
+            # an imported event's provenance: the dataset record, and its story or article
+            "records": " | ".join(f"{c.source}:{c.record}" + (f" ({c.locator})" if c.locator else "")
+                                  for c in event.sources if c.record),
             "recorded": first.get(event.id, ""),
             "amended": amended.get(event.id, ""),
         }

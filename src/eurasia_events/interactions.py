@@ -297,6 +297,6 @@ def interactions(log: Log, start: DayLike | None = None, end: DayLike | None = N
     period = "" if first is None and last is None else \
         f", {start if start is not None else '..'} to {end if end is not None else '..'}"
     known = f" (as known at {instant})" if instant is not None else ""
-    title = f"Coded interactions by {', '.join(groups) or 'nothing'}{period}{known}"
+    title = f"Coded interactions{' by ' + ', '.join(groups) if groups else ''}{period}{known}"
     return View("interactions", rows, (*groups, "count", "intensity"),
                 totals={"interactions": Count(certain, possible)}, title=title)

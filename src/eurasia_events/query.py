@@ -945,7 +945,9 @@ def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = No
     Coded interactions (imported dataset records) are counted, by default, one row per month
     and direction (type ``interactions``, with a ``count`` column) at the start of the month,
     beside the curated events; ``interactions="each"`` lists every one, ``"none"`` leaves them
-    out. One whose date may fall in more than one month is listed on its own.
+    out. One whose date may fall in more than one month is listed on its own. The ``count``
+    column stands whenever the log holds coded interactions and they are counted, whatever
+    the period, so that one log's timelines share their columns.
     """
     from .events import EVENT_TYPES
     from .interactions import CODED, direction, monthly
@@ -966,6 +968,9 @@ def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = No
     coded: list[tuple[Any, ...]] = []
     for stored in log.engine.rows(None if known_at is None else to_instant(known_at)):
         (coded if stored[0] == CODED else others).append(stored)
+    # The count column stands whenever monthly counts may be asked of this log, whatever the
+    # period: one log's timelines share one schema (Parquet files of two periods concatenate).
+    counts_column = interactions == "month" and bool(coded)
     if kind is not None:  # the others of another type are passed over below
         others, coded = (others, []) if kind != CODED else ([], coded)
     # Per (month, initiator, recipient): how many coded interactions, and the sum and number of intensities.
@@ -988,7 +993,7 @@ def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = No
             title=event.title, parties=event.parties, status=event.status.value,
             certain_day=event.date.exact and not event.disputed)))
     columns = fields_of(TimelineRow)
-    if not counted:
+    if not counts_column:
         return View("timeline", tuple(row for _, row in rows), tuple(c for c in columns if c != "count"),
                     title="Timeline")
     for (month, initiator, recipient), (n, total, rated) in sorted(counted.items()):
