@@ -33,7 +33,7 @@ column per format, the target and a mark per cell) and writes JSON to
 
 ``--profile`` measures nothing of the above: for each format it prints where the import's
 time goes, first by phase without a profiler (the reader with the dyad; the dyad match of
-each row kept; ``build_events``; ``log.append`` in batches of 20k), then the
+each row kept; ``build_events``; ``log.append`` in one batch), then the
 whole import and the re-import under :mod:`cProfile` (top functions by own and by
 cumulative time, as :mod:`bench.profile` prints them).
 """
@@ -350,10 +350,9 @@ def _phases(fmt: str, path: Path, folder: Path) -> None:
     log = ee.load(folder, create=True)
 
     def append() -> None:
-        for offset in range(0, len(events), 20_000):  # the importer's batches
-            log.append(events[offset:offset + 20_000], recorded=recorded[offset:offset + 20_000])
+        log.append(events, recorded=recorded)  # one batch: the import is all or nothing
 
-    phase("log.append in batches of 20k", append)
+    phase("log.append, one batch", append)
     total = sum(wall for wall, _ in times.values())
     print(f"\n=== {fmt}: the import's phases, each alone ({len(rows):,} rows kept, {len(events):,} events) ===")
     for name, (wall, cpu) in times.items():

@@ -360,12 +360,25 @@ def test_date_range_is_inclusive(cn_ru: Dyad) -> None:
     assert [r.line for r in rows(POLECAT, "polecat", end="2022-02-05", dyad=cn_ru)] == [2, 3]
 
 
+def test_date_range_takes_months_and_years(cn_ru: Dyad) -> None:
+    """A month or a year stands for its days, as log.interactions and the command line read them: start its
+    first day, end its last."""
+    assert [r.line for r in rows(ICEWS, "icews", start="2018-06", end="2018-06")] == [2, 3, 4, 5, 6, 7, 8]
+    assert [r.line for r in rows(ICEWS, "icews", start="2019")] == [9]
+    assert [r.line for r in rows(ICEWS, "icews", end="2018")] == [2, 3, 4, 5, 6, 7, 8]
+    assert [r.line for r in rows(ICEWS, "icews", start="2018-07", end="2019-03")] == [9]
+    assert [r.line for r in rows(GDELT, "gdelt", start="2023", dyad=cn_ru)] == [6, 7]
+    assert rows(GDELT, "gdelt", start="2022-03", end="2022") == []
+
+
 def test_bad_arguments_fail_at_the_call() -> None:
     """An unknown format or a malformed range raises when read_rows is called, not later."""
     with pytest.raises(ee.InvalidEventError, match="unknown dataset format 'acled'"):
         read_rows(ICEWS, "acled")
-    with pytest.raises(ee.InvalidEventError, match="start must be a day"):
-        read_rows(ICEWS, "icews", start="2018-06")
+    with pytest.raises(ee.InvalidEventError, match="start must be a day, a month or a year"):
+        read_rows(ICEWS, "icews", start="2018-06~")
+    with pytest.raises(ee.InvalidEventError, match="end must be a day, a month or a year"):
+        read_rows(ICEWS, "icews", end="June 2018")
     with pytest.raises(ee.InvalidEventError, match="ends"):
         read_rows(ICEWS, "icews", start="2018-06-03", end="2018-06-01")
 
@@ -447,6 +460,24 @@ def test_header_problems(tmp_path: Path) -> None:
     header = POLECAT.read_bytes().split(b"\n")[0].replace(b"Actor Country", b"Actor Nation")
     path.write_bytes(header + b"\n")
     assert_names(error_of(path, "polecat"), path, 1, "Actor Country", "lacks")
+
+
+def test_a_file_of_another_format_has_no_header(tmp_path: Path) -> None:
+    """A file whose first line lacks most of the format's columns is not one of its files: the error says so,
+    naming the columns expected and what the line holds (truncated), not a column of that line."""
+    error = error_of(GDELT, "icews")  # a GDELT record names GOV twice: that is not what to say
+    assert_names(error, GDELT, 1, None, "no ICEWS header", "starting Event ID, Event Date, Source Name",
+                 "61 fields, as a GDELT 2.0 record", "'1037260214\\t20220204\\t202202\\t2022\\t...'")
+    assert "twice" not in str(error)
+    error = error_of(ICEWS, "polecat")  # shares Event ID and Event Date
+    assert_names(error, ICEWS, 1, None, "no POLECAT header: a POLECAT file starts with a header row with the "
+                 "columns Event ID, Event Date, Event Type, Actor Name", "'Event ID\\tEvent Date\\tSource Name")
+    assert "GDELT" not in str(error)
+    assert_names(error_of(POLECAT, "icews"), POLECAT, 1, None, "no ICEWS header")
+    lines = ICEWS.read_bytes().split(b"\n")
+    path = tmp_path / "gov.tab"
+    path.write_bytes(b"\n".join([lines[0] + b"\tGOV\tGOV", *lines[1:]]))  # an ICEWS header naming one twice
+    assert_names(error_of(path, "icews"), path, 1, "GOV", "names this column twice")
 
 
 def test_not_utf8(tmp_path: Path, cn_ru: Dyad) -> None:

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +34,8 @@ from eurasia_events.interchange import (
 )
 from eurasia_events.interchange.formats import ReadStats, read_rows
 from eurasia_events.interchange.mapping import ANY
+from eurasia_events.log import open_store
+from eurasia_events.stores import FileStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "interchange"
 GDELT = FIXTURES / "import_gdelt.tsv"
@@ -407,6 +414,212 @@ def test_import_command_exits_1_on_a_bad_row(tmp_path: Path, capsys: pytest.Capt
     assert "skipped bad row" in capsys.readouterr().err
     assert main(["import", "--format", "gdelt", str(GDELT), "--into", str(ee.bundled_path()), "--between", "CN",
                  "RU"]) == 1
+
+
+def test_months_and_years_as_the_date_range(tmp_path: Path) -> None:
+    """start and end take a month or a year, as the command line and log.interactions do: its first, its last
+    day."""
+    report = _import([GDELT], "gdelt", tmp_path / "a", start="2019-06", end="2019-06")
+    assert (report.kept, report.coded) == (6, 6)
+    assert _import([GDELT], "gdelt", tmp_path / "b", start="2019-07", end="2019").kept == 2
+    assert _import([GDELT], "gdelt", tmp_path / "c", end="2018").kept == 0
+    with pytest.raises(ee.InvalidEventError, match="start must be a day, a month or a year"):
+        _import([GDELT], "gdelt", tmp_path / "d", start="2019-6")
+
+
+def test_a_row_outside_the_dyad_is_checked_for_its_field_count_only(tmp_path: Path) -> None:
+    """As the docs say: every row's field count is checked, the values of the rows kept only. A Turkey-Japan
+    row with an impossible date imports (it is not between the two), one with a field too few does not."""
+    lines = ICEWS.read_bytes().rstrip(b"\n").split(b"\n")
+    fields = lines[1].split(b"\t")
+    fields[1], fields[4], fields[10] = b"2019-02-30", b"Turkey", b"Japan"
+    fields[2], fields[8] = b"Turkey", b"Japan"
+    path = tmp_path / "tr_jp.tsv"
+    path.write_bytes(b"\n".join([*lines, b"\t".join(fields)]) + b"\n")
+    report = _import([path], "icews", tmp_path / "imported")
+    assert (report.scanned, report.kept, report.bad) == (len(lines), _import([ICEWS], "icews", tmp_path / "b").kept, ())
+    path.write_bytes(b"\n".join([*lines, b"\t".join(fields[:-1])]) + b"\n")
+    with pytest.raises(DatasetFormatError, match="expected 20 tab-separated fields"):
+        _import([path], "icews", tmp_path / "other")
+    text = DOCS.read_text(encoding="utf-8")
+    assert "every row checked, before" not in text
+    assert text.count("field count of every row and the values of the rows kept") == 2
+
+
+# --- the target log ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "content"), [("plain.txt", b"hello world\nsecond line\n"),
+                                               ("events.jsonl", b'{"id": "e-1", "date": "2019"}\n')])
+def test_an_existing_file_that_is_not_a_log_is_refused_first(tmp_path: Path, name: str, content: bytes) -> None:
+    """--into naming a file that is not a log: "not a log", before any dataset file is read, and it is left as
+    it was (no sources.json beside it). An empty file is an empty log."""
+    target = tmp_path / name
+    target.write_bytes(content)
+    with pytest.raises(ee.LogFormatError, match=rf"^not a log: {re.escape(str(target))} exists and its first line "
+                                                r"is not a log record \(it reads '"):
+        _import([tmp_path / "missing.tsv"], "gdelt", target)  # refused before the (missing) file is opened
+    assert target.read_bytes() == content
+    assert not (tmp_path / "sources.json").exists()
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    assert _import([GDELT], "gdelt", empty).new == 15
+
+
+# --- interrupted imports --------------------------------------------------------------------------------------
+
+
+def _interrupt_the_last_write(monkeypatch: pytest.MonkeyPatch, events: int) -> list[int]:
+    """Make the file store's write that would bring the appended records to ``events`` stop halfway, as a
+    SIGINT in the middle of ``os.write`` does: journal in place, half the bytes written, KeyboardInterrupt.
+    Returns the sizes of the batches written (whole ones, then the interrupted one)."""
+    real = FileStore.append_lines
+    sizes: list[int] = []
+
+    def append_lines(self: FileStore, lines: list[bytes]) -> None:
+        sizes.append(len(lines))
+        if sum(sizes) < events:
+            real(self, lines)
+            return
+        payload = b"".join(lines)
+        self._write_journal(self.path.stat().st_size)
+        with self.path.open("ab") as out:
+            out.write(payload[: len(payload) // 2])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(FileStore, "append_lines", append_lines)
+    return sizes
+
+
+def test_an_interrupted_import_leaves_the_log_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """All or nothing: interrupted while writing its last records, the import wrote none of them. Loaded, the log
+    is what it was (readers stop at the unfinished batch); its next writer rolls the batch back, leaving its
+    bytes as before; a re-run imports everything."""
+    into = tmp_path / "imported"
+    _import([GDELT], "gdelt", into, end="2019-06-05")  # 4 rows: 8 events
+    log_file = into / "log.jsonl"
+    before, head = log_file.read_bytes(), ee.load(into).head
+    sizes = _interrupt_the_last_write(monkeypatch, 7)  # the 7 events of the rows after 5 June
+    with pytest.raises(KeyboardInterrupt):
+        _import([GDELT], "gdelt", into)
+    assert ee.load(into).head == head
+    assert sizes == [7]  # one batch
+    assert log_file.read_bytes() != before  # half a batch, behind its journal
+    monkeypatch.undo()
+    with open_store(into).locked():  # what the next writer does first: roll the unfinished batch back
+        pass
+    assert log_file.read_bytes() == before
+    report = _import([GDELT], "gdelt", into)
+    assert (report.new, report.present) == (7, 8)
+    assert len(ee.load(into)) == 15
+
+
+def test_an_interrupt_after_the_commit_lets_the_import_finish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the batch is committed (while the log reads its records back): the import is done, and says
+    so with its report instead of claiming that nothing was imported."""
+    real = ee.Log.append
+
+    def append(self: ee.Log, *args: object, **kwargs: object) -> object:
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ee.Log, "append", append)
+    try:
+        report = _import([GDELT], "gdelt", tmp_path / "imported")
+    except KeyboardInterrupt:  # would stop the test session, not fail the test
+        pytest.fail("the interrupt after the commit escaped the import")
+    assert report.new == 15
+    assert len(ee.load(tmp_path / "imported")) == 15
+
+
+def test_an_interrupted_import_command_says_so_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`import` interrupted: one line, exit 130, no traceback; nothing imported."""
+    into = tmp_path / "imported"
+    _interrupt_the_last_write(monkeypatch, 15)
+    args = ["import", "--format", "gdelt", str(GDELT), "--into", str(into), "--between", "CN", "RU"]
+    try:
+        assert main(args) == 130
+    except KeyboardInterrupt:  # would stop the test session, not fail the test
+        pytest.fail("the command let the interrupt escape")
+    assert capsys.readouterr().err == f"interrupted: nothing was imported; {into} is as it was\n"
+    assert len(ee.load(into)) == 0
+    monkeypatch.undo()
+    assert main(args) == 0
+    assert len(ee.load(into)) == 15
+
+
+def _many_rows(path: Path, count: int) -> int:
+    """A GDELT file of ``count`` China-Russia records (the fixture's first eight, again and again, each with an id
+    of its own); returns the events they make."""
+    rows = GDELT.read_bytes().rstrip(b"\n").split(b"\n")[:8]
+    with path.open("wb") as out:
+        for n in range(count):
+            out.write(b"%d\t" % (900_000_000 + n) + rows[n % 8].split(b"\t", 1)[1] + b"\n")
+    return count + sum(1 for n in range(count) if n % 8 != 7)  # every row but 036 also makes a typed event
+
+
+def test_sigint_at_a_random_moment_imports_all_or_nothing(tmp_path: Path) -> None:
+    """A real `eurasia-events import` in a subprocess, sent SIGINT at random moments while it reads and writes:
+    each run either finishes (exit 0) or says it was interrupted (exit 130, one line, no traceback) and the log
+    is what it was; a last run imports everything."""
+    data = tmp_path / "many.export.CSV"
+    total = _many_rows(data, 6000)
+    into = tmp_path / "imported"
+    _import([GDELT], "gdelt", into)  # a log that holds something already: 15 events
+    script = ("import sys\nfrom eurasia_events.cli import main\nprint('ready', flush=True)\n"
+              "sys.exit(main(sys.argv[1:]))\n")
+    args = [sys.executable, "-c", script, "import", "--format", "gdelt", str(data), "--into", str(into),
+            "--between", "CN", "RU"]
+    started = time.monotonic()
+    subprocess.run(args, check=True, capture_output=True, cwd=tmp_path)
+    took = time.monotonic() - started
+    shutil.rmtree(into)
+    _import([GDELT], "gdelt", into)
+    rng = random.Random()
+    outcomes = []
+    for attempt in range(3):
+        store = open_store(into)
+        with store.locked():  # roll back what an earlier attempt left, as the next writer would
+            pass
+        before, head = (into / "log.jsonl").read_bytes(), ee.load(into).head
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+        assert process.stdout is not None
+        assert process.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(attempt * took / 3, (attempt + 1) * took / 3))
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+        outcomes.append(process.returncode)
+        if process.returncode == 0 or b"appended" in err:  # finished before the signal came (or as it exited)
+            assert len(ee.load(into)) == 15 + total
+            return
+        assert process.returncode == 130, err
+        assert err.decode() == f"interrupted: nothing was imported; {into} is as it was\n"
+        assert ee.load(into).head == head
+        with store.locked():
+            pass
+        assert (into / "log.jsonl").read_bytes() == before
+    report = _import([data], "gdelt", into)
+    assert (report.new, report.present) == (total, 0), outcomes
+    assert len(ee.load(into)) == 15 + total
+
+
+def test_the_command_notes_a_missing_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ICEWS or POLECAT imported without --version: a one-line note on stderr (GDELT's release is known)."""
+    note = "note: the dataset's version was not given: pass --version to record which release this is\n"
+    base = ["--into", str(tmp_path / "a"), "--between", "CN", "RU"]
+    assert main(["import", "--format", "icews", str(ICEWS), *base]) == 0
+    assert capsys.readouterr().err.endswith(note)
+    assert main(["import", "--format", "polecat", str(POLECAT), "--into", str(tmp_path / "b"), "--between", "CN",
+                 "RU", "--report", "json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == note
+    assert json.loads(captured.out)["version"] == ""
+    assert main(["import", "--format", "icews", str(ICEWS), "--into", str(tmp_path / "c"), "--between", "CN", "RU",
+                 "--version", "Dataverse V37"]) == 0
+    assert note not in capsys.readouterr().err
+    assert main(["import", "--format", "gdelt", str(GDELT), *base]) == 0
+    assert "note:" not in capsys.readouterr().err
 
 
 def test_the_interchange_package_exports_its_all() -> None:

@@ -729,12 +729,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         report = import_files(args.files, args.dataset, into=args.into, dyad=tuple(args.between), start=start,
                               end=end, version=args.dataset_version, skip_bad=args.skip_bad)
+    except KeyboardInterrupt:  # the import appends in one batch: interrupted, it wrote nothing
+        progress.close()
+        print(f"interrupted: nothing was imported; {args.into} is as it was", file=sys.stderr)
+        return 130
     finally:
         progress.close()
     if args.report == "json":
         print(dumps(report.to_json()))
     else:
         print(report.summary(), file=sys.stderr)
+    if not report.version:
+        print("note: the dataset's version was not given: pass --version to record which release this is",
+              file=sys.stderr)
     return 0
 
 

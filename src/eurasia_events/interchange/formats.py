@@ -53,7 +53,8 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from eurasia_events.errors import InvalidEventError
+from eurasia_events.dates import query_period
+from eurasia_events.errors import InvalidDateError, InvalidEventError
 from eurasia_events.events import CODE_FORMS, PLOVER_TYPES
 
 if TYPE_CHECKING:
@@ -244,10 +245,11 @@ def read_rows(path: str | os.PathLike[str], fmt: str, *, dyad: Dyad | None = Non
         fmt: ``"icews"``, ``"gdelt"`` or ``"polecat"``.
         dyad: keep only rows between the dyad's two entities, in either direction. Lines
             that do not contain a name or code of both (searched in the raw bytes) are
-            skipped without being decoded: past the field count, only the rows kept are
-            checked.
-        start: keep rows dated on or after this day (a date or ``YYYY-MM-DD``).
-        end: keep rows dated on or before this day.
+            skipped without being decoded: every line's field count is checked, the
+            values of the rows kept only (a bad date outside the dyad passes).
+        start: keep rows dated on or after this day: a date, ``YYYY-MM-DD``, or a month
+            ``YYYY-MM`` or year ``YYYY`` (its first day), as :func:`~eurasia_events.dates.query_period` reads it.
+        end: keep rows dated on or before this day (a month or year: its last day).
         errors: if a list, a bad row (a wrong number of fields, a value that does not
             parse, bytes that are not UTF-8) is appended to it, in file order, as its
             :class:`DatasetFormatError`, and the reading goes on with the next line
@@ -275,21 +277,21 @@ def read_rows(path: str | os.PathLike[str], fmt: str, *, dyad: Dyad | None = Non
     """
     if fmt not in FORMATS:
         raise InvalidEventError(f"unknown dataset format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    first, last = _day(start, "start"), _day(end, "end")
+    first, last = _bound(start, "start", 0), _bound(end, "end", 1)
     if first is not None and last is not None and last < first:
         raise InvalidEventError(f"the date range ends ({last}) before it starts ({first})")
     return _read(os.fspath(path), _READERS[fmt](os.fspath(path)), dyad, first, last, errors, stats)
 
 
-def _day(value: dt.date | str | None, what: str) -> dt.date | None:
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InvalidEventError(f"{what} must be a day (a date or YYYY-MM-DD), got {value!r}")
+def _bound(value: dt.date | str | None, what: str, side: int) -> dt.date | None:
+    """The first (``side`` 0) or last (1) day that ``value`` stands for, as :func:`query_period` reads it."""
+    if value is None:
+        return None
+    try:
+        day = query_period(value)[side]
+    except InvalidDateError as error:
+        raise InvalidEventError(f"{what} must be a day, a month or a year: {error}") from None
+    return dt.date(day.year, day.month, day.day)
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -317,7 +319,7 @@ def _read(file: str, reader: _Reader, dyad: Dyad | None, first: dt.date | None, 
             if stats is not None:
                 stats.rows += rows
         if header_pending:
-            raise DatasetFormatError(file, None, None, f"empty file: an {reader.name} file starts with a header row")
+            raise DatasetFormatError(file, None, None, f"empty file: {_an(reader.name)} file starts with a header row")
 
 
 def _header(file: str, reader: _Reader, buf: bytes, start: int, end: int, done: int) -> tuple[int, int, bool]:
@@ -835,6 +837,9 @@ def _none(text: str) -> str:
 
 def _header_index(reader: _Reader, names: list[str], number: int, *, required: tuple[str, ...],
                   raw: list[str] | None = None) -> dict[str, int]:
+    present = {name.strip() for name in names}
+    if 2 * sum(name in present for name in required) < len(required):  # most are missing: no header of this format
+        raise _no_header(reader, raw or names, number, required)
     index: dict[str, int] = {}
     for position, name in enumerate(names):
         name = name.strip()
@@ -850,6 +855,22 @@ def _header_index(reader: _Reader, names: list[str], number: int, *, required: t
                                  f"the {reader.name} header row lacks the column(s) {', '.join(map(repr, missing))}",
                                  value=shown)
     return index
+
+
+def _no_header(reader: _Reader, found: list[str], number: int, required: tuple[str, ...]) -> DatasetFormatError:
+    """The first line is no header of the format: name the columns expected and what the line holds."""
+    expected = ", ".join(required[:4]) + (", ..." if len(required) > 4 else "")
+    order = "starting" if reader.name == "ICEWS" else "with the columns"
+    hint = (f"; it has {len(found)} fields, as a GDELT 2.0 record (GDELT files have no header)"
+            if len(found) == len(GDELT_COLUMNS) else "")
+    shown = "\t".join(found[:4]) + ("\t..." if len(found) > 4 else "")
+    return DatasetFormatError(reader.file, number, None,
+                              f"no {reader.name} header: {_an(reader.name)} file starts with a header row {order} "
+                              f"{expected}{hint}", value=shown)
+
+
+def _an(name: str) -> str:
+    return f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
 
 
 _READERS: dict[str, type[_Reader]] = {"icews": _Icews, "gdelt": _Gdelt, "polecat": _Polecat}

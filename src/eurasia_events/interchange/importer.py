@@ -1,8 +1,9 @@
 """Import event-dataset files into a log of their own.
 
-:func:`import_files` reads every file first, checking every row (a bad row stops the
-import before anything is written, unless ``skip_bad``), then appends, in batches, one
-:class:`~eurasia_events.events.CodedInteraction` per row kept and, where the
+:func:`import_files` reads every file first, checking every row's field count and
+the values of every row it keeps (a bad row stops the import before anything is written,
+unless ``skip_bad``), then appends, in one batch (all or nothing, also when interrupted),
+one :class:`~eurasia_events.events.CodedInteraction` per row kept and, where the
 :mod:`mapping table <eurasia_events.interchange.mapping>` says the code means the same, one
 typed event beside it (a meeting, a signed agreement, a sanctions measure). Every event
 cites the dataset's record; its recorded time is when the dataset added the record
@@ -33,17 +34,15 @@ from eurasia_events.entities import EntityRegistry
 from eurasia_events.errors import EurasiaEventsError, LogFormatError
 from eurasia_events.events import Citation, CodedInteraction, Event, Meeting, SanctionsImposed, TreatySigned
 from eurasia_events.interchange.dyad import Dyad
-from eurasia_events.interchange.formats import FORMATS, DatasetFormatError, DatasetRow, ReadStats, read_rows
+from eurasia_events.interchange.formats import FORMATS, DatasetFormatError, DatasetRow, ReadStats, _bound, read_rows
 from eurasia_events.interchange.mapping import MappingRow, cameo_name, lookup, slugify
 from eurasia_events.log import ENTITIES_FILE, SOURCES_FILE, Log, bundled_path, load, open_store, registry_paths
 from eurasia_events.postgres_store import is_postgres_url
 from eurasia_events.sources import Source, SourceRegistry
 from eurasia_events.sqlite_store import SQLITE_SUFFIXES
+from eurasia_events.stores import FileStore
 
 __all__ = ["DATASET_SOURCES", "BadRow", "ChangedRow", "ImportReport", "build_events", "event_id", "import_files"]
-
-BATCH: Final = 20_000
-"""Events appended at a time: each batch is validated and written whole."""
 
 DATASET_SOURCES: Final[dict[str, dict[str, str]]] = {
     "icews": {
@@ -108,6 +107,8 @@ class ImportReport:
     """Of those, the ones whose row now gives other values than the log holds."""
     bad: tuple[BadRow, ...]
     """Rows skipped as malformed (only with ``skip_bad``)."""
+    version: str
+    """The dataset's release the log's source records (``""``: not given, unknown)."""
     seconds: float
 
     @property
@@ -288,15 +289,38 @@ def _write_sources(folder: Path, sources: Iterable[Source]) -> None:
 
 
 def _existing(into: Path) -> Log | None:
-    """The log at ``into``, if there is one (checked not to be the curated one)."""
+    """The log at ``into``, if there is one (checked to be a log, and not the curated one)."""
     if not os.path.lexists(into):
         return None
     store = open_store(into)
     if not os.path.lexists(store.location):
         return None
+    if isinstance(store, FileStore):
+        _check_log_file(store.path)
     log = load(into)
     _refuse_curated(log)
     return log
+
+
+def _check_log_file(path: Path) -> None:
+    """Refuse an existing file whose first line is not a log record (an empty file is an empty log)."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(1 << 16)
+    except OSError as error:
+        raise LogFormatError(f"{path}: cannot read: {error.strerror}") from None
+    first = first.removeprefix(b"\xef\xbb\xbf").strip()
+    if not first:
+        return
+    try:
+        record = json.loads(first)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict) or not {"seq", "prev", "hash"} <= record.keys():
+        shown = first[:60].decode("utf-8", "replace") + ("..." if len(first) > 60 else "")
+        raise LogFormatError(
+            f"not a log: {path} exists and its first line is not a log record (it reads {shown!r}); "
+            "give --into a new folder or file, or a log made by an import")
 
 
 def _target(into: Path, existing: Log | None, source: Source) -> Log:
@@ -341,11 +365,20 @@ def import_files(
             SQLite file (its ``sources.json`` sits beside it). Never the curated log.
         dyad: the two entities (a :class:`~eurasia_events.interchange.dyad.Dyad`, or two
             ids, names or aliases of the registry).
-        start: first day kept (a date or ``YYYY-MM-DD``).
-        end: last day kept.
+        start: first day kept: a date, a day ``YYYY-MM-DD``, or a month ``YYYY-MM`` or
+            year ``YYYY`` (its first day).
+        end: last day kept: a date, a day, or a month or year (its last day).
         version: the dataset's release (``"Dataverse V37"``), recorded in its source.
         skip_bad: import the good rows of a file with bad rows, reporting the bad ones;
-            by default a bad row stops the import before anything is written.
+            by default a bad row stops the import before anything is written. Checked
+            are every row's field count and the values of the rows kept (between the
+            dyad): a row outside the dyad is not decoded, so a bad value there passes.
+
+    The events are appended in one batch, all or nothing: an import that fails or is
+    interrupted (``KeyboardInterrupt``) while writing leaves the log as it was (a file
+    log keeps the unfinished batch behind a journal that readers stop at and the next
+    writer, or :func:`~eurasia_events.log.load`, rolls back). An interrupt that lands
+    after the batch is committed is held until the import returns its report.
         clock: the import's time (default: now), the recorded time of records whose
             dataset gives none.
 
@@ -354,8 +387,10 @@ def import_files(
 
     Raises:
         DatasetFormatError: a bad row (file, line, column), unless ``skip_bad``.
-        LogFormatError: ``into`` is the curated log (or a log quoting documents), a
-            PostgreSQL URL, or cites another release of the dataset.
+        InvalidEventError: ``start`` or ``end`` is not a day, a month or a year.
+        LogFormatError: ``into`` is an existing file that is not a log ("not a log"), the
+            curated log (or a log quoting documents), a PostgreSQL URL, or cites another
+            release of the dataset.
     """
     began = time.perf_counter()
     if fmt not in FORMATS:
@@ -363,6 +398,7 @@ def import_files(
     if is_postgres_url(into):
         raise LogFormatError("import writes to a log folder or file: a PostgreSQL log reads the bundled source "
                              "registry, which holds no dataset source")
+    first, last = _bound(start, "start", 0), _bound(end, "end", 1)  # as read_rows reads them, checked first
     target = Path(into)
     existing = _existing(target)
     entities = existing.entities if existing is not None else EntityRegistry.from_file(
@@ -370,14 +406,14 @@ def import_files(
     pair = dyad if isinstance(dyad, Dyad) else Dyad(dyad[0], dyad[1], entities)
     files = tuple(os.fspath(p) for p in paths)
 
-    # 1. Read every file, checking every row kept, before anything is written.
+    # 1. Read every file, before anything is written: every row's field count, the values of the rows kept.
     rows: list[DatasetRow] = []
     where: list[str] = []
     bad: list[BadRow] = []
     scanned = ReadStats()
     for file in files:
         errors: list[DatasetFormatError] | None = [] if skip_bad else None  # else the first bad row raises
-        for row in read_rows(file, fmt, dyad=pair, start=start, end=end, errors=errors, stats=scanned):
+        for row in read_rows(file, fmt, dyad=pair, start=first, end=last, errors=errors, stats=scanned):
             rows.append(row)
             where.append(file)
         bad.extend(BadRow(file=file, line=error.line, column=error.column, message=error.problem)
@@ -411,14 +447,26 @@ def import_files(
             if held is not None and held != event:
                 changed.append(ChangedRow(id=event.id, file=file, line=row.line))
 
-    # 3. Append, in batches.
+    # 3. Append, in one batch: all or nothing, also when interrupted.
     log = _target(target, existing, source)
-    for offset in range(0, len(batch), BATCH):
-        log.append(batch[offset:offset + BATCH], recorded=recorded[offset:offset + BATCH])
     typed = sum(1 for e in batch if not isinstance(e, CodedInteraction))
-    return ImportReport(log=log.location, files=files, scanned=scanned.rows, kept=len(rows), new=len(batch),
-                        coded=len(batch) - typed, typed=typed, present=present, changed=tuple(changed),
-                        bad=tuple(bad), seconds=time.perf_counter() - began)
+    report = functools.partial(ImportReport, log=log.location, files=files, scanned=scanned.rows, kept=len(rows),
+                               new=len(batch), coded=len(batch) - typed, typed=typed, present=present,
+                               changed=tuple(changed), bad=tuple(bad), version=source.version)
+    seq = log.last_seq
+    try:
+        log.append(batch, recorded=recorded)
+    except KeyboardInterrupt:
+        if not _committed_past(log, seq):
+            raise  # the batch is not in the log: it is as it was
+        # else the interrupt came while the log read its new records back: the import is done
+    return report(seconds=time.perf_counter() - began)
+
+
+def _committed_past(log: Log, seq: int) -> bool:
+    """Whether the store holds a committed record after ``seq`` (readers stop before an unfinished batch)."""
+    with contextlib.closing(log.store.iter_lines(seq)) as lines:
+        return next(lines, None) is not None
 
 
 def _held(log: Log | None, event_id: str) -> Event | None:
