@@ -44,11 +44,9 @@ import argparse
 import cProfile
 import datetime as dt
 import gc
-import io
 import json
 import os
 import platform
-import pstats
 import resource
 import shutil
 import statistics
@@ -63,6 +61,8 @@ from eurasia_events.interchange import DATASET_SOURCES, Dyad, build_events, impo
 
 from .generate import parse_size, size_label
 from .interchange_gen import write_gdelt, write_icews, write_polecat
+from .profile import print_profile
+from .run import met as run_met
 
 HERE = Path(__file__).resolve().parent
 DAY = "2035-12-31"
@@ -283,12 +283,8 @@ ROWS: tuple[tuple[str, str, str], ...] = (
 
 
 def met(key: str, value: float) -> bool | None:
-    """Whether ``value`` meets the target of ``key`` (``None``: no target)."""
-    target = TARGETS.get(key)
-    if target is None:
-        return None
-    op, bound = target
-    return value >= bound if op == ">=" else value <= bound
+    """Whether ``value`` meets the import target of ``key`` (``None``: no target)."""
+    return run_met(key, value, TARGETS)
 
 
 def _cell(key: str, value: Any, fmt: str) -> str:
@@ -370,12 +366,7 @@ def profile(fmt: str, path: Path, out_dir: Path, top: int) -> None:
         start = time.perf_counter()
         report = profiler.runcall(lambda: import_files([path], fmt, into=folder, dyad=DYAD))
         print(f"\n=== {fmt}: {title} under cProfile: {time.perf_counter() - start:.2f} s ===\n{report.summary()}")
-        for order in ("tottime", "cumulative"):
-            stream = io.StringIO()
-            pstats.Stats(profiler, stream=stream).strip_dirs().sort_stats(order).print_stats(top)
-            text = stream.getvalue()
-            print(f"\n--- by {order} ---")
-            print(text[text.index("   ncalls"):].rstrip())
+        print_profile(profiler, top)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,6 +40,11 @@ def _profile(action: Callable[[], Any], top: int, repeat: int = 1) -> None:
     for _ in range(repeat):
         profiler.runcall(action)
     print(f"{repeat} run(s), {time.perf_counter() - start:.3f} s under the profiler")
+    print_profile(profiler, top)
+
+
+def print_profile(profiler: cProfile.Profile, top: int) -> None:
+    """The ``top`` functions of a profile, by own time then by cumulative time."""
     for order in ("tottime", "cumulative"):
         stream = io.StringIO()
         pstats.Stats(profiler, stream=stream).strip_dirs().sort_stats(order).print_stats(top)

@@ -421,9 +421,10 @@ PEER_ROWS = frozenset({"peer_rebuild_s", "peer_rebuild_spread", "rebuild_ratio",
 """Rows measured only with the peer installed."""
 
 
-def met(key: str, value: float) -> bool | None:
-    """Whether ``value`` meets the target of ``key`` (``None``: no target)."""
-    target = TARGETS.get(key)
+def met(key: str, value: float, targets: dict[str, tuple[str, float]] | None = None) -> bool | None:
+    """Whether ``value`` meets the target of ``key`` in ``targets`` (default: this benchmark's;
+    ``None``: no target)."""
+    target = (TARGETS if targets is None else targets).get(key)
     if target is None:
         return None
     op, bound = target
