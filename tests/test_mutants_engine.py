@@ -1,14 +1,19 @@
 """The engine's edges mutation testing found untested (docs/reliability.md, "Mutation testing"):
-``known_at`` at the exact instant of a record, the cache of past ``known_at`` states, the
-order amendments must be recorded in, and retroactive changes patched into checkpoints."""
+``known_at`` at the exact instant of a record and between two corrections, the
+order amendments must be recorded in, retroactive changes patched into checkpoints, States
+kept across later changes, and the errors of a stored correction that breaks its target."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import pytest
+
 import eurasia_events as ee
-from logkit import QUOTE, log_of, meeting, new_log
+from eurasia_events.codec import GENESIS, encode_record
+from logkit import QUOTE, copy_registries, log_of, meeting, new_log
 
 Q = QUOTE
 T1, T2, T3 = "2026-01-01T00:00:00.000001Z", "2026-01-02T00:00:00.000002Z", "2026-01-03T00:00:00.000003Z"
@@ -31,11 +36,12 @@ def fillers(count: int, year: int) -> list[ee.Event]:
     return [meeting(100 + n, id=f"f-{year}-{n}", date=f"{year}-0{1 + n % 9}-0{1 + n % 9}") for n in range(count)]
 
 
-def checkpointed(*items: ee.Event | ee.Amendment) -> ee.Log:
+def checkpointed(*items: ee.Event | ee.Amendment, snapshot_every: int = 32) -> ee.Log:
     """A log of ``items`` whose index (checkpoints every 2 events) is built to its end."""
     log = new_log(ee.MemoryStore())
     log.append(items)
-    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2), \
+            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", snapshot_every):
         log.as_of("2040-01-01").agreements()
         log.as_of("2041-01-01").agreements()  # a second query builds to the end
     return log
@@ -62,36 +68,17 @@ def test_known_at_an_instant_includes_what_was_recorded_at_that_very_microsecond
     assert [r.seq for r in log.records_until(just_before(T2))] == [1]
 
 
-def test_many_past_instants_each_keep_their_own_answer() -> None:
-    """More past instants than the engine keeps (eight), asked in turn and again: each answers as the log stood then."""
-    log = new_log(ee.MemoryStore())
-    instants = []
-    for n in range(1, 12):
-        instant = f"2026-01-{n:02d}T00:00:00Z"
-        log.append([meeting(n, date="2010-05-01")], recorded=instant)
-        instants.append(instant)
-    for _ in range(2):
-        for n, instant in enumerate(instants, start=1):
-            assert len(log.as_of("2011-01-01", known_at=instant).meetings()) == n
-            assert len(log.events(instant)) == n
-        for n, instant in reversed(list(enumerate(instants, start=1))):
-            assert len(log.as_of("2011-01-01", known_at=instant).meetings()) == n
-
-
 def test_an_amendment_cannot_be_recorded_before_the_last_correction_of_its_target() -> None:
     """The log's own last correction counts, not only the event's record."""
     log = new_log(ee.MemoryStore())
     log.append([meeting(1)], recorded=T1)
     log.append([ee.Correction(id="fix", target="m-1", reason="r", changes={"title": "Fixed"})], recorded=T3)
+    log.append([meeting(2)], recorded=T1)  # records need not be in recorded order
     retraction = ee.Retraction(id="gone", target="m-1", reason="r")
-    try:
+    with pytest.raises(ee.InvalidEventError, match=r"before 'm-1' \(or its last correction\) was recorded"):
         log.append([retraction], recorded=T2)
-    except ee.InvalidEventError as error:
-        assert "before 'm-1' (or its last correction) was recorded" in str(error)
-    else:
-        raise AssertionError("a retraction recorded before the correction was accepted")
     log.append([retraction], recorded=T3)
-    assert titles(log, None) == {}
+    assert titles(log, None) == {"m-2": "Meeting 2"}
 
 
 def test_a_state_keeps_its_answer_after_later_retractions_and_corrections() -> None:
@@ -164,3 +151,97 @@ def test_a_retroactive_event_on_a_key_nothing_later_touches_is_folded_over_the_l
     for day in ("2015-06-01", "2017-01-01"):
         assert answers(log.as_of(day)) == answers(log_of(*items, extension).as_of(day))
     assert log.as_of("2017-01-01").sanctions().get(measure="m").until == "2020-01-01"
+
+
+def test_states_keep_their_answers_across_more_changes_than_the_index_keeps_undo_for() -> None:
+    """Past 4096 changes the index stops keeping what undoes the older ones: States made before
+    take their rows then, and States made after still undo the changes made after them."""
+    log = new_log(ee.MemoryStore())
+    log.append([meeting(1, date="2010-05-01")])
+    before = log.as_of("2011-01-01")
+    log.append([meeting(n, date="2010-05-01") for n in range(2, 4100)])
+    after = log.as_of("2011-01-01")
+    log.append([meeting(5000, date="2009-05-01")])  # sorts first: the States must undo it
+    assert [r.event for r in before.meetings()] == ["m-1"]
+    assert [r.event for r in after.meetings()][:2] == ["m-1", "m-2"]
+    assert len(after.meetings()) == 4099
+    assert [r.event for r in log.as_of("2011-01-01").meetings()][:2] == ["m-5000", "m-1"]
+
+
+def test_an_event_built_as_known_in_the_past_is_never_taken_for_the_current_one() -> None:
+    """Building an event as it stood at a past instant keeps no copy the current reads would use, and back."""
+    log = new_log(ee.MemoryStore())
+    log.append([meeting(1)], recorded=T1)
+    log.append([ee.Correction(id="fix", target="m-1", reason="r", changes={"title": "Fixed"})], recorded=T2)
+    assert log.get("m-1", known_at=T1).title == "Meeting 1"
+    assert log.get("m-1").title == "Fixed"
+    assert log.get("m-1", known_at=T1).title == "Meeting 1"
+    assert [e.title for e in log.as_of("2030-01-01", known_at=T1).events] == ["Meeting 1"]
+    assert log.get("m-1").title == "Fixed"
+
+
+def test_known_at_between_two_corrections_shows_only_the_first_in_views_and_sketches() -> None:
+    """Views and sketches as known between two corrections hold the first correction's values, not the second's."""
+    log = new_log(ee.MemoryStore())
+    log.append([meeting(1)], recorded=T1)
+    log.append([ee.Correction(id="fix", target="m-1", reason="r", changes={"title": "Fixed"})], recorded=T2)
+    log.append([ee.Correction(id="refix", target="m-1", reason="r", changes={"title": "Fixed again"})], recorded=T3)
+    assert [r.title for r in log.as_of("2030-01-01", known_at=T2).meetings()] == ["Fixed"]
+    assert [s.title for s in log.sketches(T2)] == ["Fixed"]
+    assert [s.title for s in log.sketches(T3)] == ["Fixed again"]
+
+
+def test_a_stored_amendment_recorded_before_its_target_is_read_in_log_order() -> None:
+    """A log written with a retraction recorded before its target (append refuses that now; a log
+    written otherwise still loads): as known in between, neither is known, and nothing fails."""
+    store = ee.MemoryStore()
+    first, digest = encode_record(1, ee.Instant.parse(T3), meeting(1), GENESIS)
+    second, _ = encode_record(2, ee.Instant.parse(T1), ee.Retraction(id="gone", target="m-1", reason="r"), digest)
+    store.append_lines([first, second])
+    log = new_log(store)
+    assert log.events(T2) == []
+    assert log.as_of("2030-01-01", known_at=T2).meetings().rows == ()
+    assert log.events(T3) == []
+
+
+@pytest.mark.parametrize(("changes", "problem"), [
+    ({"date": "2001-13-45"}, "field 'date': invalid date '2001-13-45'"),
+    ({"parties": ["RU", "atlantis"]}, "field 'parties': unknown entity 'atlantis'"),
+])
+def test_a_stored_correction_breaking_its_target_names_the_record_that_broke_it(
+        tmp_path: Path, changes: dict[str, Any], problem: str) -> None:
+    """Loading a log whose correction makes its target invalid names the correction's line twice:
+    as the amendment refused, and as where the target was made invalid."""
+    copy_registries(tmp_path)
+    at = ee.Instant.parse(T1)
+    first, digest = encode_record(1, at, meeting(1), GENESIS)
+    second, digest = encode_record(2, at, meeting(2), digest)
+    third, _ = encode_record(3, at, ee.Correction(id="fix", target="m-1", reason="r", changes=changes), digest)
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(first + second + third)
+    with pytest.raises(ee.InvalidEventError) as caught:
+        ee.load(tmp_path)
+    assert str(caught.value).startswith(
+        f"{path}:3, event 'fix', field 'changes': the correction makes its target invalid: {path}:3, event 'm-1', "
+        + problem)
+
+
+@pytest.mark.parametrize("before", [4, 6])  # the change 3 or 4 checkpoints in
+def test_a_retroactive_change_refolding_too_many_events_drops_the_later_checkpoints(before: int) -> None:
+    """Past the refold limit (100,000 events; 2 here) a retroactive change drops the checkpoints
+    (and full copies) after it instead of patching them; those built again answer as a fresh log."""
+    imposed = ee.SanctionsImposed(id="m", date="2014-01-01", title="package", sources=Q, measure="m", imposer="eu",
+                                  targets=["RU"], description="d", until="2014-12-31")
+    later = [ee.SanctionsExtended(id=f"x{n}", date=f"{2015 + n}-01-01", title="more", sources=Q, measure="m",
+                                  until=f"{2015 + n}-12-31") for n in range(4)]
+    items = [*fillers(before, 2010), imposed, *fillers(2, 2014), *later, *fillers(4, 2020)]
+    log = checkpointed(*items, snapshot_every=3)  # full copies of the state every 3 checkpoints
+    built = len(log.engine.index().bounds)
+    fix = ee.Correction(id="fix", target="m", reason="r", changes={"targets": ["RU", "sberbank"]})
+    with mock.patch("eurasia_events._engine.index._REFOLD_LIMIT", 2):
+        log.append([fix])
+    assert len(log.engine.index().bounds) < built  # dropped, not patched
+    fresh = log_of(*items)
+    fresh.append([fix])
+    for day in ("2014-06-01", "2016-06-01", "2030-01-01"):
+        assert answers(log.as_of(day)) == answers(fresh.as_of(day))

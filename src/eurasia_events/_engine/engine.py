@@ -27,7 +27,7 @@ from eurasia_events.events import Amendment, Event
 from eurasia_events.sources import SourceRegistry
 
 from .gc import paused
-from .rows import AmendmentRow, Row, event_id, renumbered, row_of, seq_of, sort_key, typed
+from .rows import Row, event_id, renumbered, row_of, seq_of, sort_key, typed
 
 if TYPE_CHECKING:  # made on first use: the decoder at load, the index at the first query
     from .index import DayView, Index
@@ -231,10 +231,6 @@ class Engine:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def live(self, event_id: str) -> tuple[Any, ...] | None:
-        """The row of a live event as currently known, or ``None``."""
-        return self._current.get(event_id)
-
     def known(self, event_id: str) -> bool:
         """Whether any record (live, retracted, or an amendment) has this id."""
         return event_id in self._current or event_id in self._retired
@@ -336,21 +332,6 @@ class Engine:
     def day(self, day: int, known_at: Instant | None = None) -> DayView:
         """What a query on ``day`` (an ordinal) reads, as known at ``known_at``."""
         return self.index(known_at).day(day)
-
-    def drop_caches(self) -> None:
-        """Forget the sorted rows and every index (the next query is a cold one)."""
-        self._index = None
-        self._changed()
-
-    def record_rows(self) -> Iterator[Row]:
-        """Each record's row as recorded, typed (an amendment as an :class:`AmendmentRow`), in log order."""
-        for entry in self._entries:
-            yield AmendmentRow(*entry) if entry[0] in _AMENDMENTS else typed(entry)
-
-    def history(self, event_id: str) -> list[int]:
-        """The records (from 0) of an event and of every amendment of it, in log order."""
-        return [i for i, entry in enumerate(self._entries)
-                if entry[1] == event_id or (entry[0] in _AMENDMENTS and entry[2] == event_id)]
 
     def incoming(self, start: int = 0, *, shift: int = 0) -> Iterator[Incoming]:
         """The records from ``start`` (from 0) as another engine takes them in (:meth:`ingest`), each
