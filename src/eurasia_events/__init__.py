@@ -11,7 +11,6 @@ import importlib as _importlib
 import typing as _typing
 
 from .__about__ import __version__ as __version__
-from .combined import CombinedLog
 from .dates import Instant, PartialDate, Precision, Relation, query_period, to_day, to_instant
 from .entities import Entity, EntityKind, EntityRegistry
 from .errors import (
@@ -78,12 +77,13 @@ from .sqlite_store import SQLiteStore
 from .stores import FileStore, MemoryStore, Store
 
 if _typing.TYPE_CHECKING:
+    from .combined import CombinedLog
     from .projections import Projection
     from .query import State
     from .views import Count, Total, View
 
-# Imported on first use: queries, views and the fold are not needed to import the package.
-_LAZY: _typing.Final = {"Projection": "projections", "State": "query",
+# Imported on first use: queries, views, the fold and combined logs are not needed to import the package.
+_LAZY: _typing.Final = {"CombinedLog": "combined", "Projection": "projections", "State": "query",
                         "Count": "views", "Total": "views", "View": "views"}
 
 
