@@ -70,6 +70,7 @@ __all__ = [
     "DatasetFormatError",
     "DatasetRow",
     "ReadStats",
+    "range_bound",
     "read_rows",
 ]
 
@@ -277,14 +278,19 @@ def read_rows(path: str | os.PathLike[str], fmt: str, *, dyad: Dyad | None = Non
     """
     if fmt not in FORMATS:
         raise InvalidEventError(f"unknown dataset format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    first, last = _bound(start, "start", 0), _bound(end, "end", 1)
+    first, last = range_bound(start, "start", 0), range_bound(end, "end", 1)
     if first is not None and last is not None and last < first:
         raise InvalidEventError(f"the date range ends ({last}) before it starts ({first})")
     return _read(os.fspath(path), _READERS[fmt](os.fspath(path)), dyad, first, last, errors, stats)
 
 
-def _bound(value: dt.date | str | None, what: str, side: int) -> dt.date | None:
-    """The first (``side`` 0) or last (1) day that ``value`` stands for, as :func:`query_period` reads it."""
+def range_bound(value: dt.date | str | None, what: str, side: int) -> dt.date | None:
+    """The first (``side`` 0) or last (1) day that ``value`` (a day, month or year) stands for, as
+    :func:`~eurasia_events.query_period` reads it; ``what`` names it in the error.
+
+    >>> range_bound("2019-02", "end", 1)
+    datetime.date(2019, 2, 28)
+    """
     if value is None:
         return None
     try:

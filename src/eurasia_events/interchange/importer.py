@@ -34,7 +34,14 @@ from eurasia_events.entities import EntityRegistry
 from eurasia_events.errors import EurasiaEventsError, LogFormatError
 from eurasia_events.events import Citation, CodedInteraction, Event, Meeting, SanctionsImposed, TreatySigned
 from eurasia_events.interchange.dyad import Dyad
-from eurasia_events.interchange.formats import FORMATS, DatasetFormatError, DatasetRow, ReadStats, _bound, read_rows
+from eurasia_events.interchange.formats import (
+    FORMATS,
+    DatasetFormatError,
+    DatasetRow,
+    ReadStats,
+    range_bound,
+    read_rows,
+)
 from eurasia_events.interchange.mapping import MappingRow, cameo_name, lookup, slugify
 from eurasia_events.log import ENTITIES_FILE, SOURCES_FILE, Log, bundled_path, load, open_store, registry_paths
 from eurasia_events.postgres_store import is_postgres_url
@@ -398,7 +405,7 @@ def import_files(
     if is_postgres_url(into):
         raise LogFormatError("import writes to a log folder or file: a PostgreSQL log reads the bundled source "
                              "registry, which holds no dataset source")
-    first, last = _bound(start, "start", 0), _bound(end, "end", 1)  # as read_rows reads them, checked first
+    first, last = range_bound(start, "start", 0), range_bound(end, "end", 1)  # as read_rows reads them, checked first
     target = Path(into)
     existing = _existing(target)
     entities = existing.entities if existing is not None else EntityRegistry.from_file(
