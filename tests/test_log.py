@@ -287,3 +287,23 @@ def test_an_amendment_recorded_before_what_it_amends_is_refused(memory_log: ee.L
     memory_log.append([meeting("b"), ee.Retraction(id="drop-b", target="b", reason="r")],
                       recorded="2024-01-01T00:00:00Z")  # the same instant is not before
     assert len(memory_log) == 3
+
+
+def test_the_collector_is_frozen_only_when_the_user_opts_in(tmp_path: Path) -> None:
+    """Loading and querying 12,000 events leaves the process's collector as it was (no
+    ``gc.freeze``, enabled again) unless ``load(freeze_gc=True)`` asks for it (issue 13)."""
+    import subprocess
+    import sys
+
+    from logkit import copy_registries, meeting, new_log
+
+    copy_registries(tmp_path)
+    new_log(ee.FileStore(tmp_path / "log.jsonl")).append([meeting(n) for n in range(12_000)])
+    script = ("import gc, sys, eurasia_events as ee\n"
+              "log = ee.load(sys.argv[1], freeze_gc=sys.argv[2] == 'yes')\n"
+              "log.as_of('2030-01-01').summary()\n"
+              "print(gc.get_freeze_count() > 0, gc.isenabled())\n")
+    for opt_in, expected in (("no", "False True"), ("yes", "True True")):
+        result = subprocess.run([sys.executable, "-c", script, str(tmp_path), opt_in],
+                                capture_output=True, text=True, timeout=300, check=True)
+        assert result.stdout.strip() == expected, (opt_in, result.stdout, result.stderr)
