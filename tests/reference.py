@@ -314,9 +314,9 @@ class Reference:
             steps.append(min(ends, key=lambda item: item[1][0]))  # the first to begin; ties: listed first
         return steps, until, sure
 
-    def status(self, row: dict[str, Any]) -> tuple[str, bool, Any]:
-        steps, until, sure = self.milestones(row)
-        status, certain = "not yet signed", True
+    def walk(self, steps: list[Any], status: str, certain: bool) -> tuple[str, bool]:
+        """The last step reached by the day (else ``status``), and whether that is certain: it
+        was surely reached and the next surely not."""
         for i, (name, when) in enumerate(steps):
             seen = by(when, self.day)
             if seen is False:
@@ -324,6 +324,11 @@ class Reference:
             status = name
             nxt = steps[i + 1] if i + 1 < len(steps) else None
             certain = seen is True and (nxt is None or by(nxt[1], self.day) is False)
+        return status, certain
+
+    def status(self, row: dict[str, Any]) -> tuple[str, bool, Any]:
+        steps, until, sure = self.milestones(row)
+        status, certain = self.walk(steps, "not yet signed", True)
         if status == "expired" or (until is not None and by(until, self.day) is None):
             certain = certain and sure
         return status, certain, until
@@ -667,15 +672,7 @@ class Reference:
             if name == "expired":  # in force on its last day: expired from the day after
                 when = (when[0] + 1, when[1] + 1)
             steps.append((name, when))
-        status, certain = "adopted", by(m["adopted"], self.day) is True
-        for i, (name, when) in enumerate(steps):
-            seen = by(when, self.day)
-            if seen is False:
-                break
-            status = name
-            nxt = steps[i + 1] if i + 1 < len(steps) else None
-            certain = seen is True and (nxt is None or by(nxt[1], self.day) is False)
-        return status, certain
+        return self.walk(steps, "adopted", by(m["adopted"], self.day) is True)
 
     def designated(self, m: dict[str, Any]) -> dict[str, tuple[bool, tuple[int, int], tuple[str, ...]]]:
         per: dict[str, list[tuple[str, tuple[int, int], str]]] = {}
