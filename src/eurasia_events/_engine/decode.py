@@ -14,9 +14,9 @@ The JSON Schema of each type is generated from the same declarations by :mod:`eu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
-from functools import partial
-from typing import Annotated, Any, Final, Literal, NamedTuple
+from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar
 
 import attrs
 import msgspec
@@ -24,27 +24,24 @@ import msgspec
 from eurasia_events.codec import CURRENT_SCHEMA, MAX_LINE_BYTES, recorded_micros
 from eurasia_events.dates import PartialDate
 from eurasia_events.errors import EurasiaEventsError
-from eurasia_events.events import DISPUTE_RANKS, EVENT_TYPES, Amendment, Citation, Event, Status, is_day
+from eurasia_events.events import DISPUTE_RANKS, EVENT_TYPES, Citation, Status, is_day
 from eurasia_events.events import ENTITY_PATTERN as _ENTITY_ID
-from eurasia_events.events import SLUG_PATTERN as _SLUG
 from eurasia_events.quantities import Quantity
 from eurasia_events.sources import Source, citation_kind_problem
 
 from .codegen import compile_function
-from .rows import kept_fields, row_class
+from .rows import DROPPED, kept_fields, row_class
 
 __all__ = ["Decline", "RecordDecoder"]
 
-# Patterns cost msgspec a Python call each (a third of its time): when decoding, slugs and
-# text are only required non-empty here and checked by the finishing step with str methods;
-# the JSON Schema states the patterns.
+_V = TypeVar("_V")
+
+# Patterns cost msgspec a Python call each (a third of its time): slugs and text are only
+# required non-empty here and checked by the finishing step with str methods.
 _NONEMPTY: Final = Annotated[str, msgspec.Meta(min_length=1)]
-_PATTERNS: Final = {
-    "slug": Annotated[str, msgspec.Meta(pattern=f"^{_SLUG.pattern}$")],
-    "text": Annotated[str, msgspec.Meta(pattern=r"\S")],  # not empty, not only white space
-}
 _SLUG_CHARS: Final = "abcdefghijklmnopqrstuvwxyz0123456789._-"
 _AMENDMENTS: Final = ("correction", "retraction")
+_LAST: Final = DROPPED | {"reason", "changes"}  # a type's struct lists these fields last
 
 
 class Decline(Exception):
@@ -60,24 +57,22 @@ class _Cited(NamedTuple):
 
 
 def _literal(values: Iterable[str], pattern: str) -> Any:
-    """A literal set of ids, or (for a schema free of any registry) the ids' pattern."""
+    """A literal set of ids, or (for an empty registry) the ids' pattern."""
     found = tuple(values)
     return Literal.__getitem__(found) if found else Annotated[str, msgspec.Meta(pattern=pattern)]
 
 
-def _field_type(field: attrs.Attribute[Any], entity: Any, source: Any, patterns: bool) -> tuple[Any, Any]:
+def _field_type(field: attrs.Attribute[Any], entity: Any, source: Any) -> tuple[Any, Any]:
     """The msgspec type of a declared field, and its default (``msgspec.NODEFAULT`` if required)."""
     meta = field.metadata
     shape, codec = meta.get("shape"), meta.get("codec")
     required = field.default is attrs.NOTHING
     default: Any = msgspec.NODEFAULT if required else field.default
     kind: Any
-    slug = _PATTERNS["slug"] if patterns else _NONEMPTY
-    text = _PATTERNS["text"] if patterns else _NONEMPTY
     if shape == "slug":
-        kind = slug
+        kind = _NONEMPTY
     elif shape == "slugs":
-        kind = tuple[slug, ...]  # type: ignore[valid-type]
+        kind = tuple[_NONEMPTY, ...]  # type: ignore[valid-type]
     elif shape == "choice":
         kind = Literal.__getitem__(tuple(meta["choices"]))
     elif shape == "choices":
@@ -98,9 +93,9 @@ def _field_type(field: attrs.Attribute[Any], entity: Any, source: Any, patterns:
         bounds = {"ge": lowest} if highest is None else {"ge": lowest, "le": highest}
         kind = Annotated[int if codec == "int" else float, msgspec.Meta(**bounds)]
     elif codec == "text":
-        kind = text if required else str
+        kind = _NONEMPTY if required else str
     elif codec == "citations":
-        citation = _citation_struct(source, text)
+        citation = _citation_struct(source)
         kind = (Annotated[tuple[citation, ...], msgspec.Meta(min_length=1)]  # type: ignore[valid-type]
                 if required else tuple[citation, ...])  # type: ignore[valid-type]
     elif codec == "disputes":
@@ -116,57 +111,43 @@ def _field_type(field: attrs.Attribute[Any], entity: Any, source: Any, patterns:
     return kind, default
 
 
-_STRUCTS: dict[tuple[str, Any, Any], Any] = {}
+@functools.cache
+def _citation_struct(source: Any) -> Any:
+    # Which of quote and record a citation holds, and whether that fits its source's kind,
+    # is checked by the finishing step (Shared.cited).
+    return msgspec.defstruct(
+        "Citation", [("source", source), ("quote", str, ""), ("record", str, ""), ("locator", str, "")],
+        kw_only=True, forbid_unknown_fields=True)
 
 
-def _citation_struct(source: Any, text: Any) -> Any:
-    key = ("citation", source, text)
-    if key not in _STRUCTS:
-        # Which of quote and record a citation holds, and whether that fits its source's kind,
-        # is checked by the finishing step (Shared.cited).
-        _STRUCTS[key] = msgspec.defstruct(
-            "Citation", [("source", source), ("quote", str, ""), ("record", str, ""), ("locator", str, "")],
-            kw_only=True, forbid_unknown_fields=True)
-    return _STRUCTS[key]
-
-
+@functools.cache
 def _dispute_struct(source: Any) -> Any:
-    key = ("dispute", source, None)
-    if key not in _STRUCTS:
-        nonempty = Annotated[str, msgspec.Meta(min_length=1)]
-        _STRUCTS[key] = msgspec.defstruct(
-            "Dispute", [("field", nonempty), ("value", nonempty), ("source", source), ("note", str, ""),
-                        ("rank", Literal.__getitem__(DISPUTE_RANKS), "normal")],
-            kw_only=True, forbid_unknown_fields=True)
-    return _STRUCTS[key]
+    return msgspec.defstruct(
+        "Dispute", [("field", _NONEMPTY), ("value", _NONEMPTY), ("source", source), ("note", str, ""),
+                    ("rank", Literal.__getitem__(DISPUTE_RANKS), "normal")],
+        kw_only=True, forbid_unknown_fields=True)
 
 
-def data_struct(type_: str, entity: Any, source: Any, *, patterns: bool = False) -> Any:
-    """The struct of one type's JSON data; fields in row order, the dropped ones last.
-    With ``patterns``, slugs and text carry their patterns (for the JSON Schema)."""
-    key = (type_, entity, (source, patterns))
-    found = _STRUCTS.get(key)
-    if found is None:
-        cls = EVENT_TYPES[type_]
-        fields = sorted(attrs.fields(cls), key=lambda f: f.name in (*_DROPPED_ORDER, "changes"))
-        specs = []
-        for field in fields:
-            kind, default = _field_type(field, entity, source, patterns)
-            specs.append((field.name, kind) if default is msgspec.NODEFAULT else (field.name, kind, default))
-        found = _STRUCTS[key] = msgspec.defstruct(f"{cls.__name__}Data", specs, kw_only=True,
-                                                  forbid_unknown_fields=True)
-    return found
-
-
-_DROPPED_ORDER: Final = ("sources", "notes", "disputes", "related", "expected", "purpose", "reason")
+@functools.cache
+def data_struct(type_: str, entity: Any, source: Any) -> Any:
+    """The struct of one type's JSON data; fields in row order, the dropped ones last."""
+    cls = EVENT_TYPES[type_]
+    specs = []
+    for field in sorted(attrs.fields(cls), key=lambda f: f.name in _LAST):
+        kind, default = _field_type(field, entity, source)
+        specs.append((field.name, kind) if default is msgspec.NODEFAULT else (field.name, kind, default))
+    return msgspec.defstruct(f"{cls.__name__}Data", specs, kw_only=True, forbid_unknown_fields=True)
 
 
 # --- the finishing step, generated per type ---------------------------------------------
 
 
-def _finisher(type_: str) -> Callable[..., Any]:
+@functools.cache
+def _finisher(type_: str) -> Callable[..., tuple[Any, ...]]:
     """Generate the function turning one type's decoded struct into its stored row: the
     checks msgspec leaves to Python, then the row."""
+    if type_ in _AMENDMENTS:
+        return functools.partial(_amendment, type_)
     cls = EVENT_TYPES[type_]
     namespace: dict[str, Any] = {"Decline": Decline, "TAG": type_, "ROW": row_class(type_), "SLUG": _SLUG_CHARS}
     lines = ["def finish(s, seq, c):"]
@@ -212,37 +193,83 @@ def _finisher(type_: str) -> Callable[..., Any]:
     return compile_function("finish", lines, namespace, about=type_)
 
 
+def _amendment(tag: str, data: Any, seq: int, shared: Shared) -> tuple[Any, ...]:
+    """An amendment's row ``(tag, id, target, seq)``, after the checks msgspec leaves to Python."""
+    if (not shared.slugs((data.id, data.target)) or data.reason.isspace()
+            or any(shared.cited(item.source, item.quote, item.record) for item in data.sources)
+            or (tag == "correction" and ("id" in data.changes or "type" in data.changes))):
+        raise Decline
+    return (tag, data.id, data.target, seq)
+
+
+def _kept(cache: dict[Any, _V], key: Any, value: _V) -> _V:
+    """``value``, remembered under ``key`` unless ``cache`` is full: a log of distinct values
+    must not grow it without end."""
+    if len(cache) < 100_000:
+        cache[key] = value
+    return value
+
+
+def _date(text: str) -> tuple[str, int, int]:
+    try:
+        date = PartialDate.parse(text)
+    except EurasiaEventsError:
+        raise Decline from None
+    return text, date.earliest_ordinal, date.latest_ordinal
+
+
+def _quantity(text: str, dimensions: tuple[str, ...], positive: bool) -> str:
+    try:
+        value = Quantity.parse(text)
+    except EurasiaEventsError:
+        raise Decline from None
+    if not any(value.dimension.startswith(d) for d in dimensions) or (positive and value.value <= 0):
+        raise Decline
+    return text
+
+
 class Shared:
-    """Checks that need Python, made once per distinct value and sharing the value's object
-    among the rows that hold it (a million rows hold a few thousand dates)."""
+    """Checks that need Python, made once per distinct value; each returns the first equal
+    value seen, so the rows holding it share one object (a million rows hold a few thousand
+    dates). A plain dict lookup first: hits are most calls, and ``functools.lru_cache``
+    measured slower here."""
 
     def __init__(self, kinds: Mapping[str, str] | None = None) -> None:
         self._kinds = dict(kinds or {})  # source id -> kind (a source not listed is a document)
         self._cited: dict[tuple[str, bool, bool, bool], bool] = {}
-        self._days: dict[str, bool] = {}
         self._dates: dict[str, tuple[str, int, int]] = {}
+        self._days: dict[str, bool] = {}
         self._quantities: dict[tuple[str, tuple[str, ...], bool], str] = {}
         self._tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._entities: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def date(self, text: str) -> tuple[str, int, int]:
+        """The date's text and its possible days (ordinals)."""
         found = self._dates.get(text)
-        if found is None:
-            try:
-                date = PartialDate.parse(text)
-            except EurasiaEventsError:
-                raise Decline from None
-            found = (text, date.earliest_ordinal, date.latest_ordinal)
-            if len(self._dates) < 100_000:
-                self._dates[text] = found
-        return found
+        return _kept(self._dates, text, _date(text)) if found is None else found
 
     def day(self, text: str) -> bool:
-        """Whether a valid date's text is one day (:func:`~eurasia_events.events.is_day`), asked once per text."""
+        """Whether a valid date's text is one day (:func:`~eurasia_events.events.is_day`)."""
         found = self._days.get(text)
+        return _kept(self._days, text, is_day(PartialDate.parse(text))) if found is None else found
+
+    def quantity(self, text: str, dimensions: tuple[str, ...], positive: bool) -> str:
+        """A figure's text, of one of the ``dimensions`` and positive if asked."""
+        key = (text, dimensions, positive)
+        found = self._quantities.get(key)
+        return _kept(self._quantities, key, _quantity(*key)) if found is None else found
+
+    def shared(self, items: tuple[Any, ...]) -> tuple[Any, ...]:
+        found = self._tuples.get(items)
+        return _kept(self._tuples, items, items) if found is None else found
+
+    def entities(self, items: tuple[str, ...]) -> tuple[str, ...]:
+        """Entity ids, each listed once (else the constructor names the one listed twice)."""
+        found = self._entities.get(items)
         if found is None:
-            found = is_day(PartialDate.parse(text))
-            if len(self._days) < 100_000:
-                self._days[text] = found
+            if len(set(items)) != len(items):
+                raise Decline
+            found = _kept(self._entities, items, items)
         return found
 
     def cited(self, source: str, quote: str, record: str) -> bool:
@@ -259,41 +286,9 @@ class Shared:
                                          _Cited(source, quote, record)) is not None)
         return found
 
-    def quantity(self, text: str, dimensions: tuple[str, ...], positive: bool) -> str:
-        key = (text, dimensions, positive)
-        found = self._quantities.get(key)
-        if found is None:
-            try:
-                value = Quantity.parse(text)
-            except EurasiaEventsError:
-                raise Decline from None
-            if not any(value.dimension.startswith(d) for d in dimensions) or (positive and value.value <= 0):
-                raise Decline
-            found = text
-            if len(self._quantities) < 100_000:
-                self._quantities[key] = found
-        return found
-
-    def shared(self, items: tuple[Any, ...]) -> tuple[Any, ...]:
-        if not items:
-            return ()
-        found = self._tuples.get(items)
-        if found is None:
-            found = items
-            if len(self._tuples) < 100_000:
-                self._tuples[items] = found
-        return found
-
-    def slugs(self, items: tuple[str, ...]) -> bool:
+    @staticmethod
+    def slugs(items: tuple[str, ...]) -> bool:
         return all(not v.strip(_SLUG_CHARS) and v[0] not in "._-" for v in items)
-
-    def entities(self, items: tuple[str, ...]) -> tuple[str, ...]:
-        found = self._tuples.get(items)
-        if found is None:
-            if len(set(items)) != len(items):
-                raise Decline  # the constructor names the entity listed twice
-            found = self.shared(items)
-        return found
 
     def widened(self, disputes: tuple[Any, ...], lo: int, hi: int) -> tuple[int, int, tuple[str, ...]]:
         """The span widened by the disputed dates, and the disputes' fields and values, flat."""
@@ -321,6 +316,7 @@ class _Envelope(msgspec.Struct, forbid_unknown_fields=True):
 
 
 _ENVELOPE: Final = msgspec.json.Decoder(_Envelope)
+_recorded_micros: Final = functools.lru_cache(maxsize=1)(recorded_micros)  # a batch shares its instant
 assert CURRENT_SCHEMA == 1, "the envelope's schema literal follows CURRENT_SCHEMA"
 
 
@@ -332,14 +328,12 @@ class RecordDecoder:
     """
 
     def __init__(self, entities: Iterable[str], sources: Iterable[str] | Mapping[str, Source]) -> None:
-        self._entity = _literal(sorted(entities), _ENTITY_ID.pattern)
-        self._source = _literal(sorted(sources), r"\S")
-        self._data = {tag: data_struct(tag, self._entity, self._source) for tag in EVENT_TYPES}
+        entity, source = _literal(sorted(entities), _ENTITY_ID.pattern), _literal(sorted(sources), r"\S")
+        self._data = {tag: data_struct(tag, entity, source) for tag in EVENT_TYPES}
         self._decoders = {tag: msgspec.json.Decoder(struct) for tag, struct in self._data.items()}
-        self._finishers: dict[str, Callable[..., Any]] = {}
-        kinds = {key: source.kind for key, source in sources.items()} if isinstance(sources, Mapping) else {}
+        self._finishers = {tag: _finisher(tag) for tag in EVENT_TYPES}
+        kinds = {key: found.kind for key, found in sources.items()} if isinstance(sources, Mapping) else {}
         self._shared = Shared(kinds)
-        self._last_recorded: tuple[str, int] = ("", 0)
 
     def line(self, raw: bytes) -> tuple[int, int, str, str, tuple[Any, ...]] | None:
         """``(seq, recorded micros, prev, type, row)`` of a well-formed current record, or
@@ -349,12 +343,8 @@ class RecordDecoder:
         try:
             record = _ENVELOPE.decode(raw)
             tag = record.type
-            row = self._finish(tag, self._decoders[tag].decode(record.data), record.seq)
-            if record.recorded == self._last_recorded[0]:  # a batch shares its instant
-                micros = self._last_recorded[1]
-            else:
-                micros = recorded_micros(record.recorded)
-                self._last_recorded = (record.recorded, micros)
+            row = self._finishers[tag](self._decoders[tag].decode(record.data), record.seq, self._shared)
+            micros = _recorded_micros(record.recorded)
         except Exception:  # any surprise: the slow path names the problem
             return None
         return record.seq, micros, record.prev, tag, row
@@ -362,31 +352,6 @@ class RecordDecoder:
     def data(self, type_: str, data: Any, seq: int) -> tuple[Any, ...] | None:
         """The row of one type's JSON data (a correction's merge), or ``None`` if the fast path declines."""
         try:
-            return self._finish(type_, msgspec.convert(data, self._data[type_]), seq)
+            return self._finishers[type_](msgspec.convert(data, self._data[type_]), seq, self._shared)
         except Exception:
             return None
-
-    def _finish(self, tag: str, data: Any, seq: int) -> tuple[Any, ...]:
-        finish = self._finishers.get(tag)
-        if finish is None:
-            finish = self._finishers[tag] = _finisher(tag) if tag not in _AMENDMENTS else partial(_amendment, tag)
-        row: tuple[Any, ...] = finish(data, seq, self._shared)
-        return row
-
-
-
-def _amendment(tag: str, data: Any, seq: int, shared: Shared) -> tuple[Any, ...]:
-    """An amendment's row ``(tag, id, target, seq)``, after the checks msgspec leaves to Python."""
-    if (not shared.slugs((data.id, data.target)) or data.reason.isspace()
-            or any(shared.cited(item.source, item.quote, item.record) for item in data.sources)
-            or (tag == "correction" and ("id" in data.changes or "type" in data.changes))):
-        raise Decline
-    return (tag, data.id, data.target, seq)
-
-
-def is_amendment(type_: str) -> bool:
-    """Whether records of this type amend others (their rows are ``AmendmentRow``s)."""
-    cls = EVENT_TYPES.get(type_)
-    return cls is not None and issubclass(cls, Amendment) and not issubclass(cls, Event)
-
-

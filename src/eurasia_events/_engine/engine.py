@@ -105,16 +105,16 @@ class Engine:
             event = decode_event(tag, data, file=file, line=seq)
             self.check_refs(event, file=file, line=seq)
             row = (tag, event.id, event.target, seq) if isinstance(event, Amendment) else row_of(event, seq)
-        if tag in _AMENDMENTS:
-            self._check_identity(row[1], row[2], file=file, line=seq)
-            self._amend(tag, row[1], row[2], seq, micros, file=file)
-            return
-        self._check_identity(row[1], None, file=file, line=seq)
-        self._current[row[1]] = row
+        amends = tag in _AMENDMENTS
+        self._check_identity(row[1], row[2] if amends else None, file=file, line=seq)
+        if amends:
+            self._amend(row, file=file)
+        else:
+            self._current[row[1]] = row
+            if self._index is not None:
+                self._index.add_event(row)
         self._entries.append(row)
         self.recorded.append(micros)
-        if self._index is not None:
-            self._index.add_event(row)
         self._changed()
 
     def ingest_all(self, incoming: Iterable[Incoming], *, file: str | None) -> None:
@@ -129,7 +129,7 @@ class Engine:
 
     def _check_identity(self, event_id: str, target: str | None, *, file: str | None, line: int | None) -> None:
         """A stored record's id must be new and an amendment's target alive (as append ensures)."""
-        if event_id in self._current or event_id in self._retired:
+        if self.known(event_id):
             raise InvalidEventError("duplicate event id: an earlier record has it", event_id=event_id,
                                     field="id", file=file, line=line)
         if target is not None and target not in self._current:
@@ -159,30 +159,28 @@ class Engine:
                     raise InvalidEventError(f"unknown source {dispute.source!r} in a dispute",
                                             event_id=event.id, field="disputes", file=file, line=line)
 
-    def _amend(self, tag: str, amendment_id: str, target: str, seq: int, micros: int, *, file: str | None) -> None:
-        """Take in a checked correction or retraction of a live event."""
+    def _amend(self, row: tuple[Any, ...], *, file: str | None) -> None:
+        """Apply a checked correction or retraction ``(tag, id, target, seq)`` of a live event."""
+        tag, amendment_id, target, seq = row
         old = self._current[target]
         self._built.pop(target, None)
         if tag == "correction":
             self._corrections.setdefault(target, []).append(seq)
             try:
-                row = self._corrected(old)
+                new = self._corrected(old)
             except InvalidEventError as error:  # a stored correction that breaks its target
                 self._corrections[target].pop()
                 raise InvalidEventError(f"the correction makes its target invalid: {error}",
                                         event_id=amendment_id, field="changes", file=file, line=seq) from None
-            self._current[target] = row
+            self._current[target] = new
             self._retired.add(amendment_id)
             if self._index is not None:
-                self._index.replace(old, row)
+                self._index.replace(old, new)
         else:
             del self._current[target]
             self._retired.update((amendment_id, target))
             if self._index is not None:
                 self._index.remove(old)
-        self._entries.append((tag, amendment_id, target, seq))
-        self.recorded.append(micros)
-        self._changed()
 
     # -- correction merging -----------------------------------------------------------------
 
@@ -200,10 +198,8 @@ class Engine:
     def _corrected(self, original: Row, until: int | None = None) -> tuple[Any, ...]:
         """The row of an event with its corrections applied (see :meth:`_merged`)."""
         type_, data, _line = self._merged(original, until)
-        row = self._decoder.data(type_, data, seq_of(original))
-        if row is None:
-            row = row_of(self._build(original, until, remember=False), seq_of(original))
-        return row
+        return (self._decoder.data(type_, data, seq_of(original))
+                or row_of(self._build(original, until, remember=False), seq_of(original)))
 
     def _build(self, row: Row, until: int | None = None, *, remember: bool = True) -> Event:
         """The full event a row stands for (see :meth:`_merged`), built with every check."""
@@ -243,10 +239,8 @@ class Engine:
     def last_recorded(self, event_id: str) -> int | None:
         """When a live event's record or its latest correction was recorded (microseconds), or ``None``."""
         row = self._current.get(event_id)
-        if row is None:
-            return None
-        latest: int = max(self.recorded[seq - 1] for seq in (seq_of(row), *self._corrections.get(event_id, ())))
-        return latest
+        return None if row is None else max(
+            self.recorded[seq - 1] for seq in (seq_of(row), *self._corrections.get(event_id, ())))
 
     def amended(self, record: int) -> str | None:
         """The target of record ``record`` (from 0) if it is an amendment, else ``None``."""

@@ -15,15 +15,13 @@ collection walks the engine's lists, not its millions of rows.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 from collections.abc import Callable, Iterator
-from typing import ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 __all__ = ["bulk", "paused"]
 
-_P = ParamSpec("_P")
-_V = TypeVar("_V")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 @contextlib.contextmanager
@@ -41,12 +39,6 @@ def paused(*, freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def bulk(function: Callable[_P, _V]) -> Callable[_P, _V]:
+def bulk(function: _F) -> _F:
     """Run ``function`` with the collector paused (see :func:`paused`)."""
-
-    @functools.wraps(function)
-    def run(*args: _P.args, **kwargs: _P.kwargs) -> _V:
-        with paused():
-            return function(*args, **kwargs)
-
-    return run
+    return paused()(function)

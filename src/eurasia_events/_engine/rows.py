@@ -16,6 +16,7 @@ An amendment is kept as ``(tag, id, target, seq)`` (:class:`AmendmentRow`).
 from __future__ import annotations
 
 import collections
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NamedTuple
 
@@ -28,8 +29,10 @@ from eurasia_events.quantities import Quantity
 __all__ = ["DROPPED", "AmendmentRow", "Row", "event_id", "renumbered", "row_class", "row_of", "seq_of", "sort_key",
            "typed"]
 
-DROPPED: Final = frozenset({"sources", "notes", "disputes", "related", "expected", "purpose"})
-"""Event fields a row leaves out: no view reads them, and they hold most of the bytes."""
+DROPPED: Final = frozenset({"sources", "notes", "disputes", "related", "expected", "purpose",
+                            "text", "place", "initiator_name", "recipient_name"})
+"""Event fields a row leaves out: no view reads them, and they hold most of the bytes (the
+last four are a coded interaction's dataset text: a million of them in an imported log)."""
 
 Row = Any
 """A row: a plain tuple as stored, or its named-tuple view (see :func:`typed`)."""
@@ -77,11 +80,6 @@ def sort_key(row: tuple[Any, ...]) -> int:
 def key_after(day: int) -> int:
     """The sort key just after every event whose earliest possible day is ``day``."""
     return (day << _SEQ_BITS) | _AFTER_EVERY_SEQ
-
-
-def earliest(key: int) -> int:
-    """The earliest possible day of the event with this sort key."""
-    return key >> _SEQ_BITS
 
 
 _CLASS_ATTRS: Final = ("binding", "in_force_on_signature", "term_from")
@@ -138,38 +136,31 @@ def _text_property(index: int, stored: str) -> property:
     return property(get)
 
 
-_CLASSES: dict[str, type] = {}
-
-
+@functools.cache
 def row_class(type_: str) -> type:
     """The named tuple class viewing rows of one event type (made once)."""
-    found = _CLASSES.get(type_)
-    if found is None:
-        cls = EVENT_TYPES[type_]
-        kept = kept_fields(type_)
-        names = [f.name if stored_as(f) == "value" else f"{f.name}_text" for f in kept]
-        base = collections.namedtuple(  # type: ignore[misc]
-            f"{cls.__name__}Row", ["tag", *names, "seq", "lo", "hi", "disputed"])
-        body: dict[str, Any] = {
-            "__slots__": (), "TYPE": type_, "__module__": __name__,
-            "_ENTITY_FIELDS": tuple(f.name for f in kept if f.metadata.get("entity")),
-            "_KEPT": tuple((f.name, stored_as(f)) for f in kept),
-        }
-        for index, field in enumerate(kept, start=1):
-            if stored_as(field) != "value":
-                body[field.name] = _text_property(index, stored_as(field))
-        for name in _CLASS_ATTRS:
-            if name not in names and hasattr(cls, name):
-                body[name] = getattr(cls, name)
-        found = _CLASSES[type_] = type(base.__name__, (_RowBase, base), body)
-    return found
+    cls = EVENT_TYPES[type_]
+    kept = kept_fields(type_)
+    names = [f.name if stored_as(f) == "value" else f"{f.name}_text" for f in kept]
+    base = collections.namedtuple(  # type: ignore[misc]
+        f"{cls.__name__}Row", ["tag", *names, "seq", "lo", "hi", "disputed"])
+    body: dict[str, Any] = {
+        "__slots__": (), "TYPE": type_, "__module__": __name__,
+        "_ENTITY_FIELDS": tuple(f.name for f in kept if f.metadata.get("entity")),
+        "_KEPT": tuple((f.name, stored_as(f)) for f in kept),
+    }
+    for index, field in enumerate(kept, start=1):
+        if stored_as(field) != "value":
+            body[field.name] = _text_property(index, stored_as(field))
+    for name in _CLASS_ATTRS:
+        if name not in names and hasattr(cls, name):
+            body[name] = getattr(cls, name)
+    return type(base.__name__, (_RowBase, base), body)
 
 
 def typed(row: tuple[Any, ...]) -> Row:
     """A stored row viewed as the named tuple of its type (a row already typed is returned as is)."""
-    if type(row) is not tuple:
-        return row
-    return tuple.__new__(_CLASSES.get(row[0]) or row_class(row[0]), row)
+    return row if type(row) is not tuple else tuple.__new__(row_class(row[0]), row)
 
 
 def _as_stored(value: Any, stored: str) -> Any:
