@@ -385,3 +385,18 @@ def test_one_logs_timelines_share_a_schema_whatever_the_period(small: ee.Log) ->
     assert empty.columns == full.columns
     assert empty.to_arrow().schema == full.to_arrow().schema
     assert "count" not in small.timeline(interactions="each").columns  # no monthly rows asked for
+
+
+def test_a_tied_mean_rounds_alike_everywhere_whatever_the_decimal_context() -> None:
+    """0.1, 0.2, 0.2, 0.2 average 0.175: half-even gives 0.18 in the view and in the timeline's
+    title (a float division gave 0.17), and a caller's decimal context changes neither."""
+    import decimal
+
+    log = memory_log()
+    made = [coded(n, dt.date(2020, 5, n), intensity=value) for n, value in enumerate((0.1, 0.2, 0.2, 0.2), 1)]
+    log.append([meeting(), *made])
+    with decimal.localcontext(decimal.Context(prec=2, rounding=decimal.ROUND_DOWN)):
+        rows = list(log.interactions(by=("month",)))
+        title = log.timeline().get(id="interactions:2020-05:CN->RU").title
+    assert [(r.month, r.intensity) for r in rows] == [("2020-05", Decimal("0.18"))]
+    assert title == "4 coded interactions CN->RU, mean intensity 0.18"

@@ -107,6 +107,20 @@ def test_partial_dates_make_rows_uncertain(memory_log: ee.Log) -> None:
     assert memory_log.as_of("2019-12-31").supply().get(route="power-of-siberia").certain is True
 
 
+def test_one_route_carrying_two_commodities_lists_them_in_one_order() -> None:
+    """Rows tied on (opening, route) are ordered by commodity, whatever order the fold met them
+    in (hypothesis found the fast path and a naive fold listing them differently)."""
+    def rows(order: list[str]) -> list[tuple[str, str]]:
+        log = fresh_log()
+        for commodity in order:
+            log.append([ee.SupplyStarted(id=f"first-{commodity}", date="2019-12", title="first", sources=Q,
+                                         commodity=commodity, route="power-of-siberia")])
+        return [(r.route, r.commodity) for r in log.as_of("2020-06-01").supply()]
+
+    assert rows(["pipeline_gas", "oil"]) == rows(["oil", "pipeline_gas"]) == \
+        [("power-of-siberia", "oil"), ("power-of-siberia", "pipeline_gas")]
+
+
 def test_contested_dates_keep_both(memory_log: ee.Log) -> None:
     """Between two sources' dates the answer is uncertain; before both, absent; after both, certain."""
     add(memory_log, ee.MembershipJoined(

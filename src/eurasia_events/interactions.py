@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from .log import Log
 
 __all__ = ["CAMEO_ROOTS", "CODED", "DEFAULT_BY", "GROUPS", "UNCERTAIN", "InteractionRow", "cameo_family",
-           "direction", "family", "interactions", "month_of", "monthly", "stored_rows"]
+           "direction", "family", "interactions", "mean_intensity", "month_of", "monthly", "stored_rows"]
 
 CODED: Final = "coded_interaction"
 """The event type counted."""
@@ -193,8 +193,16 @@ def _positions() -> tuple[int, ...]:
                                                  "recipient", "intensity"))
 
 
-def _mean(total: float, n: int) -> Decimal | None:
-    return None if n == 0 else Decimal(f"{total / n:.2f}")
+def mean_intensity(total: float, n: int) -> Decimal | None:
+    """The mean of ``n`` intensities adding up to ``total``, to 2 places, a tie rounded
+    half-even as the decimal mean of one-decimal figures is: the float total is rounded to 9
+    places (what adding floats blurred) and divided in decimal, in a fixed context, whatever
+    the caller's (``total / n`` as a float turns 3.5 / 20 into 0.17499..., rounding down)."""
+    return None if n == 0 else _DECIMAL.divide(Decimal(f"{total:.9f}"), n).quantize(_CENT, context=_DECIMAL)
+
+
+_CENT: Final = Decimal("0.01")
+_DECIMAL: Final = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
 
 @bulk  # tallies and rows are many objects and no cycle: no collection rescanning the log meanwhile
@@ -290,7 +298,7 @@ def interactions(log: Log, start: DayLike | None = None, end: DayLike | None = N
         return key if quad < 0 else (*key[:quad], 5 if key[quad] is None else key[quad], *key[quad + 1 :])
 
     rows = tuple(InteractionRow(**dict(zip(groups, key, strict=True)), count=Count(t[0], t[1]),
-                                intensity=_mean(t[2], t[3]))
+                                intensity=mean_intensity(t[2], t[3]))
                  for key, t in sorted(rolled.items(), key=order))
     certain = sum(t[0] for t in rolled.values())
     possible = sum(t[1] for t in rolled.values())

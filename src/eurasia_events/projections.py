@@ -16,7 +16,7 @@ event type, each returning the new state.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
@@ -729,3 +729,46 @@ def possible_statuses(row: AgreementState, day: int, anchor: Span | None = None)
         if extensions_certain:
             break
     return frozenset(found)
+
+
+_FAR: Final = 1 << 62  # beyond every day
+
+
+def steady(spans: Iterable[Span | None], day: int) -> tuple[int, int]:
+    """The days ``lo <= d < hi`` around ``day`` on which :func:`reached` answers as on ``day``
+    for every span (``None`` items are skipped): it changes only on a span's first and last day.
+
+    >>> steady([(10, 20), (30, 30)], 25)
+    (20, 30)
+    """
+    lo, hi = -_FAR, _FAR
+    for span in spans:
+        if span is None:
+            continue
+        for edge in span:
+            if edge <= day:
+                lo = max(lo, edge)
+            else:
+                hi = min(hi, edge)
+    return lo, hi
+
+
+def agreement_spans(row: AgreementState, day: int, anchor: Span | None = None) -> list[Span | None]:
+    """Every span whose :func:`reached` on ``day`` :func:`agreement_status` and
+    :func:`possible_statuses` read: with :func:`steady`, the days over which both stay as on ``day``.
+
+    The expiry moves only when an extension's :func:`reached` does, so the expiries counted
+    on ``day`` (with and without the extensions not certainly made) hold over those days too.
+    """
+    spans: list[Span | None] = [row.signed, row.in_force, row.ended and row.ended[0],
+                                row.superseded_by and row.superseded_by[0]]
+    spans.extend(span for span, _, _ in row.extensions)
+    spans.append(expiry(row, day, anchor)[0])
+    spans.append(expiry(row, day, anchor, only_certain=True)[0])
+    return spans
+
+
+def may_anchor(row: AgreementState) -> bool:
+    """Whether :func:`term_anchor` may give the agreement an anchor (on some day, with some supply)."""
+    return not (row.term is None or row.kind != "supply_contract" or row.term_from != "start"
+                or not row.names_start or row.route is None or row.commodity is None)

@@ -26,14 +26,20 @@ from .events import Event
 from .projections import (
     AgreementState,
     FoldState,
+    LevelReached,
     MeasureState,
     Projection,
+    ProjectState,
     Span,
+    SupplyState,
+    agreement_spans,
     agreement_status,
     fold,
+    may_anchor,
     possible_statuses,
     reached,
     span_text,
+    steady,
     term_anchor,
     trail_items,
 )
@@ -82,20 +88,21 @@ class State:
         self.known_at = None if known_at is None else to_instant(known_at)
         self._ordinal = self.day.toordinal()
         self._view: DayView | None = None
-        # Per agreement: its fold row and status, its row and possible statuses (see _status, _possible).
-        self._statuses: dict[str, tuple[AgreementState, tuple[str, bool, Span | None]]] = {}
-        self._possibles: dict[str, tuple[AgreementState, frozenset[str]]] = {}
+        # Per fold row (by id): what was worked out from it, and the days it holds on (see _facts);
+        # the index's, shared by the queries on it, unless the state is naive.
+        self._memo: dict[int, Any] = {}
         if naive:
             # The reference answer: a plain fold of every event that may have happened by the day,
             # sorted here again, by its own key, independently of the index's order.
             rows = sorted((typed(r) for r in log.engine.rows(self.known_at)), key=lambda s: (s.lo, s.seq))
             self._naive = [r for r in rows if r.lo <= self._ordinal]
             self._count = len(self._naive)
-            self.fold = fold(FoldState(), self._naive)
+            self._fold = fold(FoldState(), self._naive)
         else:
             # A query costs the events since a checkpoint; the rows are taken only by the views that need them.
             self._view = log.engine.day(self._ordinal, self.known_at)
             self._count = self._view.count
+            self._memo = self._view.memo
 
     @functools.cached_property
     def sketches(self) -> list[Row]:
@@ -115,6 +122,26 @@ class State:
         status = {tag: row_class(tag)._fields.index("status_text") for tag in tags}  # type: ignore[attr-defined]
         return [r for r in found if r[status[r[0]]] == "happened"]
 
+    def _held(self, *tags: str) -> Count:
+        """How many events of these types that happened (by status) certainly, and possibly,
+        took place by the day: from the index's columns (a naive state counts its rows)."""
+        if self._view is None:
+            found = self._stored(*tags)
+            return Count(sum(r.hi <= self._ordinal for r in found), len(found))
+        return Count(*self._view.held(frozenset(tags)))
+
+    def _view_count(self, name: str) -> Count:
+        """The count of a view by name (as :meth:`view` names it, with its default options),
+        without making its rows where the view allows."""
+        if name == "meetings":
+            return self._held("meeting", "forum")
+        if name == "sanctions":
+            return self._sanctions_count()
+        if name == "projects":
+            lines = self._project_lines()
+            return Count(sum(line[4] for _, line in lines), len(lines))
+        return self.view(name).count
+
     @functools.cached_property
     def events(self) -> list[Event]:
         """Events that may have happened by the day, in fold order (each built in full)."""
@@ -122,7 +149,13 @@ class State:
 
     @functools.cached_property
     def fold(self) -> FoldState:
-        """The keyed views' fold state on the day."""
+        """The keyed views' fold state on the day: this state's own copy (the dicts copied, their
+        immutable values shared), so changing it changes no answer."""
+        return self._fold.copy()
+
+    @functools.cached_property
+    def _fold(self) -> FoldState:
+        """The fold state the views read, shared with later queries on the same layers: never changed."""
         assert self._view is not None
         return self._view.fold
 
@@ -151,7 +184,7 @@ class State:
         day = self._ordinal
         chosen: list[AgreementState] = []
         sure = 0
-        for row in self.fold.agreements.values():
+        for row in self._fold.agreements.values():
             signed = row.signed
             if day < signed[0] or (party is not None and party not in row.parties):
                 continue  # certainly not signed by the day, or another party's
@@ -184,34 +217,56 @@ class State:
                     size=len(chosen))
 
     def _anchor(self, row: AgreementState) -> Span | None:
-        return term_anchor(row, self.fold.supply, self._ordinal)
+        return term_anchor(row, self._fold.supply, self._ordinal)
+
+    def _facts(self, row: AgreementState) -> _AgreementFacts:
+        """The agreement's status on the day (its term counted from the event it names) and
+        every status it may have, remembered with the days they hold on (see :func:`steady`)."""
+        day = self._ordinal
+        found: _AgreementFacts | None = self._memo.get(id(row))
+        if found is not None and found[0] is row and found[2] <= day < found[3] \
+                and (found[1] is _NO_ANCHOR or found[1] == self._anchor(row)):
+            return found
+        anchor = self._anchor(row)
+        lo, hi = steady(agreement_spans(row, day, anchor), day)
+        found = (row, anchor if may_anchor(row) else _NO_ANCHOR, lo, hi, agreement_status(row, day, anchor),
+                 possible_statuses(row, day, anchor))
+        self._remember(row, found)
+        return found
+
+    def _remember(self, row: Any, facts: tuple[Any, ...]) -> None:
+        memo = self._memo
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()  # rows replaced since: dropped with the rest, the others are soon back
+        memo[id(row)] = facts
 
     def _status(self, row: AgreementState) -> tuple[str, bool, Span | None]:
-        """The agreement's status on the day, its term counted from the event it names (kept per state)."""
-        found = self._statuses.get(row.agreement)
-        if found is None or found[0] is not row:
-            found = self._statuses[row.agreement] = (row, agreement_status(row, self._ordinal, self._anchor(row)))
-        return found[1]
+        """The agreement's status on the day, its term counted from the event it names."""
+        return self._facts(row)[4]
 
     def _possible(self, row: AgreementState) -> frozenset[str]:
-        """Every status the agreement may have on the day (kept per state)."""
-        found = self._possibles.get(row.agreement)
-        if found is None or found[0] is not row:
-            found = self._possibles[row.agreement] = (row, possible_statuses(row, self._ordinal, self._anchor(row)))
-        return found[1]
+        """Every status the agreement may have on the day."""
+        return self._facts(row)[5]
 
     def _agreement_counts(self, *statuses: str) -> list[Count]:
         """How many agreements certainly and possibly have each status on the day (one pass)."""
-        certain, possible = [0] * len(statuses), [0] * len(statuses)
         day = self._ordinal
-        for row in self.fold.agreements.values():
-            if day < row.signed[0]:
-                continue
-            found = self._possible(row)
+        get, facts = self._memo.get, self._facts
+        # How many agreements have each set of possible statuses: a handful of sets, counted once.
+        tally: dict[frozenset[str], int] = {}
+        for row in self._fold.agreements.values():
+            found = get(id(row))
+            if found is None or found[0] is not row or not found[2] <= day < found[3] or found[1] is not _NO_ANCHOR:
+                if day < row.signed[0]:
+                    continue  # not signed yet: no status counted
+                found = facts(row)
+            tally[found[5]] = tally.get(found[5], 0) + 1
+        certain, possible = [0] * len(statuses), [0] * len(statuses)
+        for found, n in tally.items():
             for at, status in enumerate(statuses):
                 if status in found:
-                    possible[at] += 1
-                    certain[at] += len(found) == 1
+                    possible[at] += n
+                    certain[at] += n if len(found) == 1 else 0
         return [Count(*pair) for pair in zip(certain, possible, strict=True)]
 
     @bulk
@@ -230,12 +285,41 @@ class State:
         newest counts. Each row says whether it counts, how much, and why not.
         """
         day = self._ordinal
-        docs: dict[str, tuple[AgreementState, str, bool, frozenset[str]]] = {}
-        for row in self.fold.agreements.values():
+        docs, counted_volume, notes, shown = self._volume_plan(commodity, binding)
+        rows = []
+        sure = 0
+        for name, (row, state, certain, _) in docs.items():
+            if not shown(row):
+                continue
+            assert row.annual_volume is not None
+            high = counted_volume.get(name, (None, None))[1]
+            term = None if row.term is None else Quantity(row.term, "years")
+            rows.append(VolumeRow(
+                agreement=row.agreement, kind=row.kind, route=row.route, commodity=commodity, binding=row.binding,
+                status=state, certain=certain, annual_volume=row.annual_volume, term=term,
+                cumulative=None if term is None else row.annual_volume * term, counted=high is not None,
+                counted_volume=high, note=notes.get(name, ""),
+            ))
+            sure += reached(row.signed, day) is True
+        rows.sort(key=lambda r: (r.route or "", r.agreement))
+        totals = _volume_totals(docs, counted_volume, shown)
+        what = {True: "binding contracts", False: "memoranda and frameworks", None: "all documents"}[binding]
+        return View("volumes", tuple(rows), fields_of(VolumeRow), totals,
+                    title=self._title(f"Contracted {commodity} ({what})"), sure=sure)
+
+    def _volume_plan(self, commodity: str, binding: bool | None) -> tuple[
+            dict[str, _Doc], dict[str, tuple[Quantity | None, Quantity | None]], dict[str, str],
+            Callable[[AgreementState], bool]]:
+        """What :meth:`volumes` shows, without its rows: the documents (fold row, status,
+        whether certain, possible statuses), the volume each lineage head counts (certain,
+        possible), the notes, and which documents the view shows."""
+        day = self._ordinal
+        docs: dict[str, _Doc] = {}
+        for row in self._fold.agreements.values():
             if row.annual_volume is None or row.commodity != commodity or reached(row.signed, day) is False:
                 continue
-            state, certain, _ = self._status(row)
-            found = self._possible(row)
+            facts = self._facts(row)
+            (state, certain, _), found = facts[4], facts[5]
             if found & {"in force", "superseded"}:
                 docs[row.agreement] = (row, state, certain, found)
 
@@ -266,7 +350,8 @@ class State:
         notes: dict[str, str] = {}
         counted_volume: dict[str, tuple[Quantity | None, Quantity | None]] = {}  # head -> (certain, possible)
         for members in groups.values():
-            members.sort(key=lambda n: (docs[n][0].signed, n))
+            if len(members) > 1:
+                members.sort(key=lambda n: (docs[n][0].signed, n))
             visible = [n for n in members if shown(docs[n][0])]
             possible_heads = [n for n in visible if alive(n)[1]]
             certain_heads = [n for n in visible if alive(n)[0]]
@@ -296,7 +381,7 @@ class State:
                 for relation, later, span, part in docs[name][0].relations:
                     if relation not in ("restates", "implements") or reached(span, day) is False:
                         continue
-                    later_row = self.fold.agreements.get(later)
+                    later_row = self._fold.agreements.get(later)
                     if later_row is None or reached(later_row.signed, day) is False:
                         continue
                     found = self._possible(later_row)
@@ -326,45 +411,16 @@ class State:
                     and counted_volume[head][1] is not None:
                 notes[head] = f"restated by {latest_on_route[route][1]} (same route; no recorded relation)"
                 counted_volume[head] = (None, None)
+        return docs, counted_volume, notes, shown
 
-        rows = []
-        sums: dict[str, tuple[Quantity | None, Quantity | None]] = {}  # per unit dimension: never mixed
-        sure = 0
-        for name, (row, state, certain, _) in docs.items():
-            if not shown(row):
-                continue
-            assert row.annual_volume is not None
-            low, high = counted_volume.get(name, (None, None))
-            term = None if row.term is None else Quantity(row.term, "years")
-            rows.append(VolumeRow(
-                agreement=row.agreement, kind=row.kind, route=row.route, commodity=commodity, binding=row.binding,
-                status=state, certain=certain, annual_volume=row.annual_volume, term=term,
-                cumulative=None if term is None else row.annual_volume * term, counted=high is not None,
-                counted_volume=high, note=notes.get(name, ""),
-            ))
-            sure += reached(row.signed, day) is True
-            for value, at in ((low, 0), (high, 1)):
-                if value is not None:
-                    pair = list(sums.get(value.dimension, (None, None)))
-                    pair[at] = _add(pair[at], value)
-                    sums[value.dimension] = (pair[0], pair[1])
-        rows.sort(key=lambda r: (r.route or "", r.agreement))
-        totals: dict[str, Any] = {}
-        if rows:
-            # One total in the commodity's usual unit; a document in another unit gets its own.
-            main = rows[0].annual_volume.dimension
-            for _, (low, high) in sorted(sums.items(), key=lambda item: item[0] != main):
-                some = high if high is not None else low
-                unit = "" if some is None else some.unit
-                totals["annual volume" if not totals else f"annual volume ({unit})"] = Total(low, high)
-            totals.setdefault("annual volume", Total(None, None))
-        what = {True: "binding contracts", False: "memoranda and frameworks", None: "all documents"}[binding]
-        return View("volumes", tuple(rows), fields_of(VolumeRow), totals,
-                    title=self._title(f"Contracted {commodity} ({what})"), sure=sure)
-
+    @bulk
     def contracted(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> Total:
-        """The total contracted annual volume (certain and possible); zero-free ``None`` if none."""
-        total: Total = self.volumes(commodity, binding=binding).totals.get("annual volume", Total(None, None))
+        """The total contracted annual volume (certain and possible); zero-free ``None`` if none.
+
+        The total of :meth:`volumes`, worked out without making its rows.
+        """
+        docs, counted_volume, _, shown = self._volume_plan(commodity, binding)
+        total: Total = _volume_totals(docs, counted_volume, shown).get("annual volume", Total(None, None))
         return total
 
     # -- supply, members, sanctions, projects --------------------------------------------
@@ -380,8 +436,22 @@ class State:
         >>> row.since, str(row.design_capacity), row.level_stage, row.level_since
         ('2019-12-02', '38 bcm/yr', 'plateau', '2024-12-01')
         """
-        rows = []
-        for (route, commodity), supply in self.fold.supply.items():
+        rows = [SupplyRow(route=route, commodity=commodity, since=since, certain=certain, design_capacity=design,
+                          event=supply.event, level=None if level is None else level.level,
+                          level_stage=None if level is None else level.stage,
+                          level_since=None if level is None else span_text(level.span),
+                          level_certain=None if level is None else bool(reached(level.span, self._ordinal)),
+                          level_event=None if level is None else level.event)
+                for route, commodity, supply, since, certain, design, level in self._supply_lines()]
+        rows.sort(key=lambda r: (r.since or "", r.route, r.commodity))  # one route may carry several
+        return View("supply", tuple(rows), fields_of(SupplyRow), title=self._title("Supply"))
+
+    def _supply_lines(self) -> list[tuple[str, str, SupplyState, str | None, bool, Quantity | None,
+                                          LevelReached | None]]:
+        """What :meth:`supply` shows, unsorted, without its rows: per route delivering, its route,
+        commodity, fold row, opening (text), whether certain, design capacity and latest level."""
+        lines = []
+        for (route, commodity), supply in self._fold.supply.items():
             # A later supply_started with no capacity (older logs) states no level at all.
             levels = [item for item in supply.levels if reached(item.span, self._ordinal) is not False
                       and (item.stage is not None or item.level is not None)]
@@ -395,16 +465,8 @@ class State:
                 since, certain = None, bool(reached(levels[0].span, self._ordinal))
             else:
                 continue
-            level = levels[-1] if levels else None
-            rows.append(SupplyRow(route=route, commodity=commodity, since=since, certain=certain,
-                                  design_capacity=design, event=supply.event,
-                                  level=None if level is None else level.level,
-                                  level_stage=None if level is None else level.stage,
-                                  level_since=None if level is None else span_text(level.span),
-                                  level_certain=None if level is None else bool(reached(level.span, self._ordinal)),
-                                  level_event=None if level is None else level.event))
-        rows.sort(key=lambda r: (r.since or "", r.route))
-        return View("supply", tuple(rows), fields_of(SupplyRow), title=self._title("Supply"))
+            lines.append((route, commodity, supply, since, certain, design, levels[-1] if levels else None))
+        return lines
 
     @bulk
     def members(self, organisation: str = "eaeu") -> View[MemberRow]:
@@ -414,16 +476,25 @@ class State:
         signature); others from their accession taking effect, until they leave.
         """
         organisation = self.log.entities.resolve(organisation).id
+        rows = [MemberRow(organisation=organisation, member=member, since=span_text(since), certain=certain,
+                          events=events) for member, since, certain, events in self._member_lines(organisation)]
+        rows.sort(key=lambda r: (r.since, r.member))
+        return View("members", tuple(rows), fields_of(MemberRow),
+                    title=self._title(f"Members of {self.log.entities[organisation].name}"))
+
+    def _member_lines(self, organisation: str) -> list[tuple[str, Span, bool, tuple[str, ...]]]:
+        """What :meth:`members` shows, unsorted, without its rows: per member, since when,
+        whether certain, and the events read."""
         changes: dict[str, list[tuple[str, Span, str]]] = {}
-        for row in self.fold.agreements.values():
+        for row in self._fold.agreements.values():
             if row.founds == organisation and row.in_force is not None:
                 for party in row.parties:
                     if self.log.entities.get(party) and self.log.entities[party].kind is EntityKind.STATE:
                         changes.setdefault(party, []).append(("joined", row.in_force, row.events[-1]))
-        for (org, member), stored in self.fold.memberships.items():
+        for (org, member), stored in self._fold.memberships.items():
             if org == organisation:
                 changes.setdefault(member, []).extend(trail_items(stored))
-        rows = []
+        lines = []
         for member, items in changes.items():
             items.sort(key=lambda item: item[1])
             status, certain, since, events = "out", True, None, []
@@ -441,22 +512,31 @@ class State:
                     status = "out"
                     certain = bool(seen)
             if status == "member" and since is not None:
-                rows.append(MemberRow(organisation=organisation, member=member, since=span_text(since),
-                                      certain=certain, events=tuple(events)))
-        rows.sort(key=lambda r: (r.since, r.member))
-        return View("members", tuple(rows), fields_of(MemberRow),
-                    title=self._title(f"Members of {self.log.entities[organisation].name}"))
+                lines.append((member, since, certain, tuple(events)))
+        return lines
 
     def _ratified(self, agreement: str) -> tuple[str, ...]:
         """Each party's ratification of an agreement possibly made by the day, in date order."""
-        found = [item for item in trail_items(self.fold.ratifications.get(agreement))
+        found = [item for item in trail_items(self._fold.ratifications.get(agreement))
                  if reached(item[2], self._ordinal) is not False]
         found.sort(key=lambda item: (item[2], item[0]))
         return tuple(f"{party}: {body}, {span_text(span)}{'' if reached(span, self._ordinal) else '?'}"
                      for party, body, span, _ in found)
 
     def _measure_status(self, m: MeasureState) -> tuple[str, bool]:
-        """A measure's status on the day (adopted, in force, lifted, expired) and whether certain."""
+        """A measure's status on the day (adopted, in force, lifted, expired) and whether certain,
+        remembered with the days it holds on (see :func:`steady`)."""
+        day = self._ordinal
+        found = self._memo.get(id(m))
+        if found is None or found[0] is not m or not found[1] <= day < found[2]:
+            until = None if m.until is None else (m.until[0] + 1, m.until[1] + 1)
+            lo, hi = steady((m.adopted, m.effective, m.lifted, m.until, until), day)
+            found = (m, lo, hi, self._measure_status_now(m))
+            self._remember(m, found)
+        status: tuple[str, bool] = found[3]
+        return status
+
+    def _measure_status_now(self, m: MeasureState) -> tuple[str, bool]:
         milestones: list[tuple[str, Span]] = [("adopted", m.adopted), ("in force", m.effective)]
         ends = [(name, span) for name, span in (("lifted", m.lifted), ("expired", m.until)) if span is not None]
         if ends:
@@ -533,8 +613,23 @@ class State:
         """
         who = None if target is None else self.log.entities.resolve(target).id
         by = None if imposer is None else self.log.entities.resolve(imposer).id
+        return View("sanctions", self._sanction_rows(who, by, in_force_only=in_force_only), fields_of(SanctionRow),
+                    title=self._title("Sanctions"))
+
+    def _sanctions_count(self) -> Count:
+        """How many sanctions measures certainly, and possibly, are in force on the day: the
+        count of :meth:`sanctions` (all imposers and targets), without its rows."""
+        certain = possible = 0
+        for m in self._fold.measures.values():
+            status, sure = self._measure_status(m)
+            if status == "in force":
+                possible += 1
+                certain += sure
+        return Count(certain, possible)
+
+    def _sanction_rows(self, who: str | None, by: str | None, *, in_force_only: bool) -> tuple[SanctionRow, ...]:
         rows = []
-        for m in self.fold.measures.values():
+        for m in self._fold.measures.values():
             if by is not None and m.imposer != by:
                 continue
             status, certain = self._measure_status(m)
@@ -554,7 +649,7 @@ class State:
                 description=m.description, events=m.events, persons=None if persons is None else persons.certain,
             ))
         rows.sort(key=lambda r: (r.effective, r.measure))
-        return View("sanctions", tuple(rows), fields_of(SanctionRow), title=self._title("Sanctions"))
+        return tuple(rows)
 
     @bulk
     def designations(self, measure: str) -> View[DesignationRow]:
@@ -565,9 +660,9 @@ class State:
         rows are uncertain while either may have happened. ``totals["persons"]`` (a
         :class:`Count`) is the number of persons designated, where the acts give it.
         """
-        m = self.fold.measures.get(measure)
+        m = self._fold.measures.get(measure)
         if m is None:
-            known = ", ".join(sorted(self.fold.measures)) or "none"
+            known = ", ".join(sorted(self._fold.measures)) or "none"
             raise EurasiaEventsError(f"no sanctions measure {measure!r} adopted by {self.day}; known: {known}")
         status, status_certain = self._measure_status(m)
         rows = []
@@ -599,7 +694,7 @@ class State:
         to = None if beneficiary is None else self.log.entities.resolve(beneficiary).id
         rows = []
         day = self._ordinal
-        for measure, trail in self.fold.policies.items():
+        for measure, trail in self._fold.policies.items():
             terms = trail_items(trail)
             first = terms[0]
             if (by is not None and first.imposer != by) or (to is not None and first.beneficiary != to):
@@ -633,31 +728,40 @@ class State:
         """Projects with the latest stage reached by the day (``announced`` for plans only)."""
         rows = []
         sure = 0
-        for p in self.fold.projects.values():
+        for p, (stage, span, certain, opened, surely, events) in self._project_lines():
+            sure += surely
+            rows.append(ProjectRow(project=p.project, stage=stage, since=span_text(span), certain=certain,
+                                   opened=None if opened is None else span_text(opened),
+                                   capacity=p.capacity, length=p.length, events=events))
+        rows.sort(key=lambda r: r.project)
+        return View("projects", tuple(rows), fields_of(ProjectRow), title=self._title("Projects"), sure=sure)
+
+    def _project_lines(self) -> list[tuple[ProjectState, _ProjectLine]]:
+        """What :meth:`projects` shows, unsorted, without its rows: per project entity with a stage
+        possibly reached by the day, its fold row and :meth:`_project_line`."""
+        lines = []
+        for p in self._fold.projects.values():
             entity = self.log.entities.get(p.project)
             if entity is None or entity.kind is not EntityKind.PROJECT:
                 continue
-            stages = trail_items(p.stages)
-            possible = [item for item in stages if reached(item[1], self._ordinal) is not False]
-            if not possible:
-                continue
-            # A plan ("announced") never hides a stage actually reached; among real stages the
-            # latest by date wins (ties: the more advanced stage). Deliveries after the first
-            # ("delivering": ramp-up, plateau) are no stage: the opening keeps its own date.
-            real = [item for item in possible if item[0] not in ("announced", "delivering")] or possible
-            real.sort(key=lambda item: (item[1][0], _STAGE_RANK.get(item[0], 0)))
-            stage, span, _ = real[-1]
-            certain = bool(reached(span, self._ordinal)) and all(
-                reached(s, self._ordinal) is not None for st, s, _ in stages if st not in ("announced", "delivering")
-            )
-            openings = [s for st, s, _ in possible if st == "opened"]
-            sure += any(reached(s, self._ordinal) for _, s, _ in possible)
-            rows.append(ProjectRow(project=p.project, stage=stage, since=span_text(span), certain=bool(certain),
-                                   opened=span_text(min(openings)) if openings else None,
-                                   capacity=p.capacity, length=p.length,
-                                   events=tuple(eid for _, _, eid in possible)))
-        rows.sort(key=lambda r: r.project)
-        return View("projects", tuple(rows), fields_of(ProjectRow), title=self._title("Projects"), sure=sure)
+            line = self._project_line(p)
+            if line is not None:
+                lines.append((p, line))
+        return lines
+
+    def _project_line(self, p: ProjectState) -> _ProjectLine | None:
+        """A project's latest stage by the day, with its span, whether certain, its opening,
+        whether some stage was certainly reached, and the events possibly read (``None``:
+        no stage possibly reached); remembered with the days it holds on (see :func:`steady`)."""
+        day = self._ordinal
+        found = self._memo.get(id(p))
+        if found is not None and found[0] is p and found[1] <= day < found[2]:
+            line: _ProjectLine | None = found[3]
+            return line
+        stages = trail_items(p.stages)
+        lo, hi = steady((span for _, span, _ in stages), day)
+        self._remember(p, (p, lo, hi, line := _project_line(stages, day)))
+        return line
 
     # -- per-event views -------------------------------------------------------------------
 
@@ -844,16 +948,24 @@ class State:
 
     @bulk
     def summary(self) -> View[Any]:
-        """One screen: counts and headline figures of every view."""
-        supply = [r for r in self.supply() if r.level_stage != "halted"]
-        members = self.members("eaeu")
-        projects = self.projects()
-        delivering = ", ".join(r.route for r in supply if r.certain) or "none"
-        routes = ", ".join(r.route for r in supply) or "none"
-        in_eaeu = ", ".join(r.member for r in members if r.certain) or "none"
-        eaeu = ", ".join(r.member for r in members) or "none"
+        """One screen: counts and headline figures of every view.
+
+        Worked out from the fold state and the per-type columns: no view's rows are made.
+        """
+        # In the order of the views' rows: supply by (opening, route), members by (since, member).
+        supply = sorted(((since or "", route, commodity, certain)
+                         for route, commodity, _, since, certain, _, level in self._supply_lines()
+                         if level is None or level.stage != "halted"), key=lambda line: line[:3])
+        members = sorted(((span_text(since), member, certain)
+                          for member, since, certain, _ in self._member_lines(self.log.entities.resolve("eaeu").id)),
+                         key=lambda line: line[:2])
+        stages = [(line[0], line[2]) for _, line in self._project_lines()]
+        delivering = ", ".join(route for _, route, _, certain in supply if certain) or "none"
+        routes = ", ".join(route for _, route, _, _ in supply) or "none"
+        in_eaeu = ", ".join(member for _, member, certain in members if certain) or "none"
+        eaeu = ", ".join(member for _, member, _ in members) or "none"
         in_force, signed = self._agreement_counts("in force", "signed")
-        held = [hi for *_, hi, _ in self._stored("meeting", "forum")]
+        all_stages = _stages(stage for stage, _ in stages)
         lines: list[tuple[str, str, str, str]] = [
             ("agreements in force", *_pair(in_force)),
             ("agreements signed, not yet in force", *_pair(signed)),
@@ -861,9 +973,9 @@ class State:
             ("contracted oil (binding)", *_pair(self.contracted("oil"))),
             ("routes delivering", routes, delivering, routes),
             ("EAEU members", eaeu, in_eaeu, eaeu),
-            ("sanctions measures in force", *_pair(self.sanctions().count)),
-            ("projects by stage", _stages(projects), _stages(r for r in projects if r.certain), _stages(projects)),
-            ("meetings and forums held", *_pair(Count(sum(map(self._ordinal.__ge__, held)), len(held)))),
+            ("sanctions measures in force", *_pair(self._sanctions_count())),
+            ("projects by stage", all_stages, _stages(stage for stage, certain in stages if certain), all_stages),
+            ("meetings and forums held", *_pair(self._held("meeting", "forum"))),
         ]
         rows = tuple(SummaryRow(item=item, value=value, certain=sure, possible=maybe)
                      for item, value, sure, maybe in lines)
@@ -892,10 +1004,10 @@ def _pair(value: Total | Count) -> tuple[str, str, str]:
     return str(value), str(value.certain or "none"), str(value.possible)
 
 
-def _stages(rows: Iterable[ProjectRow]) -> str:
+def _stages(stages: Iterable[str]) -> str:
     counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.stage] = counts.get(row.stage, 0) + 1
+    for stage in stages:
+        counts[stage] = counts.get(stage, 0) + 1
     return ", ".join(f"{stage} {n}" for stage, n in sorted(counts.items())) or "none"
 
 
@@ -904,6 +1016,71 @@ def _add(total: Quantity | None, value: Quantity) -> Quantity:
 
 
 _PAST: Final = {"restates": "restated", "implements": "implemented"}
+
+
+_Doc = tuple[AgreementState, str, bool, frozenset[str]]
+"""A document :meth:`State.volumes` reads: its fold row, status, whether certain, possible statuses."""
+_AgreementFacts = tuple[AgreementState, Any, int, int, tuple[str, bool, Span | None], frozenset[str]]
+"""What :meth:`State._facts` remembers of an agreement: its fold row, the term anchor it was
+worked out with (:data:`_NO_ANCHOR` if it never has one), the days ``lo <= d < hi`` it holds on,
+its status (:func:`agreement_status`) and its possible statuses."""
+_NO_ANCHOR: Final[Any] = object()
+_MEMO_LIMIT: Final = 1 << 19  # entries of a query index's memo before it is cleared
+
+
+def _volume_totals(docs: dict[str, _Doc], counted: dict[str, tuple[Quantity | None, Quantity | None]],
+                   shown: Callable[[AgreementState], bool]) -> dict[str, Any]:
+    """The totals of :meth:`State.volumes`: per unit dimension (never mixed), the certain and
+    possible volume counted, the commodity's usual unit (that of the view's first row) first."""
+    sums: dict[str, tuple[Quantity | None, Quantity | None]] = {}
+    first: tuple[str, str] | None = None
+    main = ""
+    for name, (row, *_) in docs.items():
+        if not shown(row):
+            continue
+        assert row.annual_volume is not None
+        order = (row.route or "", row.agreement)  # the view's row order
+        if first is None or order < first:
+            first, main = order, row.annual_volume.dimension
+        low, high = counted.get(name, (None, None))
+        for value, at in ((low, 0), (high, 1)):
+            if value is not None:
+                pair = list(sums.get(value.dimension, (None, None)))
+                pair[at] = _add(pair[at], value)
+                sums[value.dimension] = (pair[0], pair[1])
+    totals: dict[str, Any] = {}
+    if first is not None:
+        # One total in the commodity's usual unit; a document in another unit gets its own.
+        for _, (low, high) in sorted(sums.items(), key=lambda item: item[0] != main):
+            some = high if high is not None else low
+            unit = "" if some is None else some.unit
+            totals["annual volume" if not totals else f"annual volume ({unit})"] = Total(low, high)
+        totals.setdefault("annual volume", Total(None, None))
+    return totals
+
+
+_ProjectLine = tuple[str, Span, bool, Span | None, bool, tuple[str, ...]]
+"""A project on a day: its stage, since when, whether certain, its opening, whether some stage
+was certainly reached, the events possibly read (see :meth:`State._project_line`)."""
+
+
+def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine | None:
+    possible = [item for item in stages if reached(item[1], day) is not False]
+    if not possible:
+        return None
+    # A plan ("announced") never hides a stage actually reached; among real stages the
+    # latest by date wins (ties: the more advanced stage). Deliveries after the first
+    # ("delivering": ramp-up, plateau) are no stage: the opening keeps its own date.
+    real = [item for item in possible if item[0] not in ("announced", "delivering")] or possible
+    real.sort(key=lambda item: (item[1][0], _STAGE_RANK.get(item[0], 0)))
+    stage, span, _ = real[-1]
+    certain = bool(reached(span, day)) and all(
+        reached(s, day) is not None for st, s, _ in stages if st not in ("announced", "delivering")
+    )
+    openings = [s for st, s, _ in possible if st == "opened"]
+    surely = any(reached(s, day) for _, s, _ in possible)
+    return (stage, span, bool(certain), min(openings) if openings else None, bool(surely),
+            tuple(eid for _, _, eid in possible))
 
 
 def _remaining(volume: Quantity | None, parts: list[Quantity | None]) -> Quantity | None:
@@ -950,7 +1127,7 @@ def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = No
     the period, so that one log's timelines share their columns.
     """
     from .events import EVENT_TYPES
-    from .interactions import CODED, direction, monthly
+    from .interactions import CODED, direction, mean_intensity, monthly
 
     if kind is not None and kind not in EVENT_TYPES:
         raise EurasiaEventsError(f"unknown event type {kind!r}; expected one of {', '.join(EVENT_TYPES)}")
@@ -998,7 +1175,7 @@ def timeline(log: Log, *, start: DayLike | None = None, end: DayLike | None = No
                     title="Timeline")
     for (month, initiator, recipient), (n, total, rated) in sorted(counted.items()):
         sides = direction(initiator, recipient)
-        mean = f", mean intensity {total / rated:.2f}" if rated else ""
+        mean = f", mean intensity {mean_intensity(total, rated)}" if rated else ""
         first_day = PartialDate.parse(month).earliest_ordinal
         # A month's count goes before the events of its first day (a stable sort keeps theirs).
         rows.append((2 * first_day, TimelineRow(
@@ -1074,7 +1251,7 @@ def series(log: Log, measure: str | Callable[[State], Any], start: DayLike, end:
         compute, label = MEASURES[measure], measure
     elif measure in VIEW_NAMES:
         def compute(state: State, name: str = measure) -> Count:
-            return state.view(name).count
+            return state._view_count(name)
 
         label = measure
     else:

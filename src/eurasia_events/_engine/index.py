@@ -20,7 +20,7 @@ import attrs
 from eurasia_events.projections import FoldState, fold, touched
 
 from .gc import paused
-from .rows import Row, key_after, sort_key, typed
+from .rows import Row, key_after, row_class, sort_key, typed
 
 __all__ = ["CHECKPOINT_EVERY", "SNAPSHOT_EVERY", "DayView", "Index", "flatten"]
 
@@ -58,7 +58,7 @@ class Index:
         self._touching: dict[tuple[str, Any], list[int]] | None = None
         # Per-event views read only their own types: their rows and keys, made on first
         # use and kept up to date as events come and go.
-        self._groups: dict[frozenset[str], tuple[list[int], list[Row]]] = {}
+        self._groups: dict[frozenset[str], _Group] = {}
         self.version = 0  # counts insertions and removals
         # What changed, for the day views made before (see DayView.rows): (position, row
         # inserted or None, row removed or None), oldest first; views older than what is
@@ -78,6 +78,13 @@ class Index:
         self._running: tuple[int, FoldState] | None = None
         self.freeze = freeze  # freeze what a long build made (see eurasia_events._gc)
         self.builds = 0  # how many times checkpoints were built (see state_at)
+        # The last fold on top of a checkpoint and the last flattened state, for the next query
+        # on the same day (see state_at and flat): both are pure functions of what they are kept with.
+        self._top: tuple[int, int, tuple[FoldState, ...], FoldState] | None = None
+        self._flat: tuple[tuple[FoldState, ...], FoldState] | None = None
+        self.memo: dict[int, Any] = {}
+        """Per fold row (by id, the row kept in the entry): what a query worked out from it,
+        valid over a stretch of days (see :mod:`eurasia_events.query`); cleared when it grows."""
 
     @property
     def touching(self) -> dict[tuple[str, Any], list[int]]:
@@ -105,12 +112,12 @@ class Index:
                 if not keys:
                     del self._touching[touch]
 
-    def group(self, tags: frozenset[str]) -> tuple[list[int], list[Row]]:
-        """The keys and rows of the events of these types, in fold order (do not change them)."""
+    def group(self, tags: frozenset[str]) -> _Group:
+        """The events of these types, as columns (do not change them)."""
         found = self._groups.get(tags)
         if found is None:
             pairs = [(key, s) for key, s in zip(self.keys, self.events, strict=True) if s[0] in tags]
-            found = self._groups[tags] = ([key for key, _ in pairs], [s for _, s in pairs])
+            found = self._groups[tags] = _Group([key for key, _ in pairs], [s for _, s in pairs])
         return found
 
     def count_until(self, day: int) -> int:
@@ -138,8 +145,20 @@ class Index:
         limit = self.keys[count] if count < len(self.keys) else _AFTER_ALL
         slot = bisect.bisect_right(self.bounds, limit) - 1
         below = self._layers(slot)
+        top = self._top
+        if top is not None and top[:2] == (count, self.version) and _same(top[2], below):
+            return (top[3], *below)  # the same day again: the fold over the same events on the same layers
         start = bisect.bisect_left(self.keys, self.bounds[slot])
-        return (_fold_over(below, self.events[start:count]), *below)
+        layer = _fold_over(below, self.events[start:count])
+        self._top = (count, self.version, below, layer)
+        return (layer, *below)
+
+    def flat(self, layers: tuple[FoldState, ...]) -> FoldState:
+        """:func:`flatten`, kept for the next query on the same layers (shared: do not change it)."""
+        found = self._flat
+        if found is None or not _same(found[0], layers):
+            found = self._flat = (layers, flatten(layers))
+        return found[1]
 
     def _build_until(self, count: int) -> None:
         """Build checkpoints while a whole stretch of ``every`` events fits in the first ``count``.
@@ -199,15 +218,9 @@ class Index:
             self._undo_base = self.version
         row = inserted if inserted is not None else removed
         assert row is not None
-        key = sort_key(row)
-        for tags, (keys, items) in self._groups.items():
+        for tags, group in self._groups.items():
             if row[0] in tags:
-                at = bisect.bisect_left(keys, key)
-                if inserted is not None:
-                    keys.insert(at, key)
-                    items.insert(at, inserted)
-                else:
-                    del keys[at], items[at]
+                group.change(row, add=inserted is not None)
 
     def rows_at(self, version: int) -> list[Row]:
         """The rows as they stood at an earlier ``version`` (a copy, undoing what changed since)."""
@@ -396,6 +409,66 @@ def flatten(layers: tuple[FoldState, ...]) -> FoldState:
 
 
 
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Whether two tuples hold the very same objects."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+class _Group:
+    """The events of a set of types, in fold order, as columns: ``keys`` (sort keys) and
+    ``rows``, and, made on first use, what the counts read: the sort keys of the events
+    that happened (their status; not cancelled, postponed...) and, sorted apart, their
+    latest possible days. Every column is kept up to date as events come and go."""
+
+    __slots__ = ("_happened", "keys", "rows")
+
+    def __init__(self, keys: list[int], rows: list[Row]) -> None:
+        self.keys, self.rows = keys, rows
+        self._happened: tuple[list[int], list[int]] | None = None
+
+    def happened(self) -> tuple[list[int], list[int]]:
+        """The sort keys of the events that happened, in order, and their latest possible days, sorted."""
+        if self._happened is None:
+            chosen = [(key, row) for key, row in zip(self.keys, self.rows, strict=True) if _happened(row)]
+            self._happened = ([key for key, _ in chosen], sorted(_latest(row) for _, row in chosen))
+        return self._happened
+
+    def change(self, row: Row, *, add: bool) -> None:
+        """Take in an event that came (``add``) or went."""
+        key = sort_key(row)
+        at = bisect.bisect_left(self.keys, key)
+        if add:
+            self.keys.insert(at, key)
+            self.rows.insert(at, row)
+        else:
+            del self.keys[at], self.rows[at]
+        if self._happened is not None and _happened(row):
+            keys, latest = self._happened
+            if add:
+                bisect.insort(keys, key)
+                bisect.insort(latest, _latest(row))
+            else:
+                del keys[bisect.bisect_left(keys, key)]
+                del latest[bisect.bisect_left(latest, _latest(row))]
+
+
+@functools.cache
+def _positions(tag: str) -> tuple[int | None, int]:
+    """Where a row of this type keeps its status text (``None``: it has none) and its latest possible day."""
+    fields: tuple[str, ...] = row_class(tag)._fields  # type: ignore[attr-defined]
+    return (fields.index("status_text") if "status_text" in fields else None), fields.index("hi")
+
+
+def _happened(row: Row) -> bool:
+    at = _positions(row[0])[0]
+    return at is not None and row[at] == "happened"
+
+
+def _latest(row: Row) -> int:
+    found: int = row[_positions(row[0])[1]]
+    return found
+
+
 class DayView:
     """What a query on one day reads from an index: the rows that may have happened by the
     day (in fold order) and the fold state on it. It keeps its answer when the index changes
@@ -417,14 +490,32 @@ class DayView:
     def of(self, tags: frozenset[str], *, as_stored: bool = False) -> list[Row]:
         """Typed (or stored) rows of the events of these types that may have happened by the day."""
         index = self._index
-        if index.version != self._version or self._rows is not None:
+        if self._stale():
             found = [r for r in self.rows() if r[0] in tags]
         else:
-            keys, items = index.group(tags)
-            found = items[: bisect.bisect_right(keys, key_after(self.day))]
+            group = index.group(tags)
+            found = group.rows[: bisect.bisect_right(group.keys, key_after(self.day))]
         return found if as_stored else [typed(r) for r in found]
+
+    def _stale(self) -> bool:
+        """Whether the index changed since the view was made (its rows are then read as they stood)."""
+        return self._index.version != self._version or self._rows is not None
+
+    def held(self, tags: frozenset[str]) -> tuple[int, int]:
+        """How many events of these types that happened (by status) certainly, and possibly,
+        took place by the day: read from the group's columns, no row is looked at."""
+        if self._stale():
+            found = [r for r in self.rows() if r[0] in tags and _happened(r)]
+            return sum(_latest(r) <= self.day for r in found), len(found)
+        keys, latest = self._index.group(tags).happened()
+        return bisect.bisect_right(latest, self.day), bisect.bisect_right(keys, key_after(self.day))
+
+    @property
+    def memo(self) -> dict[int, Any]:
+        """The index's memo of what queries worked out from fold rows (see :attr:`Index.memo`)."""
+        return self._index.memo
 
     @functools.cached_property
     def fold(self) -> FoldState:
-        """The keyed views' fold state on the day."""
-        return flatten(self._layers)
+        """The keyed views' fold state on the day (shared with later queries on the same layers: do not change it)."""
+        return self._index.flat(self._layers)
