@@ -293,18 +293,24 @@ class Engine:
         """The live rows as the log stood at ``limit`` microseconds."""
         current: dict[str, tuple[Any, ...]] = {}
         first: dict[str, tuple[Any, ...]] = {}
+        corrected: set[str] = set()
         for entry, micros in zip(self._entries, self.recorded, strict=True):
             if micros > limit:
                 continue
             tag = entry[0]
             if tag == "correction":
-                target = entry[2]
-                if target in current:
-                    current[target] = self._corrected(first[target], until=limit)
+                if entry[2] in current:
+                    corrected.add(entry[2])
             elif tag == "retraction":
                 current.pop(entry[2], None)
             else:
                 current[entry[1]] = first[entry[1]] = entry
+        for target in corrected.intersection(current):
+            # Merged once, after the loop: the row as known now when every correction was
+            # recorded by then (the same merge), else its record and the corrections until then.
+            now = self._current.get(target)
+            every = all(self.recorded[seq - 1] <= limit for seq in self._corrections[target])
+            current[target] = now if now is not None and every else self._corrected(first[target], until=limit)
         return current
 
     def index(self, known_at: Instant | None = None) -> Index:
