@@ -167,11 +167,10 @@ def _finisher(type_: str) -> Callable[..., tuple[Any, ...]]:
     for field in kept_fields(type_):
         name, shape, codec = field.name, field.metadata.get("shape"), field.metadata.get("codec")
         if codec == "date":
-            lines.append(f"    v_{name} = s.{name} if s.{name} is None else c.date(s.{name})[0]")
+            lines.append("    v_date, lo, hi = c.date(s.date)" if name == "date"  # required: never None
+                         else f"    v_{name} = s.{name} if s.{name} is None else c.date(s.{name})[0]")
             if field.metadata.get("day"):
                 lines += [f"    if v_{name} is not None and not c.day(v_{name}):", "        raise Decline"]
-            if name == "date":
-                lines.append("    lo, hi = c.date(s.date)[1:]")
         elif codec == "quantity":
             namespace[f"Q_{name}"] = (tuple(field.metadata["dimensions"]), field.metadata.get("positive", True))
             lines.append(f"    v_{name} = s.{name} if s.{name} is None else c.quantity(s.{name}, *Q_{name})")

@@ -99,7 +99,8 @@ class Engine:
         return Incoming(seq, micros, prev, tag, row, data)
 
     def ingest(self, incoming: Incoming, *, file: str | None) -> None:
-        """Take in a record the log has placed in its chain: its row, or the amendment it makes."""
+        """Take in a record the log has placed in its chain: its row, or the amendment it makes
+        (through :meth:`ingest_all`, which drops the caches the record makes stale)."""
         seq, micros, _prev, tag, row, data = incoming
         if row is None:  # the slow path: build it with every check, for the precise error
             event = decode_event(tag, data, file=file, line=seq)
@@ -115,13 +116,16 @@ class Engine:
                 self._index.add_event(row)
         self._entries.append(row)
         self.recorded.append(micros)
-        self._changed()
 
     def ingest_all(self, incoming: Iterable[Incoming], *, file: str | None) -> None:
-        """:meth:`ingest` for many records, with the collector paused."""
-        with paused(freeze=self.freeze_gc):
-            for item in incoming:
-                self.ingest(item, file=file)
+        """:meth:`ingest` for many records, with the collector paused; the caches of sorted
+        rows and past ``known_at`` instants are dropped once, after (even if one is refused)."""
+        try:
+            with paused(freeze=self.freeze_gc):
+                for item in incoming:
+                    self.ingest(item, file=file)
+        finally:
+            self._changed()
 
     def _changed(self) -> None:
         self._sorted = None
