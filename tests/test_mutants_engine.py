@@ -1,10 +1,18 @@
 """The engine's edges mutation testing found untested (docs/reliability.md, "Mutation testing"):
 ``known_at`` at the exact instant of a record and between two corrections, the
 order amendments must be recorded in, retroactive changes patched into checkpoints, States
-kept across later changes, and the errors of a stored correction that breaks its target."""
+kept across later changes, and the errors of a stored correction that breaks its target; then
+(run 2) what loading refuses in records written behind append's back and names, upcast records,
+the collector opt-in, generated functions' source, disputes read off rows, and the fast
+decoder taking valid records itself (a decline answers the same, slower)."""
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import inspect
+import json
+import traceback
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -13,7 +21,7 @@ import pytest
 
 import eurasia_events as ee
 from eurasia_events.codec import GENESIS, encode_record
-from logkit import QUOTE, copy_registries, log_of, meeting, new_log
+from logkit import QUOTE, copy_registries, forge_line, log_of, meeting, meeting_data, new_log
 
 Q = QUOTE
 T1, T2, T3 = "2026-01-01T00:00:00.000001Z", "2026-01-02T00:00:00.000002Z", "2026-01-03T00:00:00.000003Z"
@@ -245,3 +253,328 @@ def test_a_retroactive_change_refolding_too_many_events_drops_the_later_checkpoi
     fresh.append([fix])
     for day in ("2014-06-01", "2016-06-01", "2030-01-01"):
         assert answers(log.as_of(day)) == answers(fresh.as_of(day))
+
+
+def stored_log(folder: Path, *items: ee.Event | ee.Amendment) -> Path:
+    """A log file in ``folder`` (with copies of the bundled registries) holding ``items``
+    written as records, bypassing append's checks; its path."""
+    copy_registries(folder)
+    at, digest, lines = ee.Instant.parse(T1), GENESIS, []
+    for seq, item in enumerate(items, start=1):
+        line, digest = encode_record(seq, at, item, digest)
+        lines.append(line)
+    path = folder / "log.jsonl"
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+@pytest.mark.parametrize(("changes", "problem"), [
+    ({"sources": [{"source": "seed-000", "record": "r-1"}]},
+     "field 'sources': source 'seed-000' is a document: cite it with a verbatim 'quote', not a 'record'"),
+    ({"disputes": [{"field": "date", "value": "2001", "source": "no-such-source"}]},
+     "field 'disputes': unknown source 'no-such-source' in a dispute"),
+])
+def test_a_stored_record_breaking_a_source_rule_names_its_file_line_event_and_field(
+        tmp_path: Path, changes: dict[str, Any], problem: str) -> None:
+    """A citation that does not fit its source's kind, and a dispute citing an unknown source:
+    loading names where, which event and which field."""
+    path = stored_log(tmp_path, meeting(1), meeting(2, **changes))
+    with pytest.raises(ee.InvalidEventError) as caught:
+        ee.load(tmp_path)
+    assert str(caught.value) == f"{path}:2, event 'm-2', {problem}"
+
+
+def test_a_generated_function_shows_its_source_to_inspect_and_in_tracebacks() -> None:
+    """The engine's generated functions (decoders, touchers) keep their source in linecache
+    under a file name of their own: ``inspect.getsource`` finds it, a traceback shows the line."""
+    from eurasia_events._engine.codegen import compile_function  # nothing public reaches it
+
+    lines = ["def half(x):", "    return 1 // x"]
+    first = compile_function("half", lines, {}, about="a test")
+    second = compile_function("half", ["def half(x):", "    return 2 // x"], {}, about="a test")
+    assert inspect.getsource(first) == "def half(x):\n    return 1 // x\n"
+    assert inspect.getsource(second) == "def half(x):\n    return 2 // x\n"
+    assert (first(1), second(1)) == (1, 2)
+    with pytest.raises(ZeroDivisionError) as caught:
+        first(0)
+    shown = "".join(traceback.format_exception(caught.value))
+    assert "generated half for a test" in shown
+    assert "return 1 // x" in shown
+
+
+GONE = ee.Retraction(id="gone", target="m-1", reason="r")
+FIX = ee.Correction(id="fix", target="m-1", reason="r", changes={"title": "Fixed"})
+
+
+DUPLICATE = "field 'id': duplicate event id: an earlier record has it"
+
+
+@pytest.mark.parametrize(("items", "where"), [
+    ((meeting(1), meeting(2), meeting(1)), f"3, event 'm-1', {DUPLICATE}"),
+    ((meeting(1), GONE, meeting(1)), f"3, event 'm-1', {DUPLICATE}"),
+    ((meeting(1), FIX, meeting(2, id="fix")), f"3, event 'fix', {DUPLICATE}"),
+    ((meeting(1), FIX, ee.Retraction(id="fix", target="m-1", reason="r")), f"3, event 'fix', {DUPLICATE}"),
+    ((meeting(1), ee.Retraction(id="gone", target="m-2", reason="r")),
+     "2, event 'gone', field 'target': no event 'm-2' to amend before this record"),
+    ((meeting(1), GONE, FIX), "3, event 'fix', field 'target': no event 'm-1' to amend before this record"),
+], ids=["an event's id twice", "a retracted event's id", "an amendment's id", "an amendment's id twice",
+        "an unknown target", "a retracted target"])
+def test_a_stored_log_reusing_an_id_or_amending_no_live_event_names_the_record(
+        tmp_path: Path, items: tuple[ee.Event | ee.Amendment, ...], where: str) -> None:
+    """A log written behind append's back (chain intact) with an id used before, by a live,
+    retracted or amending record, or an amendment of an event not (or no longer) live: loading
+    names the file, the line, the record's id and the field."""
+    path = stored_log(tmp_path, *items)
+    with pytest.raises(ee.InvalidEventError) as caught:
+        ee.load(tmp_path)
+    assert str(caught.value) == f"{path}:{where}"
+
+
+def measure(*disputes: dict[str, str]) -> ee.SanctionsImposed:
+    """A measure imposed in 2014 until 2015, with ``disputes``."""
+    return ee.SanctionsImposed(id="m", date="2014-01-01", title="package", sources=Q, measure="m", imposer="eu",
+                               targets=["RU"], description="d", until="2015-01-01", disputes=list(disputes))
+
+
+def test_a_disputed_date_field_is_widened_by_its_own_disputes_wherever_they_are_listed() -> None:
+    """A measure's end disputed by a second source, listed after a dispute of another field, is
+    uncertain between the two dates, as when listed alone; a dispute whose value is a field's
+    name, followed by one whose field reads as a date, widens nothing."""
+    later = {"field": "until", "value": "2016-01-01", "source": "seed-004"}
+    other = {"field": "description", "value": "other", "source": "seed-004"}
+    odd = [{"field": "description", "value": "until", "source": "seed-004"},
+           {"field": "2016-01-01", "value": "x", "source": "seed-004"}]
+    day = "2015-06-01"
+    alone, plain = answers(log_of(measure(later)).as_of(day)), answers(log_of(measure()).as_of(day))
+    assert alone != plain  # the dispute leaves the measure's end uncertain on that day
+    assert answers(log_of(measure(other, later)).as_of(day)) == alone
+    assert answers(log_of(measure(*odd)).as_of(day)) == plain
+
+
+def test_an_event_whose_id_is_another_types_name_is_read_as_its_own_type() -> None:
+    """A measure with the id ``meeting``, in a log whose meetings were read first: its row is
+    read as a measure's, not as a meeting's."""
+    log = log_of(meeting(1), ee.SanctionsImposed(id="meeting", date="2014-01-01", title="package", sources=Q,
+                                                 measure="m", imposer="eu", targets=["RU"], description="d"))
+    assert [r.event for r in log.as_of("2030-01-01").meetings()] == ["m-1"]
+    found = log.as_of("2015-01-01").sanctions().get(measure="m")
+    assert (found.imposer, found.targets, found.events) == ("eu", ("RU",), ("meeting",))
+
+
+def schema0_log(folder: Path, *items: ee.Event | ee.Amendment) -> None:
+    """A log in ``folder`` of ``items`` written as schema-0 records (the chain and hashes intact)."""
+    copy_registries(folder)
+    prev, lines = GENESIS, []
+    for seq, item in enumerate(items, start=1):
+        record = json.loads(encode_record(seq, ee.Instant.parse(T1), item, prev)[0])
+        body = json.dumps({**record, "schema": 0, "prev": prev}, separators=(",", ":"))
+        body = body[:body.index(',"hash":')]
+        prev = hashlib.sha256((body + "}").encode()).hexdigest()
+        lines.append(f'{body},"hash":"{prev}"}}\n'.encode())
+    (folder / "log.jsonl").write_bytes(b"".join(lines))
+
+
+def test_upcast_records_the_fast_decoder_declines_are_read_with_every_check(tmp_path: Path) -> None:
+    """An upcaster may hand back its data as a dict of its own class: such records (events and
+    amendments) are decoded the full way and answer as the same records written today."""
+    items = (meeting(1), meeting(2), FIX, ee.Retraction(id="gone", target="m-2", reason="r"), meeting(3))
+    schema0_log(tmp_path, *items)
+
+    class Data(dict):  # type: ignore[type-arg]
+        pass
+
+    def upcast(type_: str, data: dict[str, Any]) -> tuple[str, Any]:
+        return type_, Data(data)
+
+    log = ee.load(tmp_path, upcasters={0: upcast})
+    assert titles(log, None) == {"m-1": "Fixed", "m-3": "Meeting 3"}
+    assert answers(log.as_of("2030-01-01")) == answers(log_of(*items).as_of("2030-01-01"))
+    assert [r.event for r in log.as_of("2030-01-01").meetings()] == ["m-1", "m-3"]
+
+
+CITED = [{"source": "seed-000", "quote": "q"}]
+BAD_AMENDMENTS = {
+    "an id not a slug": ("retraction", {"id": "Gone!", "target": "m-1", "reason": "r"}, "field 'id'"),
+    "an id starting with a dot": ("retraction", {"id": ".gone", "target": "m-1", "reason": "r"}, "field 'id'"),
+    "a target not a slug": ("retraction", {"id": "gone", "target": "M 1", "reason": "r"}, "field 'target'"),
+    "a blank reason": ("retraction", {"id": "gone", "target": "m-1", "reason": "  "}, "field 'reason'"),
+    "a record cited from a document": ("retraction", {"id": "gone", "target": "m-1", "reason": "r",
+                                                       "sources": [{"source": "seed-000", "record": "r-1"}]},
+                                       "field 'sources'"),
+    "a blank quote": ("retraction", {"id": "gone", "target": "m-1", "reason": "r",
+                                     "sources": [*CITED, {"source": "seed-000", "quote": " "}]}, "field 'sources'"),
+    "a correction of the id": ("correction", {"id": "fix", "target": "m-1", "reason": "r", "changes": {"id": "m-9"}},
+                               "field 'changes': cannot change 'id'"),
+    "a correction of the type": ("correction", {"id": "fix", "target": "m-1", "reason": "r", "sources": CITED,
+                                                "changes": {"type": "summit"}},
+                                 "field 'changes': cannot change 'type'"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_AMENDMENTS)
+def test_a_stored_amendment_breaking_a_rule_is_refused_at_load(tmp_path: Path, name: str) -> None:
+    """Amendments written behind append's back (chain intact) that break a rule of their own:
+    loading refuses each, naming its line."""
+    tag, data, problem = BAD_AMENDMENTS[name]
+    first, digest = encode_record(1, ee.Instant.parse(T1), meeting(1), GENESIS)
+    second, _ = forge_line(2, data, type_=tag, prev=digest)
+    copy_registries(tmp_path)
+    (tmp_path / "log.jsonl").write_bytes(first + second + b"\n")
+    with pytest.raises(ee.InvalidEventError) as caught:
+        ee.load(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'log.jsonl'}:2, ")
+    assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(("tag", "data"), [
+    ("retraction", {"id": "gone", "target": "m-1", "reason": "r"}),
+    ("retraction", {"id": "gone", "target": "m-1", "reason": "r", "sources": CITED}),
+    ("correction", {"id": "fix", "target": "m-1", "reason": "r", "changes": {"title": "Fixed"}}),
+    ("correction", {"id": "fix", "target": "m-1", "reason": "r", "sources": CITED, "changes": {"date": "2001"}}),
+])
+def test_the_fast_decoder_takes_valid_amendments_itself(tag: str, data: dict[str, Any]) -> None:
+    """Valid corrections and retractions are decoded by the fast path, not declined to the full
+    checks (a decline answers the same, slower: only the decoder shows it)."""
+    from eurasia_events._engine.decode import RecordDecoder  # nothing public shows a decline
+
+    log = ee.load()
+    decoder = RecordDecoder(log.entities, log.sources)
+    assert decoder.data(tag, data, 7) == (tag, data["id"], data["target"], 7)
+
+
+def test_a_loaded_event_keeps_the_disputes_listed_after_a_refuted_one(tmp_path: Path) -> None:
+    """A refuted (deprecated) dispute is left out of the answers, not the disputes listed after
+    it: a loaded event's sketch is widened by a later disputed date, as the full event is."""
+    disputes = [{"field": "title", "value": "x", "source": "seed-004", "rank": "deprecated"},
+                {"field": "date", "value": "2012", "source": "seed-004"}]
+    stored_log(tmp_path, meeting(1, date="2010-05-01", disputes=disputes))
+    log = ee.load(tmp_path)
+    [sketch] = log.sketches()
+    assert sketch.span == log.get("m-1").span
+    assert sketch.disputed_values("date") == ("2012",)
+    assert sketch.disputed_values("title") == ()
+
+
+def test_records_stamped_before_1970_are_kept_and_answer_known_at() -> None:
+    """A recorded instant may precede the Unix epoch (an archive's own stamps): such records are
+    taken in, and ``known_at`` on either side of the epoch sees the right ones."""
+    log = new_log(ee.MemoryStore())
+    log.append([meeting(1)], recorded="1969-12-31T00:00:00Z")
+    log.append([meeting(2)], recorded="1970-01-02T00:00:00Z")
+    assert titles(log, "1969-12-31T12:00:00Z") == {"m-1": "Meeting 1"}
+    assert titles(log, "1970-01-03T00:00:00Z") == {"m-1": "Meeting 1", "m-2": "Meeting 2"}
+
+
+def test_an_upcast_record_is_read_to_the_same_row_as_todays_without_the_full_decode(tmp_path: Path) -> None:
+    """A schema-0 record, once upcast, is decoded by the fast decoder to the row a current
+    record gives (a decline would answer the same, slower: only the engine's reader, ``log.engine.read``,
+    shows it)."""
+    items = (meeting(1), FIX, ee.Retraction(id="gone", target="m-1", reason="r"))
+    schema0_log(tmp_path, *items)
+    old = ee.load(tmp_path, upcasters={0: lambda type_, data: (type_, data)})
+    current = stored_log(tmp_path / "current", *items)
+    new = ee.load(current.parent)
+    old_lines = (tmp_path / "log.jsonl").read_bytes().splitlines()
+    for seq, (before, now) in enumerate(zip(old_lines, current.read_bytes().splitlines(), strict=True), start=1):
+        upcast = old.engine.read(before, file="old", line=seq)
+        assert upcast.row is not None
+        assert upcast.row == new.engine.read(now, file="new", line=seq).row
+
+
+@pytest.mark.parametrize("opt_in", [False, True])
+def test_loading_freezes_the_collector_only_on_the_users_opt_in(tmp_path: Path, opt_in: bool) -> None:
+    """In this process (the opt-in test in test_log.py runs a fresh interpreter on the installed
+    package): a load with ``freeze_gc=True`` freezes what it made, one without does not."""
+    stored_log(tmp_path, meeting(1), meeting(2), FIX)
+    gc.unfreeze()
+    try:
+        log = ee.load(tmp_path, freeze_gc=opt_in)
+        assert (gc.get_freeze_count() > 0) is opt_in
+        assert gc.isenabled()
+        assert titles(log, None) == {"m-1": "Fixed", "m-2": "Meeting 2"}
+    finally:
+        gc.unfreeze()
+
+
+def supply_data(capacity: str) -> dict[str, Any]:
+    """The JSON data of a route's first gas with ``capacity`` (written as is, unchecked)."""
+    event = ee.SupplyStarted(id="first", date="2019-12-02", title="first gas", sources=Q, commodity="pipeline_gas",
+                             route="power-of-siberia", capacity="38 bcm/yr")
+    data: dict[str, Any] = json.loads(encode_record(1, ee.Instant.parse(T1), event, GENESIS)[0])["data"]
+    return {**data, "capacity": capacity}
+
+
+@pytest.mark.parametrize("capacity", ["38 km", "0 bcm/yr", "-5 bcm/yr", "lots"])
+def test_a_stored_figure_of_the_wrong_kind_or_not_positive_is_refused_at_load(tmp_path: Path, capacity: str) -> None:
+    """A capacity in another dimension, zero, negative or not a figure, written behind append's
+    back: loading refuses it, naming the line and the field."""
+    line, _ = forge_line(1, supply_data(capacity), type_="supply_started")
+    copy_registries(tmp_path)
+    (tmp_path / "log.jsonl").write_bytes(line + b"\n")
+    with pytest.raises(ee.InvalidEventError) as caught:
+        ee.load(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'log.jsonl'}:1, event 'first', field 'capacity': ")
+
+
+@pytest.mark.parametrize("capacity", ["38 bcm/yr", "1 bcm/yr", "0.5 bcm/yr"])
+def test_the_fast_decoder_takes_valid_figures_itself(capacity: str) -> None:
+    """Positive figures of the right dimension (small ones too, and one seen before: 38) are decoded
+    by the fast path, not declined to the full checks (only the decoder shows a decline)."""
+    from eurasia_events._engine.decode import RecordDecoder  # nothing public shows a decline
+
+    log = ee.load()
+    decoder = RecordDecoder(log.entities, log.sources)
+    decoder.data("supply_started", supply_data("38 bcm/yr"), 1)
+    row = decoder.data("supply_started", supply_data(capacity), 2)
+    assert row is not None
+    assert capacity in row
+
+
+DROP = object()
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"title": ""}, "title"), ({"title": "  "}, "title"), ({"sources": []}, "sources"),
+    ({"date": None}, "date"), ({"kind": "chat"}, "kind"), ({"parties": ["RU", "RU"]}, "parties"),
+    ({"kind": DROP}, "kind"), ({"title": DROP}, "title"),
+])
+def test_a_stored_event_missing_what_is_required_is_refused_at_load(
+        tmp_path: Path, changes: dict[str, Any], field: str) -> None:
+    """An event written behind append's back with an empty or blank required text, an empty
+    required list, a missing date, a kind outside the choices or an entity listed twice:
+    loading refuses it, naming the line, the event and the field (``DROP``: the field left out)."""
+    data = {key: value for key, value in {**meeting_data(1), **changes}.items() if value is not DROP}
+    del data["type"]
+    line, _ = forge_line(1, data)
+    copy_registries(tmp_path)
+    (tmp_path / "log.jsonl").write_bytes(line + b"\n")
+    with pytest.raises(ee.InvalidEventError) as caught:
+        ee.load(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'log.jsonl'}:1, event 'm-1', field '{field}': ")
+
+
+def test_the_fast_decoder_takes_every_record_of_the_bundled_log_itself() -> None:
+    """Every record of the bundled log (events of many types, with optional fields left out,
+    disputes, amendments) is decoded by the fast path, none declined to the full checks
+    (a decline answers the same, slower: only the decoder shows it)."""
+    from eurasia_events._engine.decode import RecordDecoder  # nothing public shows a decline
+
+    log = ee.load()
+    decoder = RecordDecoder(log.entities, log.sources)
+    lines = (ee.bundled_path() / "log.jsonl").read_bytes().splitlines()
+    assert [n for n, raw in enumerate(lines, start=1) if decoder.line(raw) is None] == []
+    assert len(lines) == len(log)
+
+
+@pytest.mark.parametrize(("changes", "field"), [({"imposer": "atlantis"}, "imposer"), ({"targets": []}, "targets")])
+def test_a_stored_measure_with_an_unknown_imposer_or_no_target_is_refused_at_load(
+        tmp_path: Path, changes: dict[str, Any], field: str) -> None:
+    """A single entity not in the registry, and an empty required entity list, written behind
+    append's back: loading refuses them, naming the line, the event and the field."""
+    data = json.loads(encode_record(1, ee.Instant.parse(T1), measure(), GENESIS)[0])["data"]
+    line, _ = forge_line(1, {**data, **changes}, type_="sanctions_imposed")
+    copy_registries(tmp_path)
+    (tmp_path / "log.jsonl").write_bytes(line + b"\n")
+    with pytest.raises(ee.InvalidEventError) as caught:
+        ee.load(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'log.jsonl'}:1, event 'm', field '{field}': ")
