@@ -29,7 +29,7 @@ from typing import Any
 import eurasia_events as ee
 
 from .generate import parse_size, size_label, write_log
-from .run import HERE, LAST_DAY, VIEWS, _Facts, _Retro, _sqlite_copy
+from .run import HERE, LAST_DAY, VIEWS, _Facts, _Retro, _sqlite_copy, append_now
 
 WHATS = ("load", "load-sqlite", "rebuild", "fold", "summary", "agreements", "retro", "memory", "import")
 
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def one() -> None:
             _, event = retro.event(next(number))
-            log.append([event])
+            append_now(log, event)
             len(log.as_of(LAST_DAY).agreements())
 
         _profile(one, args.top, repeat=10)
