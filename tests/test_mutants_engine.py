@@ -496,6 +496,25 @@ def test_loading_freezes_the_collector_only_on_the_users_opt_in(tmp_path: Path, 
         gc.unfreeze()
 
 
+@pytest.mark.parametrize("opt_in", [False, True])
+def test_a_later_checkpoint_build_freezes_only_on_the_users_opt_in(opt_in: bool) -> None:
+    """The first query builds checkpoints up to its day; the next, further on, builds the rest
+    (Index.state_at): with ``freeze_gc=True`` that long build is frozen too, without it not.
+    Kills ``Index.__init___21`` (the index not told of the opt-in)."""
+    from eurasia_events._engine import index
+
+    with mock.patch.object(index, "CHECKPOINT_EVERY", 2), mock.patch.object(index, "_FREEZE_AFTER", 1):
+        log = ee.load(freeze_gc=opt_in)
+        log.as_of("1995-01-01").agreements()  # the index and the checkpoints up to 1995
+        gc.unfreeze()
+        try:
+            log.as_of("2026-01-01").agreements()  # the checkpoints to the end
+            assert (gc.get_freeze_count() > 0) is opt_in
+            assert gc.isenabled()
+        finally:
+            gc.unfreeze()
+
+
 def supply_data(capacity: str) -> dict[str, Any]:
     """The JSON data of a route's first gas with ``capacity`` (written as is, unchecked)."""
     event = ee.SupplyStarted(id="first", date="2019-12-02", title="first gas", sources=Q, commodity="pipeline_gas",

@@ -76,7 +76,7 @@ class Index:
         # The state at the last checkpoint, kept mutable to build the next ones; dropped
         # whenever a checkpoint changes.
         self._running: tuple[int, FoldState] | None = None
-        self.freeze = freeze  # freeze what a long build made (see eurasia_events._gc)
+        self.freeze = freeze  # freeze what a long build made (see eurasia_events._engine.gc)
         self.builds = 0  # how many times checkpoints were built (see state_at)
         # The last fold on top of a checkpoint and the last flattened state, for the next query
         # on the same day (see state_at and flat): both are pure functions of what they are kept with.
