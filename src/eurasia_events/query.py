@@ -222,23 +222,28 @@ class State:
     def _facts(self, row: AgreementState) -> _AgreementFacts:
         """The agreement's status on the day (its term counted from the event it names) and
         every status it may have, remembered with the days they hold on (see :func:`steady`)."""
-        day = self._ordinal
-        found: _AgreementFacts | None = self._memo.get(id(row))
-        if found is not None and found[0] is row and found[2] <= day < found[3] \
-                and (found[1] is _NO_ANCHOR or found[1] == self._anchor(row)):
+        found: _AgreementFacts | None = self._recall(row)
+        if found is not None and (found[3] is _NO_ANCHOR or found[3] == self._anchor(row)):
             return found
-        anchor = self._anchor(row)
+        day, anchor = self._ordinal, self._anchor(row)
         lo, hi = steady(agreement_spans(row, day, anchor), day)
-        found = (row, anchor if may_anchor(row) else _NO_ANCHOR, lo, hi, agreement_status(row, day, anchor),
+        found = (row, lo, hi, anchor if may_anchor(row) else _NO_ANCHOR, agreement_status(row, day, anchor),
                  possible_statuses(row, day, anchor))
-        self._remember(row, found)
+        self._remember(found)
         return found
 
-    def _remember(self, row: Any, facts: tuple[Any, ...]) -> None:
+    def _recall(self, row: Any) -> Any:
+        """What a query remembered of a fold row, ``(row, lo, hi, ...)``, if it holds on the day
+        (``lo <= day < hi``), else ``None``."""
+        found = self._memo.get(id(row))
+        return found if found is not None and found[0] is row and found[1] <= self._ordinal < found[2] else None
+
+    def _remember(self, facts: tuple[Any, ...]) -> None:
+        """Remember ``(row, lo, hi, ...)`` for the queries on the index (see :meth:`_recall`)."""
         memo = self._memo
         if len(memo) >= _MEMO_LIMIT:
             memo.clear()  # rows replaced since: dropped with the rest, the others are soon back
-        memo[id(row)] = facts
+        memo[id(facts[0])] = facts
 
     def _status(self, row: AgreementState) -> tuple[str, bool, Span | None]:
         """The agreement's status on the day, its term counted from the event it names."""
@@ -251,12 +256,12 @@ class State:
     def _agreement_counts(self, *statuses: str) -> list[Count]:
         """How many agreements certainly and possibly have each status on the day (one pass)."""
         day = self._ordinal
-        get, facts = self._memo.get, self._facts
+        recall, facts = self._recall, self._facts
         # How many agreements have each set of possible statuses: a handful of sets, counted once.
         tally: dict[frozenset[str], int] = {}
         for row in self._fold.agreements.values():
-            found = get(id(row))
-            if found is None or found[0] is not row or not found[2] <= day < found[3] or found[1] is not _NO_ANCHOR:
+            found = recall(row)
+            if found is None or found[3] is not _NO_ANCHOR:
                 if day < row.signed[0]:
                     continue  # not signed yet: no status counted
                 found = facts(row)
@@ -526,13 +531,12 @@ class State:
     def _measure_status(self, m: MeasureState) -> tuple[str, bool]:
         """A measure's status on the day (adopted, in force, lifted, expired) and whether certain,
         remembered with the days it holds on (see :func:`steady`)."""
-        day = self._ordinal
-        found = self._memo.get(id(m))
-        if found is None or found[0] is not m or not found[1] <= day < found[2]:
+        found = self._recall(m)
+        if found is None:
             until = None if m.until is None else (m.until[0] + 1, m.until[1] + 1)
-            lo, hi = steady((m.adopted, m.effective, m.lifted, m.until, until), day)
+            lo, hi = steady((m.adopted, m.effective, m.lifted, m.until, until), self._ordinal)
             found = (m, lo, hi, self._measure_status_now(m))
-            self._remember(m, found)
+            self._remember(found)
         status: tuple[str, bool] = found[3]
         return status
 
@@ -753,14 +757,13 @@ class State:
         """A project's latest stage by the day, with its span, whether certain, its opening,
         whether some stage was certainly reached, and the events possibly read (``None``:
         no stage possibly reached); remembered with the days it holds on (see :func:`steady`)."""
-        day = self._ordinal
-        found = self._memo.get(id(p))
-        if found is not None and found[0] is p and found[1] <= day < found[2]:
+        found = self._recall(p)
+        if found is not None:
             line: _ProjectLine | None = found[3]
             return line
-        stages = trail_items(p.stages)
+        day, stages = self._ordinal, trail_items(p.stages)
         lo, hi = steady((span for _, span, _ in stages), day)
-        self._remember(p, (p, lo, hi, line := _project_line(stages, day)))
+        self._remember((p, lo, hi, line := _project_line(stages, day)))
         return line
 
     # -- per-event views -------------------------------------------------------------------
@@ -1020,9 +1023,9 @@ _PAST: Final = {"restates": "restated", "implements": "implemented"}
 
 _Doc = tuple[AgreementState, str, bool, frozenset[str]]
 """A document :meth:`State.volumes` reads: its fold row, status, whether certain, possible statuses."""
-_AgreementFacts = tuple[AgreementState, Any, int, int, tuple[str, bool, Span | None], frozenset[str]]
-"""What :meth:`State._facts` remembers of an agreement: its fold row, the term anchor it was
-worked out with (:data:`_NO_ANCHOR` if it never has one), the days ``lo <= d < hi`` it holds on,
+_AgreementFacts = tuple[AgreementState, int, int, Any, tuple[str, bool, Span | None], frozenset[str]]
+"""What :meth:`State._facts` remembers of an agreement: its fold row, the days ``lo <= d < hi``
+it holds on, the term anchor it was worked out with (:data:`_NO_ANCHOR` if it never has one),
 its status (:func:`agreement_status`) and its possible statuses."""
 _NO_ANCHOR: Final[Any] = object()
 _MEMO_LIMIT: Final = 1 << 19  # entries of a query index's memo before it is cleared
