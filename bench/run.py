@@ -34,9 +34,10 @@ Definitions (so the numbers can be read):
   record, new for each sample: the public way to make the log replay its records
   (corrections and retractions applied), sort and fold from nothing, without reading the
   store again. The peer's is ``repository.get`` on its in-memory store of the same
-  records. Samples alternate, ours then the peer's, ``--samples`` of each; the table gives
-  the medians, the ratio of the medians (wall clock, judged; and on CPU time) and each
-  side's spread (max/min). *Rebuild
+  records, in a process of its own (:class:`bench.peer.Remote`: in one process, each
+  side's collections would scan the other's objects too). Samples alternate, ours then
+  the peer's, ``--samples`` of each; the table gives the medians, the ratio of the medians
+  (wall clock, judged; and on CPU time) and each side's spread (max/min). *Rebuild
   middle*: the same at the median event's day against the peer's middle version.
 - *fold of all views*: a rebuild as above plus every view of the resulting state
   (``State.view(name)`` for each built-in view), in events per second.
@@ -164,21 +165,21 @@ def _postgres_copy(folder: Path, label: str) -> str | None:
 
 class _Facts:
     """What the harness needs to know of the generated log, read in one pass over its
-    lines (here, not through the library), keeping only that: the peer's items, and the
-    ids and values retroactive events can refer to."""
+    lines (here, not through the library), keeping only that: the ids and values
+    retroactive events can refer to, the median event's year."""
 
     def __init__(self, folder: Path) -> None:
-        self.items: list[tuple[str, str, str, str]] = []
-        """(id, type, date, title) of every record, for the peer (amendments: empty date and title)."""
         agreements: list[str] = []
         retracted: set[str] = set()
+        years: list[str] = []
         self.targets: list[str] = []
         self.last_recorded = ""
         with (folder / "log.jsonl").open("rb") as lines:
             for line in lines:
                 record = _json(line)
                 tag, data = record["type"], record["data"]
-                self.items.append((data["id"], tag, data.get("date", ""), data.get("title", "")))
+                if "date" in data:
+                    years.append(data["date"][:4])
                 if not self.last_recorded:
                     self.source, self.parties = data["sources"][0]["source"], data["parties"]
                 self.last_recorded = record["recorded"]
@@ -189,7 +190,7 @@ class _Facts:
                 elif tag == "sanctions_imposed" and not self.targets:
                     self.targets = data["targets"]
         self.agreements = [a for a in agreements if a not in retracted]
-        years = sorted(item[2][:4] for item in self.items if item[2])
+        years.sort()
         self.middle_day = f"{years[len(years) // 2]}-07-01"
         """1 July of the median event's year."""
 
@@ -335,7 +336,8 @@ def bench_size(n: int, seed: int, data: Path, with_peer: bool, samples: int | No
         return ee.Instant(last_micros + next(rebuilt))
 
     middle = facts.middle_day
-    theirs = peer.Peer(facts.items) if with_peer else None
+    # The peer in a process of its own (see bench.peer.Remote), waiting while ours runs.
+    theirs = peer.Remote(folder / "log.jsonl") if with_peer else None
     del facts
     gc.collect()
     ours_full, ours_middle, peer_full, peer_middle, ours_cpu, peer_cpu = [], [], [], [], [], []
@@ -344,7 +346,7 @@ def bench_size(n: int, seed: int, data: Path, with_peer: bool, samples: int | No
         ours_full.append(wall)
         ours_cpu.append(cpu)
         if theirs is not None:
-            wall, cpu, _ = _cpu(theirs.rebuild)
+            wall, cpu = theirs.rebuild()
             peer_full.append(wall)
             peer_cpu.append(cpu)
         ours_middle.append(_time(lambda: log.as_of(middle, known_at=known_at()).fold)[0])
@@ -364,6 +366,8 @@ def bench_size(n: int, seed: int, data: Path, with_peer: bool, samples: int | No
         out["rebuild_middle_ratio"] = out["peer_rebuild_middle_s"] / out["rebuild_middle_s"]
         out["rebuild_samples"] = {"ours": ours_full, "peer": peer_full, "ours_middle": ours_middle,
                                   "peer_middle": peer_middle}
+        out["peer_pid"] = theirs.pid
+        theirs.close()
         del theirs
         gc.collect()
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
+
+import pytest
 
 import eurasia_events as ee
 
@@ -44,6 +47,10 @@ def test_a_1k_run_produces_every_metric(tmp_path: Path, capsys: object) -> None:
     if with_peer:
         samples = measured["rebuild_samples"]
         assert len(samples["ours"]) == len(samples["peer"]) == 2
+        # The peer's objects live in a process of their own, ended after the rebuilds.
+        assert measured["peer_pid"] != os.getpid()
+        with pytest.raises(ProcessLookupError):
+            os.kill(measured["peer_pid"], 0)
     printed = capsys.readouterr().out  # type: ignore[attr-defined]
     for key, (op, bound) in run.TARGETS.items():
         if key in measured or key == "import_ms":
