@@ -357,6 +357,24 @@ def test_checkpoints_built_after_a_patch_hold_the_patched_event(memory_log: ee.L
     assert every_view(later) == every_view(State(memory_log, "2030-01-01", naive=True))
 
 
+def test_checkpoints_built_after_a_retraction_leave_the_retracted_agreement_out(memory_log: ee.Log) -> None:
+    """Checkpoints built to a middle day, an earlier agreement retracted (its key patched as
+    gone from the later checkpoints), then a later day queried: the checkpoints built then,
+    each keeping only what its own stretch wrote, carry the retraction forward."""
+    add(memory_log, *[gas(f"c{i}", f"20{10 + i}-01-01", "1 bcm/yr", None) for i in range(12)])
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2), \
+            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 100):  # no full copy after the first
+        assert memory_log.as_of("2013-06-01").contracted().certain == ee.Quantity.parse("4 bcm/yr")
+        built = len(memory_log.engine.index().bounds)
+        add(memory_log, ee.Retraction(id="no-c1", target="c1", reason="r"))
+        assert len(memory_log.engine.index().bounds) == built  # patched, not dropped
+        later = memory_log.as_of("2030-01-01")
+        assert len(memory_log.engine.index().bounds) > built + 2  # built further
+    assert "c1" not in {row.agreement for row in later.agreements()}
+    assert later.contracted().certain == ee.Quantity.parse("11 bcm/yr")
+    assert every_view(later) == every_view(State(memory_log, "2030-01-01", naive=True))
+
+
 def test_a_state_keeps_its_answer_after_later_appends(memory_log: ee.Log) -> None:
     """A State is the log as it stood when it was made: events appended afterwards, even
     dated before its day, do not show in its per-event views (grouped or not yet grouped)."""

@@ -26,8 +26,9 @@ __all__ = ["CHECKPOINT_EVERY", "SNAPSHOT_EVERY", "DayView", "Index", "flatten"]
 
 CHECKPOINT_EVERY: Final = 256
 """Events between two checkpoints."""
-SNAPSHOT_EVERY: Final = 32
-"""Checkpoints between full copies of the fold state; those in between keep only what changed."""
+SNAPSHOT_EVERY: Final = 128
+"""Checkpoints between full copies of the fold state; those in between keep only what their own
+stretch of events wrote (a query merges at most this many small layers)."""
 _BEFORE_ALL: Final = -1  # the bound of checkpoint 0: no event
 _AFTER_ALL: Final = 1 << 80  # the bound of a checkpoint holding every event
 _MAX_PATCHES: Final = 16  # past this many patch layers, a checkpoint's patches are merged into one
@@ -39,9 +40,10 @@ class Index:
     """Resolved events sorted by (earliest possible day, seq), with fold checkpoints.
 
     Checkpoint ``i`` is the fold of every event whose sort key is below ``bounds[i]``. It is
-    stored as layers, newest first: ``patches[i]`` (retroactive events patched in),
-    ``deltas[i]`` (what changed since the last snapshot) and ``snapshots[i // snapshot_every]``
-    (a full copy); layers are shared and never mutated, so a state handed out stays exact.
+    stored as layers, newest first: ``patches[i]`` (retroactive events patched in), the
+    ``deltas`` of checkpoint ``i`` and of those before it back to the last snapshot (what each
+    one's own stretch of events wrote) and ``snapshots[i // snapshot_every]`` (a full copy);
+    layers are shared and never mutated, so a state handed out stays exact.
 
     Bounds are sort keys, not event counts, so inserting an event does not shift the later
     checkpoints. An inserted event whose keys (see :func:`~eurasia_events.projections.touched`)
@@ -78,10 +80,8 @@ class Index:
         self._running: tuple[int, FoldState] | None = None
         self.freeze = freeze  # freeze what a long build made (see eurasia_events._engine.gc)
         self.builds = 0  # how many times checkpoints were built (see state_at)
-        # The last fold on top of a checkpoint and the last flattened state, for the next query
-        # on the same day (see state_at and flat): both are pure functions of what they are kept with.
-        self._top: tuple[int, int, tuple[FoldState, ...], FoldState] | None = None
-        self._flat: tuple[tuple[FoldState, ...], FoldState] | None = None
+        # The last day view's fold, for the next one on the same events and layers (see fold_of).
+        self._top: tuple[tuple[int, int], tuple[FoldState, ...], FoldState] | None = None
         self.memo: dict[int, Any] = {}
         """Per fold row (by id, the row kept in the entry): what a query worked out from it,
         valid over a stretch of days (see :mod:`eurasia_events.query`); cleared when it grows."""
@@ -125,14 +125,12 @@ class Index:
         return bisect.bisect_right(self.keys, key_after(day))
 
     def _layers(self, slot: int) -> tuple[FoldState, ...]:
-        return (*self.patches[slot], self.deltas[slot], self.snapshots[slot // self.snapshot_every])
+        snapshot = slot - slot % self.snapshot_every  # its own delta is empty
+        return (*self.patches[slot], *self.deltas[slot:snapshot:-1], self.snapshots[slot // self.snapshot_every])
 
-    def state_at(self, count: int) -> tuple[FoldState, ...]:
-        """The fold over the first ``count`` events, as layers (newest first) for :func:`_flatten`.
-
-        Costs the events since the nearest checkpoint, not the size of the state: the
-        layers are shared with the checkpoint, never copied here, and never mutated.
-        """
+    def state_at(self, count: int) -> tuple[tuple[FoldState, ...], int]:
+        """The layers (newest first, for :func:`flatten`) of the nearest checkpoint at or before
+        the first ``count`` events, and how many events it holds, building checkpoints on the way."""
         built = bisect.bisect_left(self.keys, self.bounds[-1])
         if built + self.every <= count:
             # The first build stops at the day asked (a cold query pays for no more); a second
@@ -144,28 +142,28 @@ class Index:
                 self._build_until(target)
         limit = self.keys[count] if count < len(self.keys) else _AFTER_ALL
         slot = bisect.bisect_right(self.bounds, limit) - 1
-        below = self._layers(slot)
-        top = self._top
-        if top is not None and top[:2] == (count, self.version) and _same(top[2], below):
-            return (top[3], *below)  # the same day again: the fold over the same events on the same layers
-        start = bisect.bisect_left(self.keys, self.bounds[slot])
-        layer = _fold_over(below, self.events[start:count])
-        self._top = (count, self.version, below, layer)
-        return (layer, *below)
+        return self._layers(slot), bisect.bisect_left(self.keys, self.bounds[slot])
 
-    def flat(self, layers: tuple[FoldState, ...]) -> FoldState:
-        """:func:`flatten`, kept for the next query on the same layers (shared: do not change it)."""
-        found = self._flat
-        if found is None or not _same(found[0], layers):
-            found = self._flat = (layers, flatten(layers))
-        return found[1]
+    def fold_of(self, view: DayView) -> FoldState:
+        """A day view's fold: its checkpoint's layers flattened, the events since folded on top;
+        kept for the next view on the same events and layers (shared: do not change it)."""
+        key = (view.count, view.version)
+        top = self._top
+        if top is not None and top[0] == key and _same(top[1], view.layers):
+            return top[2]
+        with paused():
+            state = flatten(view.layers)
+            since = self.events if view.version == self.version else view.rows()
+            fold(state, since[view.start:view.count])
+        self._top = (key, view.layers, state)
+        return state
 
     def _build_until(self, count: int) -> None:
         """Build checkpoints while a whole stretch of ``every`` events fits in the first ``count``.
 
         One running state, with plain dicts, is folded forward from the last checkpoint: each
-        new checkpoint keeps the entries written since the last snapshot, read off the running
-        state, so nothing is folded through layers or copied whole but the snapshots.
+        new checkpoint keeps the entries its stretch wrote, read off the running state, so
+        nothing is folded through layers or copied whole but the snapshots.
         """
         while (start := bisect.bisect_left(self.keys, self.bounds[-1])) + self.every <= count:
             end = start + self.every
@@ -175,27 +173,26 @@ class Index:
             maps: list[_Recording] = [getattr(running, name) for name in _FIELDS]
             if (slot + 1) % self.snapshot_every == 0:
                 self.snapshots.append(FoldState(**{name: dict(m) for name, m in zip(_FIELDS, maps, strict=True)}))
-                for m in maps:
-                    m.written.clear()
                 delta = FoldState()
             else:
-                delta = FoldState(**{name: {key: m.get(key, _GONE) for key in m.written}
+                delta = FoldState(**{name: _patch({key: m.get(key, _GONE) for key in m.written})
                                      for name, m in zip(_FIELDS, maps, strict=True)})
+            for m in maps:
+                m.written.clear()
             self.bounds.append(self.keys[end] if end < len(self.keys) else _AFTER_ALL)
             self.patches.append(())
             self.deltas.append(delta)
             self._running = (slot + 1, running)
 
     def _running_at(self, slot: int) -> FoldState:
-        """A private, mutable copy of checkpoint ``slot`` that records what is written to it."""
+        """A private, mutable copy of checkpoint ``slot`` that records what is written to it,
+        starting with what its patches wrote: the next checkpoint's delta carries them forward
+        (the layers of the checkpoints after it leave out this one's patches)."""
         if self._running is not None and self._running[0] == slot:
             return self._running[1]
-        layers = self._layers(slot)
-        merged = flatten(layers)
-        since_snapshot = layers[-2::-1]  # oldest first: the delta, then patches
+        merged, patches = flatten(self._layers(slot)), self.patches[slot][::-1]
         return FoldState(**{
-            name: _Recording(getattr(merged, name),
-                             dict.fromkeys(key for layer in since_snapshot for key in getattr(layer, name)))
+            name: _Recording(getattr(merged, name), dict.fromkeys(k for patch in patches for k in getattr(patch, name)))
             for name in _FIELDS
         })
 
@@ -235,7 +232,7 @@ class Index:
     def day(self, day: int) -> DayView:
         """What a query on ``day`` reads: the rows that may have happened by then, and the fold state."""
         count = self.count_until(day)
-        view = DayView(self, day, count, self.state_at(count))
+        view = DayView(self, day, count, *self.state_at(count))
         self._views.add(view)
         return view
 
@@ -282,7 +279,8 @@ class Index:
                 ids = tuple(map(id, found))
                 if ids not in merged:
                     merged[ids] = FoldState(**{
-                        name: {k: v for p in reversed(found) for k, v in getattr(p, name).items()} for name in _FIELDS})
+                        name: _patch({k: v for p in reversed(found) for k, v in getattr(p, name).items()})
+                        for name in _FIELDS})
                 found = (merged[ids],)
             self.patches[slot] = found
 
@@ -317,7 +315,7 @@ class Index:
             end = bisect.bisect_left(order, bound, lo=done)
             if layer is None or end > done:
                 fold(state, rows[done:end])
-                layer = FoldState(**{name: {key: getattr(state, name).get(key, _GONE) for key in fields[name]}
+                layer = FoldState(**{name: _patch({key: getattr(state, name).get(key, _GONE) for key in fields[name]})
                                      for name in _FIELDS})
                 done = end
             layers.append(layer)
@@ -343,7 +341,18 @@ _FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
 
 _ABSENT: Final[Any] = object()
 _GONE: Final[Any] = object()
-"""In a patch layer (or a delta over one): the key does not exist at that checkpoint."""
+"""In a patch layer (or a delta carrying one forward): the key does not exist at that checkpoint."""
+
+
+class _Gone(dict):  # type: ignore[type-arg]
+    """A layer's map that holds :data:`_GONE` (the only maps :func:`flatten` looks through for it):
+    a patch's, or a delta carrying a patch forward (the fold itself never deletes a key)."""
+
+    __slots__ = ()
+
+
+def _patch(found: dict[Any, Any]) -> dict[Any, Any]:
+    return _Gone(found) if any(value is _GONE for value in found.values()) else found
 
 
 class _Overlay(dict):  # type: ignore[type-arg]
@@ -399,8 +408,9 @@ def flatten(layers: tuple[FoldState, ...]) -> FoldState:
         maps = [getattr(s, name) for s in reversed(layers)]
         value = dict(maps[0])
         for later in maps[1:]:
-            value.update(later)
-        for key in [key for later in maps[1:] for key, item in later.items() if item is _GONE]:
+            if later:
+                value.update(later)
+        for key in [key for later in maps[1:] if type(later) is _Gone for key, item in later.items() if item is _GONE]:
             if value.get(key) is _GONE:  # gone at the newest layer that has it
                 del value[key]
         merged[name] = value
@@ -474,16 +484,17 @@ class DayView:
     day (in fold order) and the fold state on it. It keeps its answer when the index changes
     later (the index undoes the changes for it, when asked, rather than copying on each change)."""
 
-    def __init__(self, index: Index, day: int, count: int, layers: tuple[FoldState, ...]) -> None:
-        self._index, self.day, self.count, self._layers = index, day, count, layers
-        self._version = index.version
+    def __init__(self, index: Index, day: int, count: int, layers: tuple[FoldState, ...], start: int) -> None:
+        self._index, self.day, self.count = index, day, count
+        self.layers, self.start = layers, start  # the checkpoint's, and how many events it holds
+        self.version = index.version
         self._rows: list[Row] | None = None
 
     def rows(self) -> list[Row]:
         """The stored rows that may have happened by the day, in fold order (shared: do not change)."""
         if self._rows is None:
             index = self._index
-            every = index.events if index.version == self._version else index.rows_at(self._version)
+            every = index.events if index.version == self.version else index.rows_at(self.version)
             self._rows = every[: self.count]
         return self._rows
 
@@ -499,7 +510,7 @@ class DayView:
 
     def _stale(self) -> bool:
         """Whether the index changed since the view was made (its rows are then read as they stood)."""
-        return self._index.version != self._version or self._rows is not None
+        return self._index.version != self.version or self._rows is not None
 
     def held(self, tags: frozenset[str]) -> tuple[int, int]:
         """How many events of these types that happened (by status) certainly, and possibly,
@@ -517,5 +528,5 @@ class DayView:
 
     @functools.cached_property
     def fold(self) -> FoldState:
-        """The keyed views' fold state on the day (shared with later queries on the same layers: do not change it)."""
-        return self._index.flat(self._layers)
+        """The keyed views' fold state on the day (shared with later queries on the same events: do not change it)."""
+        return self._index.fold_of(self)
