@@ -400,3 +400,15 @@ def test_a_tied_mean_rounds_alike_everywhere_whatever_the_decimal_context() -> N
         title = log.timeline().get(id="interactions:2020-05:CN->RU").title
     assert [(r.month, r.intensity) for r in rows] == [("2020-05", Decimal("0.18"))]
     assert title == "4 coded interactions CN->RU, mean intensity 0.18"
+
+
+def test_a_mean_over_many_interactions_adds_their_figures_exactly() -> None:
+    """50,000 intensities of 0.015 average to exactly 0.015, a tie rounded half-even to 0.02,
+    in the view and in the timeline's title (adding them as floats drifts to 749.9999999994,
+    whose mean rounds to 0.01)."""
+    log = memory_log()
+    log.append([coded(n, dt.date(2014, 5, 1 + n % 28), intensity=0.015) for n in range(50_000)], recorded=T0)
+    (row,) = log.interactions(by=())
+    assert (row.count.certain, row.intensity) == (50_000, Decimal("0.02"))
+    (line,) = [r for r in log.timeline() if r.type == "interactions"]
+    assert line.title.endswith("mean intensity 0.02")

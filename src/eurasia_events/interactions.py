@@ -155,7 +155,7 @@ def monthly(rows: Iterable[tuple[Any, ...]], first: int | None = None, last: int
             party: str | None = None) -> tuple[dict[tuple[str, str, str], list[Any]], list[tuple[Any, ...]]]:
     """What the timeline shows of stored coded-interaction rows: per (month, initiator,
     recipient), how many may fall in ``first``..``last`` (ordinals) and involve ``party``, and
-    the sum and number of their intensities; and, not filtered, the rows whose month is
+    the sum (in billionths, see :func:`mean_intensity`) and number of their intensities; and, not filtered, the rows whose month is
     uncertain (the timeline lists those on their own)."""
     i_lo, i_hi, _, _, _, i_from, i_to, i_intensity = _positions()
     i_parties = row_class(CODED)._fields.index("parties")  # type: ignore[attr-defined]
@@ -178,11 +178,11 @@ def monthly(rows: Iterable[tuple[Any, ...]], first: int | None = None, last: int
         key = (month, initiator, recipient)
         tally = counted.get(key)
         if tally is None:
-            tally = counted[key] = [0, 0.0, 0]
+            tally = counted[key] = [0, 0, 0]
         tally[0] += 1
         value = row[i_intensity]
         if value is not None:
-            tally[1] += value
+            tally[1] += round(value * _BILLION)
             tally[2] += 1
     return counted, single
 
@@ -193,14 +193,20 @@ def _positions() -> tuple[int, ...]:
                                                  "recipient", "intensity"))
 
 
-def mean_intensity(total: float, n: int) -> Decimal | None:
-    """The mean of ``n`` intensities adding up to ``total``, to 2 places, a tie rounded
-    half-even as the decimal mean of one-decimal figures is: the float total is rounded to 9
-    places (what adding floats blurred) and divided in decimal, in a fixed context, whatever
-    the caller's (``total / n`` as a float turns 3.5 / 20 into 0.17499..., rounding down)."""
-    return None if n == 0 else _DECIMAL.divide(Decimal(f"{total:.9f}"), n).quantize(_CENT, context=_DECIMAL)
+def mean_intensity(billionths: int, n: int) -> Decimal | None:
+    """The mean of ``n`` intensities whose sum is ``billionths`` (each added as
+    ``round(intensity * 10**9)``: exact for figures of up to 9 decimals, however many), to 2
+    places, a tie rounded half-even, in a fixed decimal context whatever the caller's (adding
+    floats drifts: ``3.5 / 20`` as floats rounds down to 0.17, and 50,000 times 0.015 summed
+    as floats no longer ties).
+
+    >>> mean_intensity(sum(round(v * 10**9) for v in [0.015] * 50_000), 50_000)
+    Decimal('0.02')
+    """
+    return None if n == 0 else _DECIMAL.divide(Decimal(billionths).scaleb(-9), n).quantize(_CENT, context=_DECIMAL)
 
 
+_BILLION: Final = 10**9
 _CENT: Final = Decimal("0.01")
 _DECIMAL: Final = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
@@ -253,12 +259,12 @@ def interactions(log: Log, start: DayLike | None = None, end: DayLike | None = N
             key = (month, key)
         tally = tallies.get(key)
         if tally is None:
-            tally = tallies[key] = [0, 0, 0.0, 0]
+            tally = tallies[key] = [0, 0, 0, 0]
         tally[0] += (first is None or lo >= first) and (last is None or hi <= last)
         tally[1] += 1
         value = row[i_intensity]
         if value is not None:
-            tally[2] += value
+            tally[2] += round(value * _BILLION)
             tally[3] += 1
 
     # Each group's value from its stored fields, made once per distinct fields.
