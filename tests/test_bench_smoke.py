@@ -39,6 +39,7 @@ def test_a_1k_run_produces_every_metric(tmp_path: Path, capsys: object) -> None:
     for key, _, _ in run.ROWS:
         assert (key in measured) == (with_peer or key not in run.PEER_ROWS), key
     assert data["import_ms"] > 0
+    assert data["import_uncached_ms"] > 0
     assert measured["bytes_per_record"] > 0
     assert measured["index_bytes_per_record"] > 0
     assert len(measured["retro_all_ms"]) == 5  # one of each kind of retroactive event
