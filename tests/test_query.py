@@ -389,6 +389,21 @@ def test_a_state_keeps_its_answer_after_later_appends(memory_log: ee.Log) -> Non
     assert [r.event for r in memory_log.as_of("2015-01-01").meetings()] == ["s-0", "s-1"]
 
 
+def test_a_state_keeps_its_keyed_answers_after_later_appends(memory_log: ee.Log) -> None:
+    """A State's fold is made when a view first reads it, from the events as they stood when
+    the State was made: an agreement appended afterwards, dated before its day, does not show
+    in it, whether it falls before the day's checkpoint or after."""
+    add(memory_log, *[gas(f"c{i}", f"20{10 + i}-01-01", "1 bcm/yr", None) for i in range(7)])
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 4):
+        len(memory_log.as_of("2030-01-01").agreements())  # a checkpoint after 4 events: the day's 2 more folded on top
+        states = [memory_log.as_of("2015-06-01") for _ in range(2)]
+        add(memory_log, gas("early", "2009-01-01", "5 bcm/yr", None), gas("late", "2015-03-01", "7 bcm/yr", None))
+    for state in states:
+        assert [row.agreement for row in state.agreements()] == [f"c{i}" for i in range(6)]
+        assert state.contracted().certain == ee.Quantity.parse("6 bcm/yr")
+    assert memory_log.as_of("2015-06-01").contracted().certain == ee.Quantity.parse("18 bcm/yr")
+
+
 def test_events_and_timeline_follow_each_event_s_own_date(memory_log: ee.Log) -> None:
     """A date disputed by another source widens when an event may have happened (views count
     it from the earlier day), but lists of events follow the event's own date."""
