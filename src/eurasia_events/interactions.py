@@ -155,8 +155,8 @@ def monthly(rows: Iterable[tuple[Any, ...]], first: int | None = None, last: int
             party: str | None = None) -> tuple[dict[tuple[str, str, str], list[Any]], list[tuple[Any, ...]]]:
     """What the timeline shows of stored coded-interaction rows: per (month, initiator,
     recipient), how many may fall in ``first``..``last`` (ordinals) and involve ``party``, and
-    the sum (in billionths, see :func:`mean_intensity`) and number of their intensities; and, not filtered, the rows whose month is
-    uncertain (the timeline lists those on their own)."""
+    the sum (in billionths, see :func:`mean_intensity`) and number of their intensities; and,
+    not filtered, the rows whose month is uncertain (the timeline lists those on their own)."""
     i_lo, i_hi, _, _, _, i_from, i_to, i_intensity = _positions()
     i_parties = row_class(CODED)._fields.index("parties")  # type: ignore[attr-defined]
     months: dict[int, str] = {}

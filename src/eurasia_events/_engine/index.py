@@ -46,11 +46,11 @@ class Index:
     layers are shared and never mutated, so a state handed out stays exact.
 
     Bounds are sort keys, not event counts, so inserting an event does not shift the later
-    checkpoints. An inserted event whose keys (see :func:`~eurasia_events.projections.touched`)
-    no later event touches changes every later checkpoint in the same way: one shared patch
-    layer holds that change. Any other change refolds the events touching its keys (closed
-    over the keys those events touch) from nothing, and patches each later checkpoint with
-    their values there (:data:`_GONE` where a key no longer exists).
+    checkpoints. A change (an event inserted, corrected or retracted) refolds the events
+    touching its keys (see :func:`~eurasia_events.projections.touched`; closed over the keys
+    those events touch) from nothing, and patches each later checkpoint with their values
+    there (:data:`_GONE` where a key no longer exists); checkpoints between which none of those
+    events falls share one patch layer.
     """
 
     def __init__(self, rows: Sequence[Row], *, freeze: bool = False) -> None:
@@ -175,7 +175,7 @@ class Index:
                 self.snapshots.append(FoldState(**{name: dict(m) for name, m in zip(_FIELDS, maps, strict=True)}))
                 delta = FoldState()
             else:
-                delta = FoldState(**{name: _patch({key: m.get(key, _GONE) for key in m.written})
+                delta = FoldState(**{name: _layer({key: m.get(key, _GONE) for key in m.written})
                                      for name, m in zip(_FIELDS, maps, strict=True)})
             for m in maps:
                 m.written.clear()
@@ -254,20 +254,6 @@ class Index:
         self._track(key, event, add=True)
         return key
 
-    def _patch(self, key: int, event: Row) -> None:
-        """Fold a newly inserted event into the checkpoints after it."""
-        touches = touched(event)
-        first = bisect.bisect_right(self.bounds, key)  # the first checkpoint that must change
-        if first == len(self.bounds) or not touches:
-            return  # no checkpoint after it, or an event the keyed fold ignores
-        if any(self.touching[t][-1] > key for t in touches):
-            self._refold(touches, key)
-            return
-        # No later event touches its keys: their value at the last checkpoint is their value
-        # just before the event, so one patch layer is right for every later checkpoint.
-        patch = _fold_over(self._layers(len(self.bounds) - 1), [event])
-        self._push(first, [patch] * (len(self.bounds) - first))
-
     def _push(self, first: int, layers: list[FoldState]) -> None:
         """Put one patch layer on each checkpoint from ``first``; merge a checkpoint's patches
         into one when they are too many (slots sharing the same patches share the merge)."""
@@ -279,7 +265,7 @@ class Index:
                 ids = tuple(map(id, found))
                 if ids not in merged:
                     merged[ids] = FoldState(**{
-                        name: _patch({k: v for p in reversed(found) for k, v in getattr(p, name).items()})
+                        name: _layer({k: v for p in reversed(found) for k, v in getattr(p, name).items()})
                         for name in _FIELDS})
                 found = (merged[ids],)
             self.patches[slot] = found
@@ -315,15 +301,15 @@ class Index:
             end = bisect.bisect_left(order, bound, lo=done)
             if layer is None or end > done:
                 fold(state, rows[done:end])
-                layer = FoldState(**{name: _patch({key: getattr(state, name).get(key, _GONE) for key in fields[name]})
+                layer = FoldState(**{name: _layer({key: getattr(state, name).get(key, _GONE) for key in fields[name]})
                                      for name in _FIELDS})
                 done = end
             layers.append(layer)
         self._push(first, layers)
 
     def add_event(self, row: Row) -> None:
-        """Take in a newly appended event: patch the later checkpoints."""
-        self._patch(self._insert(row), row)
+        """Take in a newly appended event: patch the checkpoints after it."""
+        self._refold(touched(row), self._insert(row))
 
     def replace(self, old: Row, corrected: Row) -> None:
         """Take in a corrected event (same id and seq): patch the checkpoints after either position."""
@@ -339,7 +325,6 @@ class Index:
 _FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
 
 
-_ABSENT: Final[Any] = object()
 _GONE: Final[Any] = object()
 """In a patch layer (or a delta carrying one forward): the key does not exist at that checkpoint."""
 
@@ -351,29 +336,8 @@ class _Gone(dict):  # type: ignore[type-arg]
     __slots__ = ()
 
 
-def _patch(found: dict[Any, Any]) -> dict[Any, Any]:
+def _layer(found: dict[Any, Any]) -> dict[Any, Any]:
     return _Gone(found) if any(value is _GONE for value in found.values()) else found
-
-
-class _Overlay(dict):  # type: ignore[type-arg]
-    """A dict of what a fold wrote, whose ``get`` falls through to the layers below (the
-    only read the fold's handlers make); cheaper than a ChainMap, whose reads are Python code."""
-
-    __slots__ = ("below",)
-
-    def __init__(self, below: tuple[dict[Any, Any], ...]) -> None:
-        super().__init__()
-        self.below = below
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        value = dict.get(self, key, _ABSENT)
-        if value is _ABSENT:
-            for layer in self.below:
-                value = dict.get(layer, key, _ABSENT)
-                if value is not _ABSENT:
-                    return default if value is _GONE else value
-            return default
-        return value
 
 
 class _Recording(dict):  # type: ignore[type-arg]
@@ -388,17 +352,6 @@ class _Recording(dict):  # type: ignore[type-arg]
     def __setitem__(self, key: Any, value: Any) -> None:
         self.written[key] = None
         dict.__setitem__(self, key, value)
-
-
-def _fold_over(below: tuple[FoldState, ...], events: list[Row]) -> FoldState:
-    """Fold ``events`` on top of ``below`` (newest first, left untouched); the changes land in a new layer."""
-    # Writes land in the overlays, which become the new layer; reads fall through to the layers below.
-    if not events:
-        return FoldState()
-    front = FoldState(**{name: _Overlay(tuple(getattr(s, name) for s in below)) for name in _FIELDS})
-    fold(front, events)
-    # The new layer keeps only what was written (plain dicts, holding no reference to the layers below).
-    return FoldState(**{name: dict(getattr(front, name)) for name in _FIELDS})
 
 
 def flatten(layers: tuple[FoldState, ...]) -> FoldState:
