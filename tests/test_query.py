@@ -375,6 +375,24 @@ def test_checkpoints_built_after_a_retraction_leave_the_retracted_agreement_out(
     assert every_view(later) == every_view(State(memory_log, "2030-01-01", naive=True))
 
 
+def test_events_appended_at_the_end_patch_no_checkpoint(memory_log: ee.Log) -> None:
+    """Checkpoints built over every event end before the last one, so events appended later
+    in fold order fall after them all: no checkpoint is patched (a checkpoint ending after
+    the last event took a patch for every append, into one merged layer growing without end)."""
+    add(memory_log, *[gas(f"c{i}", f"20{10 + i}-01-01", "1 bcm/yr", None) for i in range(8)])
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
+        len(memory_log.as_of("2030-01-01").agreements())
+        len(memory_log.as_of("2030-01-01").agreements())  # the second query builds to the end
+        index = memory_log.engine.index()
+        for i in range(3):
+            add(memory_log, ee.EnteredIntoForce(id=f"f{i}", date=f"2020-0{i + 1}-01", title="f", sources=Q,
+                                                agreement=f"c{i}"))
+            assert all(patches == () for patches in index.patches)
+            later = memory_log.as_of("2030-01-01")
+            assert every_view(later) == every_view(State(memory_log, "2030-01-01", naive=True))
+    assert len(index.bounds) > 3
+
+
 def test_a_state_keeps_its_answer_after_later_appends(memory_log: ee.Log) -> None:
     """A State is the log as it stood when it was made: events appended afterwards, even
     dated before its day, do not show in its per-event views (grouped or not yet grouped)."""

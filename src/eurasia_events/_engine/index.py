@@ -30,7 +30,7 @@ SNAPSHOT_EVERY: Final = 128
 """Checkpoints between full copies of the fold state; those in between keep only what their own
 stretch of events wrote (a query merges at most this many small layers)."""
 _BEFORE_ALL: Final = -1  # the bound of checkpoint 0: no event
-_AFTER_ALL: Final = 1 << 80  # the bound of a checkpoint holding every event
+_AFTER_ALL: Final = 1 << 80  # above every sort key: a query on every event
 _MAX_PATCHES: Final = 16  # past this many patch layers, a checkpoint's patches are merged into one
 _REFOLD_LIMIT: Final = 100_000  # events refolded for one patch; past that, the later checkpoints are dropped
 _UNDO_KEPT: Final = 4096  # changes kept for older day views
@@ -46,11 +46,11 @@ class Index:
     layers are shared and never mutated, so a state handed out stays exact.
 
     Bounds are sort keys, not event counts, so inserting an event does not shift the later
-    checkpoints. A change (an event inserted, corrected or retracted) refolds the events
-    touching its keys (see :func:`~eurasia_events.projections.touched`; closed over the keys
-    those events touch) from nothing, and patches each later checkpoint with their values
-    there (:data:`_GONE` where a key no longer exists); checkpoints between which none of those
-    events falls share one patch layer.
+    checkpoints. An inserted event whose keys (see :func:`~eurasia_events.projections.touched`)
+    no later event touches changes every later checkpoint in the same way: one shared patch
+    layer holds that change. Any other change refolds the events touching its keys (closed
+    over the keys those events touch) from nothing, and patches each later checkpoint with
+    their values there (:data:`_GONE` where a key no longer exists).
     """
 
     def __init__(self, rows: Sequence[Row], *, freeze: bool = False) -> None:
@@ -132,7 +132,7 @@ class Index:
         """The layers (newest first, for :func:`flatten`) of the nearest checkpoint at or before
         the first ``count`` events, and how many events it holds, building checkpoints on the way."""
         built = bisect.bisect_left(self.keys, self.bounds[-1])
-        if built + self.every <= count:
+        if built + self.every <= min(count, len(self.keys) - 1):
             # The first build stops at the day asked (a cold query pays for no more); a second
             # means more queries are coming, so it goes to the end, once, rather than a piece
             # per query further on.
@@ -165,6 +165,9 @@ class Index:
         new checkpoint keeps the entries its stretch wrote, read off the running state, so
         nothing is folded through layers or copied whole but the snapshots.
         """
+        # A checkpoint always ends before an event (never after the last): events appended at
+        # the end then fall after every checkpoint, and none is patched for them.
+        count = min(count, len(self.keys) - 1)
         while (start := bisect.bisect_left(self.keys, self.bounds[-1])) + self.every <= count:
             end = start + self.every
             slot = len(self.deltas) - 1
@@ -179,7 +182,7 @@ class Index:
                                      for name, m in zip(_FIELDS, maps, strict=True)})
             for m in maps:
                 m.written.clear()
-            self.bounds.append(self.keys[end] if end < len(self.keys) else _AFTER_ALL)
+            self.bounds.append(self.keys[end])
             self.patches.append(())
             self.deltas.append(delta)
             self._running = (slot + 1, running)
@@ -254,6 +257,20 @@ class Index:
         self._track(key, event, add=True)
         return key
 
+    def _patch(self, key: int, event: Row) -> None:
+        """Fold a newly inserted event into the checkpoints after it."""
+        touches = touched(event)
+        first = bisect.bisect_right(self.bounds, key)  # the first checkpoint that must change
+        if first == len(self.bounds) or not touches:
+            return  # no checkpoint after it, or an event the keyed fold ignores
+        if any(self.touching[t][-1] > key for t in touches):
+            self._refold(touches, key)
+            return
+        # No later event touches its keys: their value at the last checkpoint is their value
+        # just before the event, so one patch layer is right for every later checkpoint.
+        patch = _fold_over(self._layers(len(self.bounds) - 1), [event])
+        self._push(first, [patch] * (len(self.bounds) - first))
+
     def _push(self, first: int, layers: list[FoldState]) -> None:
         """Put one patch layer on each checkpoint from ``first``; merge a checkpoint's patches
         into one when they are too many (slots sharing the same patches share the merge)."""
@@ -308,8 +325,8 @@ class Index:
         self._push(first, layers)
 
     def add_event(self, row: Row) -> None:
-        """Take in a newly appended event: patch the checkpoints after it."""
-        self._refold(touched(row), self._insert(row))
+        """Take in a newly appended event: patch the later checkpoints."""
+        self._patch(self._insert(row), row)
 
     def replace(self, old: Row, corrected: Row) -> None:
         """Take in a corrected event (same id and seq): patch the checkpoints after either position."""
@@ -325,6 +342,7 @@ class Index:
 _FIELDS: Final = tuple(f.name for f in attrs.fields(FoldState))
 
 
+_ABSENT: Final[Any] = object()
 _GONE: Final[Any] = object()
 """In a patch layer (or a delta carrying one forward): the key does not exist at that checkpoint."""
 
@@ -340,6 +358,27 @@ def _layer(found: dict[Any, Any]) -> dict[Any, Any]:
     return _Gone(found) if any(value is _GONE for value in found.values()) else found
 
 
+class _Overlay(dict):  # type: ignore[type-arg]
+    """A dict of what a fold wrote, whose ``get`` falls through to the layers below (the
+    only read the fold's handlers make); cheaper than a ChainMap, whose reads are Python code."""
+
+    __slots__ = ("below",)
+
+    def __init__(self, below: tuple[dict[Any, Any], ...]) -> None:
+        super().__init__()
+        self.below = below
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = dict.get(self, key, _ABSENT)
+        if value is _ABSENT:
+            for layer in self.below:
+                value = dict.get(layer, key, _ABSENT)
+                if value is not _ABSENT:
+                    return default if value is _GONE else value
+            return default
+        return value
+
+
 class _Recording(dict):  # type: ignore[type-arg]
     """A dict that remembers, in order, the keys written to it."""
 
@@ -352,6 +391,17 @@ class _Recording(dict):  # type: ignore[type-arg]
     def __setitem__(self, key: Any, value: Any) -> None:
         self.written[key] = None
         dict.__setitem__(self, key, value)
+
+
+def _fold_over(below: tuple[FoldState, ...], events: list[Row]) -> FoldState:
+    """Fold ``events`` on top of ``below`` (newest first, left untouched); the changes land in a new layer."""
+    # Writes land in the overlays, which become the new layer; reads fall through to the layers below.
+    if not events:
+        return FoldState()
+    front = FoldState(**{name: _Overlay(tuple(getattr(s, name) for s in below)) for name in _FIELDS})
+    fold(front, events)
+    # The new layer keeps only what was written (plain dicts, holding no reference to the layers below).
+    return FoldState(**{name: dict(getattr(front, name)) for name in _FIELDS})
 
 
 def flatten(layers: tuple[FoldState, ...]) -> FoldState:
