@@ -25,7 +25,6 @@ from eurasia_events.codec import CURRENT_SCHEMA, MAX_LINE_BYTES, recorded_micros
 from eurasia_events.dates import PartialDate
 from eurasia_events.errors import EurasiaEventsError
 from eurasia_events.events import DISPUTE_RANKS, EVENT_TYPES, Citation, Status, is_day
-from eurasia_events.events import ENTITY_PATTERN as _ENTITY_ID
 from eurasia_events.quantities import Quantity
 from eurasia_events.sources import Source, citation_kind_problem
 
@@ -56,10 +55,11 @@ class _Cited(NamedTuple):
     record: str
 
 
-def _literal(values: Iterable[str], pattern: str) -> Any:
-    """A literal set of ids, or (for an empty registry) the ids' pattern."""
+def _literal(values: Iterable[str]) -> Any:
+    """A literal set of ids; for an empty registry, text no id matches (a reference then
+    declines to the full decode, which names it unknown)."""
     found = tuple(values)
-    return Literal.__getitem__(found) if found else Annotated[str, msgspec.Meta(pattern=pattern)]
+    return Literal.__getitem__(found) if found else Annotated[str, msgspec.Meta(pattern="(?!)")]
 
 
 def _field_type(field: attrs.Attribute[Any], entity: Any, source: Any) -> tuple[Any, Any]:
@@ -327,7 +327,7 @@ class RecordDecoder:
     """
 
     def __init__(self, entities: Iterable[str], sources: Iterable[str] | Mapping[str, Source]) -> None:
-        entity, source = _literal(sorted(entities), _ENTITY_ID.pattern), _literal(sorted(sources), r"\S")
+        entity, source = _literal(sorted(entities)), _literal(sorted(sources))
         self._data = {tag: data_struct(tag, entity, source) for tag in EVENT_TYPES}
         self._decoders = {tag: msgspec.json.Decoder(struct) for tag, struct in self._data.items()}
         self._finishers = {tag: _finisher(tag) for tag in EVENT_TYPES}
