@@ -375,6 +375,25 @@ def test_checkpoints_built_after_a_retraction_leave_the_retracted_agreement_out(
     assert every_view(later) == every_view(State(memory_log, "2030-01-01", naive=True))
 
 
+def test_documents_on_one_route_signed_the_same_day_restate_by_id_whatever_the_fold_order(
+        memory_log: ee.Log) -> None:
+    """Of two documents on one route, signed the same day with no recorded relation, the one
+    with the greater id restates the other, in the index (which keeps a key where its first
+    event put it) as in a plain fold (where an event inserted earlier puts its key first)."""
+    add(memory_log, gas("a", "2014-05-21", "38 bcm/yr", "power-of-siberia"),
+        gas("b", "2014-05-21", "10 bcm/yr", "power-of-siberia"),
+        *[gas(f"c{i}", f"20{15 + i}-01-01", "1 bcm/yr", None) for i in range(6)])
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
+        len(memory_log.as_of("2030-01-01").agreements())
+        add(memory_log, ee.EnteredIntoForce(id="fb", date="2010-01-01", title="f", sources=Q, agreement="b"))
+        fast, naive = memory_log.as_of("2030-01-01"), State(memory_log, "2030-01-01", naive=True)
+        assert list(fast.fold.agreements)[:2] != list(naive.fold.agreements)[:2]  # the fold orders differ
+        for state in (fast, naive):
+            assert state.contracted().certain == ee.Quantity.parse("16 bcm/yr")
+            assert state.volumes().get(agreement="a").note == "restated by b (same route; no recorded relation)"
+        assert every_view(fast) == every_view(naive)
+
+
 def test_events_appended_at_the_end_patch_no_checkpoint(memory_log: ee.Log) -> None:
     """Checkpoints built over every event end before the last one, so events appended later
     in fold order fall after them all: no checkpoint is patched (a checkpoint ending after

@@ -402,13 +402,14 @@ class State:
                 notes[head] = said if possible_left is None else f"partly: {said}"
             counted_volume[head] = (certain_left, possible_left)
 
-        # Documents on one route with no recorded relation: the newest restates the others.
+        # Documents on one route with no recorded relation: the newest restates the others
+        # (of two signed on the same days, the greater id: not whichever the fold met first).
         latest_on_route: dict[str, tuple[Span, str]] = {}
         for head in counted_volume:
             route = docs[head][0].route
             if route is not None and counted_volume[head][1] is not None:
                 best = latest_on_route.get(route)
-                if best is None or docs[head][0].signed > best[0]:
+                if best is None or (docs[head][0].signed, head) > best:
                     latest_on_route[route] = (docs[head][0].signed, head)
         for head in list(counted_volume):
             route = docs[head][0].route
