@@ -4,6 +4,8 @@ against a naive fold on random logs."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 from typing import Any
 from unittest import mock
 
@@ -392,6 +394,22 @@ def test_documents_on_one_route_signed_the_same_day_restate_by_id_whatever_the_f
             assert state.contracted().certain == ee.Quantity.parse("16 bcm/yr")
             assert state.volumes().get(agreement="a").note == "restated by b (same route; no recorded relation)"
         assert every_view(fast) == every_view(naive)
+
+
+def test_only_the_two_latest_known_at_indexes_are_kept(memory_log: ee.Log) -> None:
+    """A query index per past ``known_at`` instant is kept for the two used last (each is
+    about 300 MB at a million events); an older instant's is let go and made again when asked,
+    answering the same."""
+    add(memory_log, gas("a", "2014-05-21", "38 bcm/yr", None), recorded="2026-01-01T00:00:00Z")
+    add(memory_log, gas("b", "2015-05-21", "10 bcm/yr", None), recorded="2026-02-01T00:00:00Z")
+    add(memory_log, gas("c", "2016-05-21", "5 bcm/yr", None), recorded="2026-03-01T00:00:00Z")
+    instants = ["2026-01-15T00:00:00Z", "2026-02-15T00:00:00Z", "2026-03-15T00:00:00Z"]
+    answers = [memory_log.as_of("2020-01-01", known_at=t).contracted().certain for t in instants]
+    kept = [weakref.ref(memory_log.engine.index(ee.Instant.parse(t))) for t in instants]
+    gc.collect()
+    assert [ref() is not None for ref in kept] == [False, True, True]
+    assert [memory_log.as_of("2020-01-01", known_at=t).contracted().certain for t in instants] == answers
+    assert answers == [ee.Quantity.parse(q) for q in ("38 bcm/yr", "48 bcm/yr", "53 bcm/yr")]
 
 
 def test_events_appended_at_the_end_patch_no_checkpoint(memory_log: ee.Log) -> None:

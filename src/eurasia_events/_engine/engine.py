@@ -36,7 +36,8 @@ __all__ = ["Engine", "Incoming", "StoredData"]
 
 _AMENDMENTS: Final = ("correction", "retraction")
 _BUILT_LIMIT: Final = 50_000  # full events kept once built
-_KNOWN_AT_KEPT: Final = 8  # indexes of past known_at instants kept (least recently used dropped)
+_KNOWN_AT_KEPT: Final = 8  # sorted rows of past known_at instants kept (least recently used dropped)
+_KNOWN_AT_INDEXES: Final = 2  # of those, how many keep their index too (at 1M, about 300 MB each)
 
 
 class StoredData(Protocol):
@@ -331,6 +332,9 @@ class Engine:
             with paused(freeze=self.freeze_gc):
                 found = Index(rows, freeze=self.freeze_gc)
             self._past[known_at.micros] = (rows, found)
+            indexed = [limit for limit, (_, index) in self._past.items() if index is not None]
+            for limit in indexed[:-_KNOWN_AT_INDEXES]:  # the least recently used first
+                self._past[limit] = (self._past[limit][0], None)
         return found
 
     def day(self, day: int, known_at: Instant | None = None) -> DayView:
