@@ -87,6 +87,28 @@ def test_founding_treaty_counts_from_entry_into_force(memory_log: ee.Log) -> Non
     assert members("2030-01-01") == ["BY", "KZ", "RU"]
 
 
+def test_members_list_the_events_of_founding_treaties_in_one_order_whatever_the_fold_order(
+        memory_log: ee.Log) -> None:
+    """Two founding treaties in force on the same day: a member's events list them by agreement
+    id, in the index (a corrected treaty keeps its key's place) as in a plain fold (where the
+    correction's earlier date puts its key first)."""
+    treaties = [ee.TreatySigned(id=f"sign-{x}", date=day, title=x, sources=Q, agreement=f"t-{x}", kind="treaty",
+                                parties=["RU", "BY"], founds="eaeu") for x, day in (("b", "2014-01-01"),
+                                                                                    ("a", "2014-06-01"))]
+    forces = [ee.EnteredIntoForce(id=f"force-{x}", date="2015-01-01", title="in force", sources=Q, agreement=f"t-{x}")
+              for x in "ab"]
+    add(memory_log, *treaties, *forces, *[gas(f"c{i}", f"20{16 + i}-01-01", "1 bcm/yr", None) for i in range(6)])
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
+        len(memory_log.as_of("2030-01-01").agreements())
+        add(memory_log, ee.Correction(id="fix-a", target="sign-a", reason="signed earlier",
+                                      changes={"date": "2013-06-01"}))
+        fast, naive = memory_log.as_of("2030-01-01"), State(memory_log, "2030-01-01", naive=True)
+        assert list(fast.fold.agreements)[:2] != list(naive.fold.agreements)[:2]  # the fold orders differ
+        for state in (fast, naive):
+            assert state.members("eaeu").get(member="RU").events == ("force-a", "force-b")
+        assert every_view(fast) == every_view(naive)
+
+
 def test_sanctions_count_from_their_effective_date(memory_log: ee.Log) -> None:
     """Adopted on one day, in force from the effective date, gone when lifted."""
     add(memory_log,

@@ -492,8 +492,11 @@ class State:
         """What :meth:`members` shows, unsorted, without its rows: per member, since when,
         whether certain, and the events read."""
         changes: dict[str, list[tuple[str, Span, str]]] = {}
-        for row in self._fold.agreements.values():
-            if row.founds == organisation and row.in_force is not None:
+        # By agreement id, not in the fold's key order (which a retroactive event can change):
+        # the founding treaties' items on one day stay in one order through the stable sort below.
+        founding = [row for row in self._fold.agreements.values() if row.founds == organisation]
+        for row in sorted(founding, key=lambda row: row.agreement):
+            if row.in_force is not None:
                 for party in row.parties:
                     if self.log.entities.get(party) and self.log.entities[party].kind is EntityKind.STATE:
                         changes.setdefault(party, []).append(("joined", row.in_force, row.events[-1]))
