@@ -46,11 +46,10 @@ class Index:
     layers are shared and never mutated, so a state handed out stays exact.
 
     Bounds are sort keys, not event counts, so inserting an event does not shift the later
-    checkpoints. An inserted event whose keys (see :func:`~eurasia_events.projections.touched`)
-    no later event touches changes every later checkpoint in the same way: one shared patch
-    layer holds that change. Any other change refolds the events touching its keys (closed
-    over the keys those events touch) from nothing, and patches each later checkpoint with
-    their values there (:data:`_GONE` where a key no longer exists).
+    checkpoints. A change (an event inserted or removed) refolds, from the checkpoint before
+    it, the events touching its keys (see :func:`~eurasia_events.projections.touched`; closed
+    over the keys those events touch), and patches each later checkpoint with their values
+    there (:data:`_GONE` where a key no longer exists).
     """
 
     def __init__(self, rows: Sequence[Row], *, freeze: bool = False) -> None:
@@ -257,20 +256,6 @@ class Index:
         self._track(key, event, add=True)
         return key
 
-    def _patch(self, key: int, event: Row) -> None:
-        """Fold a newly inserted event into the checkpoints after it."""
-        touches = touched(event)
-        first = bisect.bisect_right(self.bounds, key)  # the first checkpoint that must change
-        if first == len(self.bounds) or not touches:
-            return  # no checkpoint after it, or an event the keyed fold ignores
-        if any(self.touching[t][-1] > key for t in touches):
-            self._refold(touches, key)
-            return
-        # No later event touches its keys: their value at the last checkpoint is their value
-        # just before the event, so one patch layer is right for every later checkpoint.
-        patch = _fold_over(self._layers(len(self.bounds) - 1), [event])
-        self._push(first, [patch] * (len(self.bounds) - first))
-
     def _push(self, first: int, layers: list[FoldState]) -> None:
         """Put one patch layer on each checkpoint from ``first``; merge a checkpoint's patches
         into one when they are too many (slots sharing the same patches share the merge)."""
@@ -288,21 +273,28 @@ class Index:
             self.patches[slot] = found
 
     def _refold(self, touches: Iterable[tuple[str, Any]], start: int) -> None:
-        """Patch the checkpoints after sort key ``start`` for a change on these fold keys: the
-        events touching them (and the keys those events touch, until none is left out) are
-        folded from nothing, and each later checkpoint gets their keys' values there."""
+        """Patch the checkpoints after sort key ``start`` for a change there on these fold keys.
+
+        The checkpoint before the change holds none of it: from its values of the keys, the
+        events after it touching them (and the keys those events touch, until none is left
+        out) are folded again, and each later checkpoint gets their keys' values there. A
+        change no later event touches costs the few events of one stretch, and every later
+        checkpoint shares one patch layer.
+        """
         first = bisect.bisect_right(self.bounds, start)
-        keys = set(touches)
+        keys = dict.fromkeys(touches)  # in order: a patch's new keys then land as a fold puts them
         if first == len(self.bounds) or not keys:
-            return
+            return  # no checkpoint after the change (so no need of touching), or no key changed
+        base = self.bounds[first - 1]
         touching, todo, found = self.touching, list(keys), set()
         while todo:
-            for key in touching.get(todo.pop(), ()):
+            listed = touching.get(todo.pop(), ())
+            for key in listed[bisect.bisect_left(listed, base):]:
                 if key not in found:
                     found.add(key)
                     for touch in touched(self.events[bisect.bisect_left(self.keys, key)]):
                         if touch not in keys:
-                            keys.add(touch)
+                            keys[touch] = None
                             todo.append(touch)
             if len(found) > _REFOLD_LIMIT:
                 self._invalidate(start)
@@ -312,7 +304,7 @@ class Index:
         fields: dict[str, list[Any]] = {name: [] for name in _FIELDS}
         for name, key in keys:
             fields[name].append(key)
-        state, done, layers = FoldState(), 0, []
+        state, done, layers = self._values(first - 1, fields), 0, []
         layer: FoldState | None = None
         for bound in self.bounds[first:]:
             end = bisect.bisect_left(order, bound, lo=done)
@@ -324,9 +316,24 @@ class Index:
             layers.append(layer)
         self._push(first, layers)
 
+    def _values(self, slot: int, fields: dict[str, list[Any]]) -> FoldState:
+        """Checkpoint ``slot``'s values of these keys (those it has), read through its layers."""
+        layers = self._layers(slot)
+        state = FoldState()
+        for name, keys in fields.items():
+            maps, into = [getattr(layer, name) for layer in layers], getattr(state, name)
+            for key in keys:
+                for found in maps:
+                    value = found.get(key, _ABSENT)
+                    if value is not _ABSENT:
+                        if value is not _GONE:
+                            into[key] = value
+                        break
+        return state
+
     def add_event(self, row: Row) -> None:
         """Take in a newly appended event: patch the later checkpoints."""
-        self._patch(self._insert(row), row)
+        self._refold(touched(row), self._insert(row))
 
     def replace(self, old: Row, corrected: Row) -> None:
         """Take in a corrected event (same id and seq): patch the checkpoints after either position."""
@@ -358,27 +365,6 @@ def _layer(found: dict[Any, Any]) -> dict[Any, Any]:
     return _Gone(found) if any(value is _GONE for value in found.values()) else found
 
 
-class _Overlay(dict):  # type: ignore[type-arg]
-    """A dict of what a fold wrote, whose ``get`` falls through to the layers below (the
-    only read the fold's handlers make); cheaper than a ChainMap, whose reads are Python code."""
-
-    __slots__ = ("below",)
-
-    def __init__(self, below: tuple[dict[Any, Any], ...]) -> None:
-        super().__init__()
-        self.below = below
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        value = dict.get(self, key, _ABSENT)
-        if value is _ABSENT:
-            for layer in self.below:
-                value = dict.get(layer, key, _ABSENT)
-                if value is not _ABSENT:
-                    return default if value is _GONE else value
-            return default
-        return value
-
-
 class _Recording(dict):  # type: ignore[type-arg]
     """A dict that remembers, in order, the keys written to it."""
 
@@ -391,17 +377,6 @@ class _Recording(dict):  # type: ignore[type-arg]
     def __setitem__(self, key: Any, value: Any) -> None:
         self.written[key] = None
         dict.__setitem__(self, key, value)
-
-
-def _fold_over(below: tuple[FoldState, ...], events: list[Row]) -> FoldState:
-    """Fold ``events`` on top of ``below`` (newest first, left untouched); the changes land in a new layer."""
-    # Writes land in the overlays, which become the new layer; reads fall through to the layers below.
-    if not events:
-        return FoldState()
-    front = FoldState(**{name: _Overlay(tuple(getattr(s, name) for s in below)) for name in _FIELDS})
-    fold(front, events)
-    # The new layer keeps only what was written (plain dicts, holding no reference to the layers below).
-    return FoldState(**{name: dict(getattr(front, name)) for name in _FIELDS})
 
 
 def flatten(layers: tuple[FoldState, ...]) -> FoldState:
@@ -418,8 +393,6 @@ def flatten(layers: tuple[FoldState, ...]) -> FoldState:
                 del value[key]
         merged[name] = value
     return FoldState(**merged)
-
-
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
