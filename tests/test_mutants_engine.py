@@ -597,3 +597,37 @@ def test_a_stored_measure_with_an_unknown_imposer_or_no_target_is_refused_at_loa
     with pytest.raises(ee.InvalidEventError) as caught:
         ee.load(tmp_path)
     assert str(caught.value).startswith(f"{tmp_path / 'log.jsonl'}:1, event 'm', field '{field}': ")
+
+
+@pytest.mark.parametrize("retro_year", [2011, 2013, 2015, 2017])
+def test_a_retroactive_ratification_is_patched_from_the_checkpoint_before_it(retro_year: int) -> None:
+    """Ratifications of one treaty in several stretches of checkpoints (one every 2 events),
+    then one more dated between them: the patch refolds from the checkpoint just before it,
+    so the ratifications before it are neither lost nor listed twice, on every day, as in a fresh log."""
+    signed = ee.TreatySigned(id="t", date="2010-01-01", title="t", sources=Q, agreement="t")
+    ratified = [ee.Ratified(id=f"r-{party.lower()}", date=f"{year}-02-01", title="r", sources=Q, agreement="t", party=party,
+                            body="parliament") for party, year in (("RU", 2012), ("CN", 2014), ("KZ", 2016))]
+    items = [signed, *fillers(3, 2011), ratified[0], *fillers(3, 2013), ratified[1], *fillers(3, 2015),
+             ratified[2], *fillers(3, 2017)]
+    log = checkpointed(*items)
+    late = ee.Ratified(id="r-late", date=f"{retro_year}-06-01", title="r", sources=Q, agreement="t", party="KG",
+                       body="parliament")
+    log.append([late])
+    fresh = log_of(*items, late)
+    for day in ("2012-06-01", "2014-06-01", "2016-06-01", "2018-01-01"):
+        assert answers(log.as_of(day)) == answers(fresh.as_of(day))
+
+
+def test_an_event_on_a_retracted_agreement_is_patched_from_the_agreement_being_gone() -> None:
+    """A treaty retracted after checkpoints were built (its key patched as gone from the later
+    ones), then an entry into force naming it appended, dated after some of them: the patch
+    starts from the treaty being gone, as in a fresh log without it (a stub agreement)."""
+    signed = ee.TreatySigned(id="t", date="2010-01-01", title="t", sources=Q, agreement="t")
+    others = [*fillers(3, 2011), *fillers(3, 2013), *fillers(3, 2015)]
+    log = checkpointed(signed, *others)
+    log.append([ee.Retraction(id="no-t", target="t", reason="r")])
+    force = ee.EnteredIntoForce(id="f", date="2014-02-01", title="f", sources=Q, agreement="t")
+    log.append([force])
+    fresh = log_of(*others, force)
+    for day in ("2012-06-01", "2014-06-01", "2016-06-01"):
+        assert answers(log.as_of(day)) == answers(fresh.as_of(day))
