@@ -9,6 +9,7 @@ reads: the rows that may have happened by a day, and the fold state on it.
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import weakref
@@ -54,9 +55,10 @@ class Index:
 
     def __init__(self, rows: Sequence[Row], *, freeze: bool = False) -> None:
         # Stored rows, sorted by (earliest possible day, seq), as Log._sorted gives them.
-        self.keys: list[int] = [sort_key(s) for s in rows]
+        # Sort keys as machine integers: an int object each would cost 32 bytes more a record.
+        self.keys = array.array("q", map(sort_key, rows))
         self.events: list[Row] = list(rows)
-        self._touching: dict[tuple[str, Any], list[int]] | None = None
+        self._touching: dict[tuple[str, Any], array.array[int]] | None = None
         # Per-event views read only their own types: their rows and keys, made on first
         # use and kept up to date as events come and go.
         self._groups: dict[frozenset[str], _Group] = {}
@@ -86,15 +88,19 @@ class Index:
         valid over a stretch of days (see :mod:`eurasia_events.query`); cleared when it grows."""
 
     @property
-    def touching(self) -> dict[tuple[str, Any], list[int]]:
+    def touching(self) -> dict[tuple[str, Any], array.array[int]]:
         """The sort keys of the events touching each fold key, in order; made when a retroactive
-        event first needs it (a pass over every event, which most sessions never need)."""
+        event first needs it (a pass over every event, which most sessions never need). Arrays,
+        not lists: no int object per entry, and nothing for the collector to scan."""
         if self._touching is None:
-            found: dict[tuple[str, Any], list[int]] = {}
+            found: dict[tuple[str, Any], array.array[int]] = {}
             for key, row in zip(self.keys, self.events, strict=True):
                 touches = touched(row)
                 for touch in touches if len(touches) < 2 else dict.fromkeys(touches):
-                    found.setdefault(touch, []).append(key)
+                    keys = found.get(touch)
+                    if keys is None:
+                        keys = found[touch] = array.array("q")
+                    keys.append(key)
             self._touching = found
         return self._touching
 
@@ -103,7 +109,7 @@ class Index:
         if self._touching is None:
             return
         for touch in dict.fromkeys(touched(row)):
-            keys = self._touching.setdefault(touch, [])
+            keys = self._touching.setdefault(touch, array.array("q"))
             if add:
                 bisect.insort(keys, key)
             else:
@@ -116,7 +122,7 @@ class Index:
         found = self._groups.get(tags)
         if found is None:
             pairs = [(key, s) for key, s in zip(self.keys, self.events, strict=True) if s[0] in tags]
-            found = self._groups[tags] = _Group([key for key, _ in pairs], [s for _, s in pairs])
+            found = self._groups[tags] = _Group(array.array("q", [key for key, _ in pairs]), [s for _, s in pairs])
         return found
 
     def count_until(self, day: int) -> int:
@@ -408,7 +414,7 @@ class _Group:
 
     __slots__ = ("_happened", "keys", "rows")
 
-    def __init__(self, keys: list[int], rows: list[Row]) -> None:
+    def __init__(self, keys: array.array[int], rows: list[Row]) -> None:
         self.keys, self.rows = keys, rows
         self._happened: tuple[list[int], list[int]] | None = None
 
