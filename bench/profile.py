@@ -29,7 +29,7 @@ from typing import Any
 import eurasia_events as ee
 
 from .generate import parse_size, size_label, write_log
-from .run import HERE, LAST_DAY, VIEWS, _Facts, _Retro, _sqlite_copy, append_now
+from .run import HERE, LAST_DAY, VIEWS, _Facts, _Retro, _sqlite_copy, after_every_record, append_now
 
 WHATS = ("load", "load-sqlite", "rebuild", "fold", "summary", "agreements", "retro", "memory", "import")
 
@@ -106,11 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy(folder / name, work / name)
     log = ee.load(work)
     len(log.as_of(LAST_DAY).agreements())
-    counter = iter(range(1, 10**9))
-    base = int(time.time() * 10**6) + 10**6
+    known_at = after_every_record(log)  # as bench.run's rebuild: every record replayed
 
     def rebuild() -> ee.State:
-        return log.as_of(LAST_DAY, known_at=ee.Instant(base + next(counter)))
+        return log.as_of(LAST_DAY, known_at=known_at())
 
     if what == "rebuild":
         _profile(lambda: rebuild().fold, args.top, repeat=3)

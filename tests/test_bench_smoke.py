@@ -27,6 +27,26 @@ def test_the_generator_is_reproducible_and_loads() -> None:
     assert {"meeting", "correction", "retraction", "memorandum"} <= {r.event.TYPE for r in log}
 
 
+def test_the_rebuild_replays_records_recorded_after_now() -> None:
+    """The rebuild's instants come after every record, even one recorded after now (as the
+    generator's are at 1M), and each is new: a rebuild at one replays the whole log."""
+    log = ee.Log(ee.MemoryStore(generate_lines(300, seed=7)),
+                 entities=ee.EntityRegistry.from_file(ee.bundled_path() / "entities.json"),
+                 sources=ee.SourceRegistry.from_file(ee.bundled_path() / "sources.json"))
+    first = log[0].event
+    later = ee.Instant(4_102_444_800 * 10**6)  # 2100-01-01
+    log.append([ee.Meeting(id="recorded-later", kind="talks", date="2020-03-15", title="later", parties=first.parties,
+                           sources=[{"source": first.sources[0].source, "quote": "q"}])], recorded=later)
+    known_at = run.after_every_record(log)
+    instant = known_at()
+    assert instant.micros > later.micros
+    assert known_at().micros > instant.micros
+    ids = [row.id for row in log.as_of(run.LAST_DAY, known_at=instant).sketches]
+    assert "recorded-later" in ids
+    assert len(ids) == len(log.as_of(run.LAST_DAY).sketches)
+    assert "recorded-later" not in [row.id for row in log.as_of(run.LAST_DAY, known_at=ee.Instant.now()).sketches]
+
+
 def test_a_1k_run_produces_every_metric(tmp_path: Path, capsys: object) -> None:
     """Every metric of the table is measured, the rebuilds are interleaved with equal samples,
     the JSON results are written, and the table prints each target with a mark."""
