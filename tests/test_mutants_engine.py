@@ -605,8 +605,9 @@ def test_a_retroactive_ratification_is_patched_from_the_checkpoint_before_it(ret
     then one more dated between them: the patch refolds from the checkpoint just before it,
     so the ratifications before it are neither lost nor listed twice, on every day, as in a fresh log."""
     signed = ee.TreatySigned(id="t", date="2010-01-01", title="t", sources=Q, agreement="t")
-    ratified = [ee.Ratified(id=f"r-{party.lower()}", date=f"{year}-02-01", title="r", sources=Q, agreement="t", party=party,
-                            body="parliament") for party, year in (("RU", 2012), ("CN", 2014), ("KZ", 2016))]
+    ratified = [ee.Ratified(id=f"r-{party.lower()}", date=f"{year}-02-01", title="r", sources=Q, agreement="t",
+                            party=party, body="parliament")
+                for party, year in (("RU", 2012), ("CN", 2014), ("KZ", 2016))]
     items = [signed, *fillers(3, 2011), ratified[0], *fillers(3, 2013), ratified[1], *fillers(3, 2015),
              ratified[2], *fillers(3, 2017)]
     log = checkpointed(*items)

@@ -481,6 +481,63 @@ def test_a_state_keeps_its_keyed_answers_after_later_appends(memory_log: ee.Log)
     assert memory_log.as_of("2015-06-01").contracted().certain == ee.Quantity.parse("18 bcm/yr")
 
 
+def test_counts_asked_again_on_a_day_follow_what_changed_since(memory_log: ee.Log) -> None:
+    """The counts and totals a query works out on a day, kept for the next state on the same fold
+    and day, are a plain fold's after a retroactive event, a correction, a retraction, and as known before."""
+    day = "2030-01-01"
+
+    def counts(state: State) -> tuple[Any, ...]:
+        agreements = state.agreements()
+        return (agreements.count, len(agreements), state.agreements(status="in force").count,
+                str(state.contracted()), state.summary().to_records())
+
+    def check(known_at: str | None = None) -> None:
+        asked = [counts(memory_log.as_of(day, known_at=known_at)) for _ in range(2)]  # the second reuses the first's
+        assert asked == [counts(State(memory_log, day, known_at, naive=True))] * 2
+
+    add(memory_log, gas("a", "2014-05-21", "38 bcm/yr", "power-of-siberia"), recorded="2026-01-01T00:00:00Z")
+    check()
+    add(memory_log, gas("b", "2012-01-01", "10 bcm/yr", "far-eastern-route"), recorded="2026-02-01T00:00:00Z")
+    check()
+    add(memory_log, ee.Correction(id="fix", target="a", reason="misread", changes={"annual_volume": "40 bcm/yr"}),
+        recorded="2026-03-01T00:00:00Z")
+    check()
+    add(memory_log, ee.Retraction(id="drop", target="b", reason="not a contract"), recorded="2026-04-01T00:00:00Z")
+    check()
+    check("2026-02-15T00:00:00Z")
+    assert str(memory_log.as_of(day).contracted()) == "40 bcm/yr"
+    # Two days with no event between share a fold, not their answers: the term ends between them.
+    add(memory_log, ee.TreatySigned(id="s", date="2001-07-16", title="treaty", sources=Q, agreement="t",
+                                    kind="treaty", term="20 years", parties=["RU", "CN"]),
+        ee.EnteredIntoForce(id="f", date="2002-02-28", title="in force", sources=Q, agreement="t"))
+    in_force = [memory_log.as_of(on).agreements(status="in force").count for on in ("2021-01-01", "2023-01-01")]
+    assert in_force == [ee.Count(2, 2), ee.Count(1, 1)]
+
+
+def test_project_lines_worked_out_before_follow_new_stages_and_days(memory_log: ee.Log) -> None:
+    """A project's stage, remembered from an earlier fold or day, is a plain fold's after an
+    unrelated retroactive event, on another day with the same stages (an opening some day in
+    2019 is possible in June, certain in 2020), and after a retroactive stage."""
+    def stage(event_id: str, date: str, reached: str) -> ee.Event:
+        return ee.ProjectMilestone(id=event_id, date=date, title=event_id, sources=Q, project="power-of-siberia",
+                                   stage=reached)
+
+    def check() -> None:
+        for day in ("2016-01-01", "2019-06-01", "2020-01-01", "2016-01-01"):
+            rows = memory_log.as_of(day).projects().to_records()
+            assert rows == State(memory_log, day, naive=True).projects().to_records(), day
+
+    add(memory_log, stage("built", "2014-09-01", "construction_started"), stage("open", "2019", "opened"),
+        *[ee.Meeting(id=f"m{i}", date=f"2020-0{i + 1}-01", title="talks", sources=Q, kind="talks") for i in range(5)])
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
+        check()
+    add(memory_log, ee.Meeting(id="early", date="2010-01-01", title="talks", sources=Q, kind="talks"))
+    check()
+    add(memory_log, stage("stop", "2015-06-01", "cancelled"))
+    check()
+    assert memory_log.as_of("2016-01-01").projects().get(project="power-of-siberia").stage == "cancelled"
+
+
 def test_events_and_timeline_follow_each_event_s_own_date(memory_log: ee.Log) -> None:
     """A date disputed by another source widens when an event may have happened (views count
     it from the earlier day), but lists of events follow the event's own date."""

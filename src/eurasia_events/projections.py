@@ -745,11 +745,13 @@ def steady(spans: Iterable[Span | None], day: int) -> tuple[int, int]:
     for span in spans:
         if span is None:
             continue
+        # Compared here, not with max() and min(): a project's thousands of stages pass through.
         for edge in span:
             if edge <= day:
-                lo = max(lo, edge)
-            else:
-                hi = min(hi, edge)
+                if edge > lo:
+                    lo = edge
+            elif edge < hi:
+                hi = edge
     return lo, hi
 
 

@@ -12,9 +12,10 @@ by the day and the fold state on it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+import weakref
+from collections.abc import Callable, Hashable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ._engine.gc import bulk, paused
 from ._engine.index import DayView
@@ -32,6 +33,7 @@ from .projections import (
     ProjectState,
     Span,
     SupplyState,
+    Trail,
     agreement_spans,
     agreement_status,
     fold,
@@ -181,21 +183,7 @@ class State:
         Status is one of: signed, in force, expired, terminated, suspended, superseded.
         The rows are made when first read; ``len`` and ``count`` do not need them.
         """
-        day = self._ordinal
-        chosen: list[AgreementState] = []
-        sure = 0
-        for row in self._fold.agreements.values():
-            signed = row.signed
-            if day < signed[0] or (party is not None and party not in row.parties):
-                continue  # certainly not signed by the day, or another party's
-            if status is not None:
-                state, certain, _ = self._status(row)
-                if state != status:
-                    continue
-                sure += signed[1] <= day and certain
-            else:
-                sure += signed[1] <= day
-            chosen.append(row)
+        chosen, sure = self._once(("agreements", status, party), lambda: self._chosen(status, party))
 
         def make() -> tuple[AgreementRow, ...]:
             with paused():
@@ -215,6 +203,25 @@ class State:
 
         return View("agreements", make, fields_of(AgreementRow), title=self._title("Agreements"), sure=sure,
                     size=len(chosen))
+
+    def _chosen(self, status: str | None, party: str | None) -> tuple[list[AgreementState], int]:
+        """The fold rows :meth:`agreements` shows (in fold order), and how many are certain."""
+        day = self._ordinal
+        chosen: list[AgreementState] = []
+        sure = 0
+        for row in self._fold.agreements.values():
+            signed = row.signed
+            if day < signed[0] or (party is not None and party not in row.parties):
+                continue  # certainly not signed by the day, or another party's
+            if status is not None:
+                state, certain, _ = self._status(row)
+                if state != status:
+                    continue
+                sure += signed[1] <= day and certain
+            else:
+                sure += signed[1] <= day
+            chosen.append(row)
+        return chosen, sure
 
     def _anchor(self, row: AgreementState) -> Span | None:
         return term_anchor(row, self._fold.supply, self._ordinal)
@@ -245,6 +252,30 @@ class State:
             memo.clear()  # rows replaced since: dropped with the rest, the others are soon back
         memo[id(facts[0])] = facts
 
+    @functools.cached_property
+    def _shared(self) -> dict[Hashable, Any]:
+        """What was worked out from the fold and the day alone (counts, totals), for every state
+        on the same fold and day: kept in one slot of the memo, for the last fold and day asked.
+
+        A fold is never changed once the views read it (a retroactive event makes a new one).
+        The slot refers to it weakly: it keeps no fold alive, and a fold made later at the same
+        address never passes for it.
+        """
+        fold, memo = self._fold, self._memo
+        found = memo.get(id(_SHARED))
+        if found is None or found[0]() is not fold or found[1] != self._ordinal:
+            found = memo[id(_SHARED)] = (weakref.ref(fold), self._ordinal, {})
+        shared: dict[Hashable, Any] = found[2]
+        return shared
+
+    def _once(self, key: Hashable, work: Callable[[], _T]) -> _T:
+        """``work()``, done once for the fold and the day (see :attr:`_shared`): read it, never change it."""
+        shared = self._shared
+        if key not in shared:
+            shared[key] = work()
+        found: _T = shared[key]
+        return found
+
     def _status(self, row: AgreementState) -> tuple[str, bool, Span | None]:
         """The agreement's status on the day, its term counted from the event it names."""
         return self._facts(row)[4]
@@ -254,10 +285,19 @@ class State:
         return self._facts(row)[5]
 
     def _agreement_counts(self, *statuses: str) -> list[Count]:
-        """How many agreements certainly and possibly have each status on the day (one pass)."""
+        """How many agreements certainly and possibly have each status on the day."""
+        certain, possible = [0] * len(statuses), [0] * len(statuses)
+        for found, n in self._once("status tally", self._status_tally).items():
+            for at, status in enumerate(statuses):
+                if status in found:
+                    possible[at] += n
+                    certain[at] += n if len(found) == 1 else 0
+        return [Count(*pair) for pair in zip(certain, possible, strict=True)]
+
+    def _status_tally(self) -> dict[frozenset[str], int]:
+        """How many agreements have each set of possible statuses on the day: a handful of sets (one pass)."""
         day = self._ordinal
         recall, facts = self._recall, self._facts
-        # How many agreements have each set of possible statuses: a handful of sets, counted once.
         tally: dict[frozenset[str], int] = {}
         for row in self._fold.agreements.values():
             found = recall(row)
@@ -266,13 +306,7 @@ class State:
                     continue  # not signed yet: no status counted
                 found = facts(row)
             tally[found[5]] = tally.get(found[5], 0) + 1
-        certain, possible = [0] * len(statuses), [0] * len(statuses)
-        for found, n in tally.items():
-            for at, status in enumerate(statuses):
-                if status in found:
-                    possible[at] += n
-                    certain[at] += n if len(found) == 1 else 0
-        return [Count(*pair) for pair in zip(certain, possible, strict=True)]
+        return tally
 
     @bulk
     def volumes(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> View[VolumeRow]:
@@ -425,9 +459,12 @@ class State:
 
         The total of :meth:`volumes`, worked out without making its rows.
         """
-        docs, counted_volume, _, shown = self._volume_plan(commodity, binding)
-        total: Total = _volume_totals(docs, counted_volume, shown).get("annual volume", Total(None, None))
-        return total
+        def work() -> Total:
+            docs, counted_volume, _, shown = self._volume_plan(commodity, binding)
+            total: Total = _volume_totals(docs, counted_volume, shown).get("annual volume", Total(None, None))
+            return total
+
+        return self._once(("contracted", commodity, binding), work)
 
     # -- supply, members, sanctions, projects --------------------------------------------
 
@@ -456,6 +493,10 @@ class State:
                                           LevelReached | None]]:
         """What :meth:`supply` shows, unsorted, without its rows: per route delivering, its route,
         commodity, fold row, opening (text), whether certain, design capacity and latest level."""
+        return self._once("supply lines", self._supply_lines_now)
+
+    def _supply_lines_now(self) -> list[tuple[str, str, SupplyState, str | None, bool, Quantity | None,
+                                              LevelReached | None]]:
         lines = []
         for (route, commodity), supply in self._fold.supply.items():
             # A later supply_started with no capacity (older logs) states no level at all.
@@ -494,8 +535,10 @@ class State:
         changes: dict[str, list[tuple[str, Span, str]]] = {}
         # By agreement id, not in the fold's key order (which a retroactive event can change):
         # the founding treaties' items on one day stay in one order through the stable sort below.
-        founding = [row for row in self._fold.agreements.values() if row.founds == organisation]
-        for row in sorted(founding, key=lambda row: row.agreement):
+        founding = self._once(("founding", organisation), lambda: sorted(
+            (row for row in self._fold.agreements.values() if row.founds == organisation),
+            key=lambda row: row.agreement))
+        for row in founding:
             if row.in_force is not None:
                 for party in row.parties:
                     if self.log.entities.get(party) and self.log.entities[party].kind is EntityKind.STATE:
@@ -627,6 +670,9 @@ class State:
     def _sanctions_count(self) -> Count:
         """How many sanctions measures certainly, and possibly, are in force on the day: the
         count of :meth:`sanctions` (all imposers and targets), without its rows."""
+        return self._once("sanctions count", self._sanctions_count_now)
+
+    def _sanctions_count_now(self) -> Count:
         certain = possible = 0
         for m in self._fold.measures.values():
             status, sure = self._measure_status(m)
@@ -762,12 +808,21 @@ class State:
         whether some stage was certainly reached, and the events possibly read (``None``:
         no stage possibly reached); remembered with the days it holds on (see :func:`steady`)."""
         found = self._recall(p)
-        if found is not None:
-            line: _ProjectLine | None = found[3]
-            return line
-        day, stages = self._ordinal, trail_items(p.stages)
-        lo, hi = steady((span for _, span, _ in stages), day)
-        self._remember((p, lo, hi, line := _project_line(stages, day)))
+        if found is None:
+            # A new fold folds its last events again, making new rows for the projects they touch:
+            # a project's trail (thousands of stages) is compared with the one last worked out
+            # until the two meet, not read whole again.
+            seen = self._memo.setdefault(id(_PROJECTS), {})
+            last = seen.get(p.project)
+            if last is not None and last[1] <= self._ordinal < last[2] and _same_trail(last[0].stages, p.stages):
+                found = (p, *last[1:])
+            else:
+                day, stages = self._ordinal, trail_items(p.stages)
+                lo, hi = steady((span for _, span, _ in stages), day)
+                found = (p, lo, hi, _project_line(stages, day))
+            self._remember(found)
+            seen[p.project] = found
+        line: _ProjectLine | None = found[3]
         return line
 
     # -- per-event views -------------------------------------------------------------------
@@ -1032,6 +1087,11 @@ _AgreementFacts = tuple[AgreementState, int, int, Any, tuple[str, bool, Span | N
 it holds on, the term anchor it was worked out with (:data:`_NO_ANCHOR` if it never has one),
 its status (:func:`agreement_status`) and its possible statuses."""
 _NO_ANCHOR: Final[Any] = object()
+_SHARED: Final = object()
+"""Its id is the memo's key for :attr:`State._shared` (no fold row can have it: it lives as long as the module)."""
+_PROJECTS: Final = object()
+"""Its id is the memo's key for the project lines last worked out, by project (see :meth:`State._project_line`)."""
+_T = TypeVar("_T")
 _MEMO_LIMIT: Final = 1 << 19  # entries of a query index's memo before it is cleared
 
 
@@ -1088,6 +1148,16 @@ def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine
     surely = any(reached(s, day) for _, s, _ in possible)
     return (stage, span, bool(certain), min(openings) if openings else None, bool(surely),
             tuple(eid for _, _, eid in possible))
+
+
+def _same_trail(a: Trail, b: Trail) -> bool:
+    """Whether two trails hold equal items: compared from the newest until they meet (their
+    older items then are the same objects), never recursively (a trail nests thousands deep)."""
+    while a is not b:
+        if a is None or b is None or a[0] != b[0]:
+            return False
+        a, b = a[1], b[1]
+    return True
 
 
 def _remaining(volume: Quantity | None, parts: list[Quantity | None]) -> Quantity | None:
