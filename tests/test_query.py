@@ -549,3 +549,19 @@ def test_events_and_timeline_follow_each_event_s_own_date(memory_log: ee.Log) ->
     assert [r.id for r in memory_log.timeline()] == ["a", "b"]
     rows = memory_log.as_of("2011-06-01").meetings()
     assert [(r.event, r.certain) for r in rows] == [("b", False)]
+
+
+def test_agreements_refuse_an_unknown_status_and_resolve_a_party_by_name(memory_log: ee.Log) -> None:
+    """A misspelt status is an error naming the statuses (it used to list nothing, silently);
+    a party may be named by an alias, as the other views' parties are; an unknown one is named."""
+    add(memory_log, gas("a", "2014-05-21", "38 bcm/yr", None, parties=["RU", "CN"]),
+        gas("b", "2015-05-21", "5 bcm/yr", None, parties=["KZ", "CN"]))
+    state = memory_log.as_of("2020-01-01")
+    with pytest.raises(ee.EurasiaEventsError, match="unknown agreement status 'in-force'; expected one of signed, "):
+        state.agreements(status="in-force")
+    assert [r.agreement for r in state.agreements(party="Russian Federation")] == ["a"]
+    assert state.agreements(party="russia").count == state.agreements(party="RU").count == ee.Count(1, 1)
+    with pytest.raises(ee.UnknownEntityError, match="Rusia"):
+        state.agreements(party="Rusia")
+    with pytest.raises(ee.EurasiaEventsError, match=r"party: expected an entity's id, name or alias, got \['RU'\]"):
+        state.agreements(party=["RU"])  # type: ignore[arg-type]

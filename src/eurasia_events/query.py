@@ -71,8 +71,8 @@ from .views import (
 if TYPE_CHECKING:
     from .log import Log
 
-__all__ = ["MEASURES", "TIMELINE_INTERACTIONS", "VIEW_NAMES", "State", "as_of", "diff", "project", "series",
-           "timeline"]
+__all__ = ["AGREEMENT_STATUSES", "MEASURES", "TIMELINE_INTERACTIONS", "VIEW_NAMES", "State", "as_of", "diff",
+           "project", "series", "timeline"]
 
 # --- the state on a day --------------------------------------------------------------
 
@@ -180,9 +180,17 @@ class State:
     def agreements(self, *, status: str | None = None, party: str | None = None) -> View[AgreementRow]:
         """Treaties, statements, memoranda and contracts signed by the day, with their status.
 
-        Status is one of: signed, in force, expired, terminated, suspended, superseded.
-        The rows are made when first read; ``len`` and ``count`` do not need them.
+        Status is one of: signed, in force, expired, terminated, suspended, superseded. A
+        party is an entity's id, name or alias. The rows are made when first read; ``len`` and
+        ``count`` do not need them.
         """
+        if status is not None and status not in AGREEMENT_STATUSES:
+            raise EurasiaEventsError(f"unknown agreement status {status!r}; expected one of "
+                                     f"{', '.join(AGREEMENT_STATUSES)}")
+        if party is not None:
+            if not isinstance(party, str):
+                raise EurasiaEventsError(f"party: expected an entity's id, name or alias, got {party!r}")
+            party = self.log.entities.resolve(party).id
         chosen, sure = self._once(("agreements", status, party), lambda: self._chosen(status, party))
 
         def make() -> tuple[AgreementRow, ...]:
@@ -1051,6 +1059,8 @@ class State:
         return method(**options)  # type: ignore[no-any-return]
 
 
+AGREEMENT_STATUSES: Final = ("signed", "in force", "expired", "terminated", "suspended", "superseded")
+"""What :meth:`State.agreements` accepts as ``status``: the statuses an agreement can have on a day."""
 VIEW_NAMES: Final = ("summary", "agreements", "volumes", "supply", "members", "sanctions", "projects", "finance",
                      "meetings", "trade", "policies")
 _STAGE_RANK: Final = {"announced": 0, "proposed": 1, "planned": 2, "construction_started": 3, "suspended": 4,
