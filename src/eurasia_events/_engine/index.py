@@ -288,7 +288,7 @@ class Index:
         checkpoint shares one patch layer.
         """
         first = bisect.bisect_right(self.bounds, start)
-        keys = dict.fromkeys(touches)  # in order: a patch's new keys then land as a fold puts them
+        keys = dict.fromkeys(touches)  # ordered, not a set: a patch's new keys land in one order in every process
         if first == len(self.bounds) or not keys:
             return  # no checkpoint after the change (so no need of touching), or no key changed
         base = self.bounds[first - 1]
