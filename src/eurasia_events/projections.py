@@ -765,8 +765,10 @@ def agreement_spans(row: AgreementState, day: int, anchor: Span | None = None) -
     spans: list[Span | None] = [row.signed, row.in_force, row.ended and row.ended[0],
                                 row.superseded_by and row.superseded_by[0]]
     spans.extend(span for span, _, _ in row.extensions)
-    spans.append(expiry(row, day, anchor)[0])
-    spans.append(expiry(row, day, anchor, only_certain=True)[0])
+    until, every_certain = expiry(row, day, anchor)
+    # Counting only certain extensions changes nothing when every extension counted is certain.
+    spans.append(until)
+    spans.append(until if every_certain else expiry(row, day, anchor, only_certain=True)[0])
     return spans
 
 
