@@ -565,23 +565,3 @@ def test_agreements_refuse_an_unknown_status_and_resolve_a_party_by_name(memory_
         state.agreements(party="Rusia")
     with pytest.raises(ee.EurasiaEventsError, match=r"party: expected an entity's id, name or alias, got \['RU'\]"):
         state.agreements(party=["RU"])  # type: ignore[arg-type]
-
-
-def test_an_extension_possibly_made_leaves_the_status_uncertain_after_the_expiry_without_it(
-        memory_log: ee.Log) -> None:
-    """A ten-year treaty and a five-year extension dated "2009?" (2008 to 2010): after the
-    expiry counted without the extension, the treaty is possibly in force, possibly expired.
-    The row said "in force", certain (the summary said possibly); and an answer worked out
-    before that expiry must not hold past it on the same index."""
-    add(memory_log,
-        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", in_force_on_signature=True,
-                        term="10 years"),
-        ee.AgreementExtended(id="x", date="2009?", title="x", sources=Q, agreement="t", term="5 years"))
-    before = memory_log.as_of("2009-12-01")
-    assert before.agreements(status="in force").count == ee.Count(1, 1)
-    after = memory_log.as_of("2010-03-01")
-    row = after.agreements().get(agreement="t")
-    assert (row.status, row.certain) == ("in force", False)
-    assert after.agreements(status="in force").count == ee.Count(0, 1)
-    assert after.summary().get(item="agreements in force").value == "0 (possibly 1)"
-    assert every_view(after) == every_view(State(memory_log, "2010-03-01", naive=True))

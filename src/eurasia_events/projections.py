@@ -704,9 +704,6 @@ def agreement_status(row: AgreementState, day: int, anchor: Span | None = None) 
         certain = bool(seen) and (later is None or reached(later[1], day) is False)
     if status == "expired" or (until is not None and reached(until, day) is None):
         certain = certain and extensions_certain
-    if certain and not extensions_certain:
-        # An extension possibly not made by the day: without it the agreement may have expired.
-        certain = possible_statuses(row, day, anchor) == {status}
     return status, certain, until
 
 
