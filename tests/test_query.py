@@ -565,3 +565,19 @@ def test_agreements_refuse_an_unknown_status_and_resolve_a_party_by_name(memory_
         state.agreements(party="Rusia")
     with pytest.raises(ee.EurasiaEventsError, match=r"party: expected an entity's id, name or alias, got \['RU'\]"):
         state.agreements(party=["RU"])  # type: ignore[arg-type]
+
+
+def test_an_answer_worked_out_before_an_expiry_does_not_hold_past_it_while_an_extension_is_uncertain(
+        memory_log: ee.Log) -> None:
+    """A ten-year treaty and a five-year extension dated "2009?" (2008 to 2010): an answer
+    worked out on a day before the expiry counted without the extension (2010-01-01) holds
+    only until it; asked after it on the same index, the treaty is possibly expired, as a
+    plain fold says."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", in_force_on_signature=True,
+                        term="10 years"),
+        ee.AgreementExtended(id="x", date="2009?", title="x", sources=Q, agreement="t", term="5 years"))
+    assert memory_log.as_of("2009-12-01").summary().get(item="agreements in force").value == "1"
+    after = memory_log.as_of("2010-03-01")
+    assert after.summary().get(item="agreements in force").value == "0 (possibly 1)"
+    assert every_view(after) == every_view(State(memory_log, "2010-03-01", naive=True))
