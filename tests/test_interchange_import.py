@@ -634,3 +634,20 @@ def test_the_interchange_package_exports_its_all() -> None:
     assert exported == set(interchange.__all__) == public
     assert all(getattr(interchange, name).__doc__ for name in interchange.__all__
                if callable(getattr(interchange, name)))
+
+
+def test_sigint_while_the_readers_are_imported_is_an_interruption(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while `import` loads its readers (compiling them, on a first run: the random-moment
+    test above once landed there) says it was interrupted, in one line, and writes nothing."""
+    import types
+
+    class Interrupted(types.ModuleType):
+        def __getattr__(self, name: str) -> object:
+            raise KeyboardInterrupt
+
+    into = tmp_path / "imported"
+    monkeypatch.setitem(sys.modules, "eurasia_events.interchange.importer", Interrupted("importer"))
+    assert main(["import", "--format", "gdelt", str(GDELT), "--into", str(into), "--between", "CN", "RU"]) == 130
+    assert capsys.readouterr().err == f"interrupted: nothing was imported; {into} is as it was\n"
+    assert not into.exists()

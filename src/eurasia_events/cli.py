@@ -720,13 +720,13 @@ def coverage_by_year(log: Log) -> list[dict[str, Any]]:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .dates import query_period
-    from .interchange.importer import import_files  # the readers are needed by this command only
-
-    start = None if args.start is None else query_period(args.start)[0]
-    end = None if args.end is None else query_period(args.end)[1]
     progress = _Progress(f"importing {len(args.files)} {args.dataset} file(s) into {args.into}")
-    try:
+    try:  # Ctrl-C while the readers are imported (compiled, on a first run) is an interruption too
+        from .dates import query_period
+        from .interchange.importer import import_files  # the readers are needed by this command only
+
+        start = None if args.start is None else query_period(args.start)[0]
+        end = None if args.end is None else query_period(args.end)[1]
         report = import_files(args.files, args.dataset, into=args.into, dyad=tuple(args.between), start=start,
                               end=end, version=args.dataset_version, skip_bad=args.skip_bad)
     except KeyboardInterrupt:  # the import appends in one batch: interrupted, it wrote nothing
