@@ -109,7 +109,9 @@ class Index:
         if self._touching is None:
             return
         for touch in dict.fromkeys(touched(row)):
-            keys = self._touching.setdefault(touch, array.array("q"))
+            keys = self._touching.get(touch)
+            if keys is None:
+                keys = self._touching[touch] = array.array("q")
             if add:
                 bisect.insort(keys, key)
             else:
