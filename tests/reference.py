@@ -327,11 +327,11 @@ class Reference:
         return status, certain
 
     def status(self, row: dict[str, Any]) -> tuple[str, bool, Any]:
-        steps, until, sure = self.milestones(row)
-        status, certain = self.walk(steps, "not yet signed", True)
-        if status == "expired" or (until is not None and by(until, self.day) is None):
-            certain = certain and sure
-        return status, certain, until
+        """The agreement's status on the day, every extension possibly made counted; certain when
+        it is the only status the agreement may have (:meth:`statuses`)."""
+        steps, until, _ = self.milestones(row)
+        status, _ = self.walk(steps, "not yet signed", True)
+        return status, self.statuses(row) == {status}, until
 
     def statuses(self, row: dict[str, Any]) -> set[str]:
         """Every status the agreement may have on the day."""

@@ -581,3 +581,39 @@ def test_an_answer_worked_out_before_an_expiry_does_not_hold_past_it_while_an_ex
     after = memory_log.as_of("2010-03-01")
     assert after.summary().get(item="agreements in force").value == "0 (possibly 1)"
     assert every_view(after) == every_view(State(memory_log, "2010-03-01", naive=True))
+
+
+def test_an_extension_possibly_made_leaves_the_status_uncertain_after_the_expiry_without_it(
+        memory_log: ee.Log) -> None:
+    """A ten-year treaty and a five-year extension dated "2009?" (2008 to 2010): after the
+    expiry counted without the extension, the treaty is possibly in force, possibly expired.
+    The row said "in force", certain (the summary said possibly); and an answer worked out
+    before that expiry must not hold past it on the same index."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", in_force_on_signature=True,
+                        term="10 years"),
+        ee.AgreementExtended(id="x", date="2009?", title="x", sources=Q, agreement="t", term="5 years"))
+    before = memory_log.as_of("2009-12-01")
+    assert before.agreements(status="in force").count == ee.Count(1, 1)
+    after = memory_log.as_of("2010-03-01")
+    row = after.agreements().get(agreement="t")
+    assert (row.status, row.certain) == ("in force", False)
+    assert after.agreements(status="in force").count == ee.Count(0, 1)
+    assert after.summary().get(item="agreements in force").value == "0 (possibly 1)"
+    assert every_view(after) == every_view(State(memory_log, "2010-03-01", naive=True))
+
+
+def test_an_agreement_expired_with_or_without_an_uncertain_extension_is_certainly_expired(
+        memory_log: ee.Log) -> None:
+    """The same treaty extended by two years on a date that may fall in 2013 to 2015: on
+    2015-06-01 it has expired whether or not the extension was made by then (2010 or 2012),
+    so the row and the counts say so; the row said possibly."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", in_force_on_signature=True,
+                        term="10 years"),
+        ee.AgreementExtended(id="x", date="2014?", title="x", sources=Q, agreement="t", term="2 years"))
+    state = memory_log.as_of("2015-06-01")
+    row = state.agreements().get(agreement="t")
+    assert (row.status, row.certain) == ("expired", True)
+    assert state.agreements(status="expired").count == ee.Count(1, 1)
+    assert every_view(state) == every_view(State(memory_log, "2015-06-01", naive=True))

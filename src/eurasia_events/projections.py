@@ -692,43 +692,47 @@ def _milestones(row: AgreementState, day: int, anchor: Span | None, *,
 
 
 def agreement_status(row: AgreementState, day: int, anchor: Span | None = None) -> tuple[str, bool, Span | None]:
-    """Status on ``day`` (signed, in force, expired, terminated, superseded...) and whether certain."""
+    """Status on ``day`` (signed, in force, expired, terminated, superseded...), whether
+    certain, and the expiry counted (see :func:`agreement_facts`)."""
+    return agreement_facts(row, day, anchor)[0]
+
+
+def agreement_facts(row: AgreementState, day: int,
+                    anchor: Span | None = None) -> tuple[tuple[str, bool, Span | None], frozenset[str]]:
+    """``((status, certain, expiry), possible statuses)`` on ``day``, the milestones read once.
+
+    The status is the last milestone possibly reached by the day, every extension possibly
+    made counted. It is certain only when it is the one status the agreement may have: a
+    ten-year treaty extended on a date that may come after its tenth year is possibly
+    expired, not certainly in force, and once expired with or without the extension it is
+    certainly expired.
+    """
     milestones, until, extensions_certain = _milestones(row, day, anchor)
-    status, certain = "not yet signed", True
-    for index, (name, span) in enumerate(milestones):
-        seen = reached(span, day)
-        if seen is False:
+    status = "not yet signed"
+    for name, span in milestones:
+        if reached(span, day) is False:
             break
         status = name
-        later = milestones[index + 1] if index + 1 < len(milestones) else None
-        certain = bool(seen) and (later is None or reached(later[1], day) is False)
-    if status == "expired" or (until is not None and reached(until, day) is None):
-        certain = certain and extensions_certain
-    return status, certain, until
-
-
-def possible_statuses(row: AgreementState, day: int, anchor: Span | None = None) -> frozenset[str]:
-    """Every status the agreement may have on ``day``: one when its status is certain.
-
-    A status is possible when its milestone may have been reached by the day and the next
-    one may not have. An extension that may not have been made by the day counts both ways.
-    """
     found: set[str] = set()
-    for only_certain in (False, True):
-        milestones, _, extensions_certain = _milestones(row, day, anchor, only_certain=only_certain)
-        if reached(milestones[0][1], day) is not True:
-            found.add("not yet signed")
-        for index, (name, span) in enumerate(milestones):
-            if reached(span, day) is False:
-                break
-            later = milestones[index + 1] if index + 1 < len(milestones) else None
-            if later is not None and later[1] == span:
-                continue  # reached together (in force on signature): never one without the other
-            if later is None or reached(later[1], day) is not True:
-                found.add(name)
-        if extensions_certain:
+    _add_possible(milestones, day, found)
+    if not extensions_certain:
+        _add_possible(_milestones(row, day, anchor, only_certain=True)[0], day, found)
+    possible = frozenset(found)
+    return (status, possible == {status}, until), possible
+
+
+def _add_possible(milestones: list[tuple[str, Span]], day: int, found: set[str]) -> None:
+    """Add to ``found`` every status the milestones leave possible on ``day``."""
+    if reached(milestones[0][1], day) is not True:
+        found.add("not yet signed")
+    for index, (name, span) in enumerate(milestones):
+        if reached(span, day) is False:
             break
-    return frozenset(found)
+        later = milestones[index + 1] if index + 1 < len(milestones) else None
+        if later is not None and later[1] == span:
+            continue  # reached together (in force on signature): never one without the other
+        if later is None or reached(later[1], day) is not True:
+            found.add(name)
 
 
 _FAR: Final = 1 << 62  # beyond every day
@@ -756,8 +760,8 @@ def steady(spans: Iterable[Span | None], day: int) -> tuple[int, int]:
 
 
 def agreement_spans(row: AgreementState, day: int, anchor: Span | None = None) -> list[Span | None]:
-    """Every span whose :func:`reached` on ``day`` :func:`agreement_status` and
-    :func:`possible_statuses` read: with :func:`steady`, the days over which both stay as on ``day``.
+    """Every span whose :func:`reached` on ``day`` :func:`agreement_facts` reads: with
+    :func:`steady`, the days over which its answer stays as on ``day``.
 
     The expiry moves only when an extension's :func:`reached` does, so the expiries counted
     on ``day`` (with and without the extensions not certainly made) hold over those days too.

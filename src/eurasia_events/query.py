@@ -34,11 +34,10 @@ from .projections import (
     Span,
     SupplyState,
     Trail,
+    agreement_facts,
     agreement_spans,
-    agreement_status,
     fold,
     may_anchor,
-    possible_statuses,
     reached,
     span_text,
     steady,
@@ -242,8 +241,7 @@ class State:
             return found
         day, anchor = self._ordinal, self._anchor(row)
         lo, hi = steady(agreement_spans(row, day, anchor), day)
-        found = (row, lo, hi, anchor if may_anchor(row) else _NO_ANCHOR, agreement_status(row, day, anchor),
-                 possible_statuses(row, day, anchor))
+        found = (row, lo, hi, anchor if may_anchor(row) else _NO_ANCHOR, *agreement_facts(row, day, anchor))
         self._remember(found)
         return found
 
@@ -1095,7 +1093,7 @@ _Doc = tuple[AgreementState, str, bool, frozenset[str]]
 _AgreementFacts = tuple[AgreementState, int, int, Any, tuple[str, bool, Span | None], frozenset[str]]
 """What :meth:`State._facts` remembers of an agreement: its fold row, the days ``lo <= d < hi``
 it holds on, the term anchor it was worked out with (:data:`_NO_ANCHOR` if it never has one),
-its status (:func:`agreement_status`) and its possible statuses."""
+its status and its possible statuses (:func:`agreement_facts`)."""
 _NO_ANCHOR: Final[Any] = object()
 _SHARED: Final = object()
 """Its id is the memo's key for :attr:`State._shared` (no fold row can have it: it lives as long as the module)."""
