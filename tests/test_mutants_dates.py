@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eurasia_events import Instant, InvalidDateError, PartialDate, dates, to_instant
 from eurasia_events.dates import MAX_ORDINAL, MIN_ORDINAL, add_years, ordinal_to_text, query_period
@@ -167,6 +170,27 @@ def test_add_years_leaves_ends_of_the_calendar_open() -> None:
     assert add_years(inside, 1) == pendulum.Date.fromordinal(inside).add(years=1).toordinal()
     inside = MIN_ORDINAL + 733
     assert add_years(inside, -1) == pendulum.Date.fromordinal(inside).add(years=-1).toordinal()
+
+
+@given(st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+       st.integers(-120, 120), st.integers(0, 11), st.booleans())
+def test_add_years_counts_as_pendulum_does(day: dt.date, whole: int, months: int, negative: bool) -> None:
+    """Any day plus any whole years and months (a fraction of a year, either sign) is the day
+    pendulum's Date.add gives; past the calendar's ends, the end itself."""
+    sign = -1 if negative else 1
+    fraction = (months * 10 ** 8 + 11) // 12  # months/12 in 8 digits, rounded up: 12 times it is >= months
+    years = f"{'-' if negative else ''}{abs(whole)}.{fraction:08d}"
+    ordinal = day.toordinal()
+    amount = Decimal(years)
+    assert int(amount) == sign * abs(whole)
+    assert int((amount - int(amount)) * 12) == sign * months
+    if ordinal >= MAX_ORDINAL - 366 * (abs(whole) + 1) or ordinal <= MIN_ORDINAL + 366 * (abs(whole) + 1):
+        return  # an open end: test_add_years_leaves_ends_of_the_calendar_open
+    try:
+        expected = pendulum.Date.fromordinal(ordinal).add(years=sign * abs(whole), months=sign * months).toordinal()
+    except (OverflowError, ValueError):
+        expected = MAX_ORDINAL if not negative else MIN_ORDINAL
+    assert add_years(ordinal, years) == expected
 
 
 def test_ordinal_to_text_prints_open_ends() -> None:

@@ -697,9 +697,10 @@ def agreement_status(row: AgreementState, day: int, anchor: Span | None = None) 
     return agreement_facts(row, day, anchor)[0]
 
 
-def agreement_facts(row: AgreementState, day: int,
-                    anchor: Span | None = None) -> tuple[tuple[str, bool, Span | None], frozenset[str]]:
-    """``((status, certain, expiry), possible statuses)`` on ``day``, the milestones read once.
+def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
+                    ) -> tuple[tuple[str, bool, Span | None], frozenset[str], tuple[int, int]]:
+    """``((status, certain, expiry), possible statuses, (lo, hi))`` on ``day``, the milestones
+    read once; the answer holds on the days ``lo <= d < hi`` (see :func:`steady`).
 
     The status is the last milestone possibly reached by the day, every extension possibly
     made counted. It is certain only when it is the one status the agreement may have: a
@@ -715,10 +716,17 @@ def agreement_facts(row: AgreementState, day: int,
         status = name
     found: set[str] = set()
     _add_possible(milestones, day, found)
+    # Every span read: an expiry moves only when an extension's reached() does, so the
+    # expiries counted (with and without the extensions not certainly made) hold as long.
+    spans: list[Span | None] = [row.signed, row.in_force, row.ended and row.ended[0],
+                                row.superseded_by and row.superseded_by[0], until]
+    spans.extend(span for span, _, _ in row.extensions)
     if not extensions_certain:
-        _add_possible(_milestones(row, day, anchor, only_certain=True)[0], day, found)
+        milestones, until, _ = _milestones(row, day, anchor, only_certain=True)
+        _add_possible(milestones, day, found)
+        spans.append(until)
     possible = frozenset(found)
-    return (status, possible == {status}, until), possible
+    return (status, possible == {status}, spans[4]), possible, steady(spans, day)
 
 
 def _add_possible(milestones: list[tuple[str, Span]], day: int, found: set[str]) -> None:
@@ -757,23 +765,6 @@ def steady(spans: Iterable[Span | None], day: int) -> tuple[int, int]:
             elif edge < hi:
                 hi = edge
     return lo, hi
-
-
-def agreement_spans(row: AgreementState, day: int, anchor: Span | None = None) -> list[Span | None]:
-    """Every span whose :func:`reached` on ``day`` :func:`agreement_facts` reads: with
-    :func:`steady`, the days over which its answer stays as on ``day``.
-
-    The expiry moves only when an extension's :func:`reached` does, so the expiries counted
-    on ``day`` (with and without the extensions not certainly made) hold over those days too.
-    """
-    spans: list[Span | None] = [row.signed, row.in_force, row.ended and row.ended[0],
-                                row.superseded_by and row.superseded_by[0]]
-    spans.extend(span for span, _, _ in row.extensions)
-    until, every_certain = expiry(row, day, anchor)
-    # Counting only certain extensions changes nothing when every extension counted is certain.
-    spans.append(until)
-    spans.append(until if every_certain else expiry(row, day, anchor, only_certain=True)[0])
-    return spans
 
 
 def may_anchor(row: AgreementState) -> bool:

@@ -35,7 +35,6 @@ from .projections import (
     SupplyState,
     Trail,
     agreement_facts,
-    agreement_spans,
     fold,
     may_anchor,
     reached,
@@ -239,9 +238,9 @@ class State:
         found: _AgreementFacts | None = self._recall(row)
         if found is not None and (found[3] is _NO_ANCHOR or found[3] == self._anchor(row)):
             return found
-        day, anchor = self._ordinal, self._anchor(row)
-        lo, hi = steady(agreement_spans(row, day, anchor), day)
-        found = (row, lo, hi, anchor if may_anchor(row) else _NO_ANCHOR, *agreement_facts(row, day, anchor))
+        anchor = self._anchor(row)
+        status, possible, (lo, hi) = agreement_facts(row, self._ordinal, anchor)
+        found = (row, lo, hi, anchor if may_anchor(row) else _NO_ANCHOR, status, possible)
         self._remember(found)
         return found
 
