@@ -298,7 +298,9 @@ class Reference:
                 until = (plus_years(until[0], years), plus_years(until[1], years))
         return until, sure
 
-    def milestones(self, row: dict[str, Any], only_certain: bool = False) -> tuple[list[Any], Any, bool]:
+    def milestones(self, row: dict[str, Any], only_certain: bool = False) -> tuple[list[Any], list[Any], Any, bool]:
+        """The steps to entry into force, the ends (terminated, superseded, expired...), the
+        expiry and whether every extension counted is certain."""
         until, sure = self.expiry(row, only_certain)
         steps = [("signed", row["signed"])]
         if row["in_force"] is not None:
@@ -310,9 +312,32 @@ class Reference:
             ends.append(("superseded", row["superseded_by"][0]))
         if until is not None and row["in_force"] is not None:
             ends.append(("expired", until))
-        if ends:
-            steps.append(min(ends, key=lambda item: item[1][0]))  # the first to begin; ties: listed first
-        return steps, until, sure
+        return steps, ends, until, sure
+
+    @staticmethod
+    def first_end(steps: list[Any], ends: list[Any]) -> list[Any]:
+        """The steps and the end that begins first (ties: listed first)."""
+        return [*steps, min(ends, key=lambda item: item[1][0])] if ends else steps
+
+    @staticmethod
+    def orders(steps: list[Any], ends: list[Any]) -> list[list[Any]]:
+        """The steps followed by each end that may come before every other end, its days
+        cut where it must have come before another: no later than the last day of an end
+        listed after it, before the last day of one listed before it (same-day ties go to
+        the end listed first)."""
+        if len(ends) < 2:
+            return [steps + ends]
+        found = []
+        for i, (name, when) in enumerate(ends):
+            cut = when[1]
+            for j, (_, other) in enumerate(ends):
+                if j > i:
+                    cut = min(cut, other[1])
+                elif j < i:
+                    cut = min(cut, other[1] - 1)
+            if when[0] <= cut:
+                found.append([*steps, (name, (when[0], cut))])
+        return found
 
     def walk(self, steps: list[Any], status: str, certain: bool) -> tuple[str, bool]:
         """The last step reached by the day (else ``status``), and whether that is certain: it
@@ -329,25 +354,26 @@ class Reference:
     def status(self, row: dict[str, Any]) -> tuple[str, bool, Any]:
         """The agreement's status on the day, every extension possibly made counted; certain when
         it is the only status the agreement may have (:meth:`statuses`)."""
-        steps, until, _ = self.milestones(row)
-        status, _ = self.walk(steps, "not yet signed", True)
+        steps, ends, until, _ = self.milestones(row)
+        status, _ = self.walk(self.first_end(steps, ends), "not yet signed", True)
         return status, self.statuses(row) == {status}, until
 
     def statuses(self, row: dict[str, Any]) -> set[str]:
         """Every status the agreement may have on the day."""
         found: set[str] = set()
         for only_certain in (False, True):
-            steps, _, sure = self.milestones(row, only_certain)
-            if by(steps[0][1], self.day) is not True:
-                found.add("not yet signed")
-            for i, (name, when) in enumerate(steps):
-                if by(when, self.day) is False:
-                    break
-                nxt = steps[i + 1] if i + 1 < len(steps) else None
-                if nxt is not None and nxt[1] == when:
-                    continue
-                if nxt is None or by(nxt[1], self.day) is not True:
-                    found.add(name)
+            steps, ends, _, sure = self.milestones(row, only_certain)
+            for order in self.orders(steps, ends):
+                if by(order[0][1], self.day) is not True:
+                    found.add("not yet signed")
+                for i, (name, when) in enumerate(order):
+                    if by(when, self.day) is False:
+                        break
+                    nxt = order[i + 1] if i + 1 < len(order) else None
+                    if nxt is not None and nxt[1] == when:
+                        continue
+                    if nxt is None or by(nxt[1], self.day) is not True:
+                        found.add(name)
             if sure:
                 break
         return found
@@ -363,9 +389,15 @@ class Reference:
             if by(row["signed"], self.day) is False:
                 continue
             state, certain, until = self.status(row)
-            if (status is not None and state != status) or (party is not None and party not in row["parties"]):
+            if status is not None:  # the agreements possibly of that status, each row saying it
+                found = self.statuses(row)
+                state, certain = status, found == {status}
+                if status not in found:
+                    continue
+            if party is not None and party not in row["parties"]:
                 continue
-            sure += by(row["signed"], self.day) is True and (status is None or certain)
+            sure += by(row["signed"], self.day) is True and certain if status is not None \
+                else by(row["signed"], self.day) is True
             rows.append({"agreement": name, "title": row["title"], "kind": row["kind"], "status": state,
                          "certain": certain, "binding": row["binding"], "parties": row["parties"],
                          "signed": text(row["signed"]),
@@ -664,15 +696,27 @@ class Reference:
                 m["lifted"] = start
         return found
 
-    def measure_status(self, m: dict[str, Any]) -> tuple[str, bool]:
+    def measure_status(self, m: dict[str, Any]) -> tuple[str, bool, set[str]]:
+        """The latest step possibly reached, whether certain (the only status possible) and
+        every status possible (in each order the ends' dates allow)."""
         steps = [("adopted", m["adopted"]), ("in force", m["effective"])]
-        ends = [(n, s) for n, s in (("lifted", m["lifted"]), ("expired", m["until"])) if s is not None]
-        if ends:
-            name, when = min(ends, key=lambda item: item[1])
-            if name == "expired":  # in force on its last day: expired from the day after
-                when = (when[0] + 1, when[1] + 1)
-            steps.append((name, when))
-        return self.walk(steps, "adopted", by(m["adopted"], self.day) is True)
+        ends = [("lifted", m["lifted"])] if m["lifted"] is not None else []
+        if m["until"] is not None:  # in force on its last day: expired from the day after
+            ends.append(("expired", (m["until"][0] + 1, m["until"][1] + 1)))
+        status, _ = self.walk(self.first_end(steps, ends), "adopted", True)
+        found: set[str] = set()
+        for order in self.orders(steps, ends):
+            if by(order[0][1], self.day) is not True:
+                found.add("not yet adopted")
+            for i, (name, when) in enumerate(order):
+                if by(when, self.day) is False:
+                    break
+                nxt = order[i + 1] if i + 1 < len(order) else None
+                if nxt is not None and nxt[1] == when:
+                    continue
+                if nxt is None or by(nxt[1], self.day) is not True:
+                    found.add(name)
+        return status, found == {status}, found
 
     def designated(self, m: dict[str, Any]) -> dict[str, tuple[bool, tuple[int, int], tuple[str, ...]]]:
         per: dict[str, list[tuple[str, tuple[int, int], str]]] = {}
@@ -716,9 +760,11 @@ class Reference:
         for m in self.measures().values():
             if imposed_by is not None and m["imposer"] != imposed_by:
                 continue
-            status, certain = self.measure_status(m)
-            if in_force_only and status != "in force":
-                continue
+            status, certain, found = self.measure_status(m)
+            if in_force_only:
+                if "in force" not in found:
+                    continue
+                status, certain = "in force", found == {"in force"}
             named = self.designated(m)
             targets = m["targets"] if status == "adopted" else tuple(named)
             if who is not None:
@@ -739,10 +785,10 @@ class Reference:
         m = self.measures().get(measure)
         if m is None:
             return None
-        status, status_certain = self.measure_status(m)
+        found = self.measure_status(m)[2]
         rows, totals = [], {}
-        if status != "adopted" and not (status in ("lifted", "expired") and status_certain):
-            in_force = status == "in force" and status_certain
+        if "in force" in found:
+            in_force = found == {"in force"}
             for entity, (certain, since, events) in self.designated(m).items():
                 known = self.entities.get(entity)
                 rows.append({"measure": measure, "target": entity, "kind": known.kind.value if known else "unknown",

@@ -617,3 +617,86 @@ def test_an_agreement_expired_with_or_without_an_uncertain_extension_is_certainl
     assert (row.status, row.certain) == ("expired", True)
     assert state.agreements(status="expired").count == ee.Count(1, 1)
     assert every_view(state) == every_view(State(memory_log, "2015-06-01", naive=True))
+
+
+def test_agreements_of_a_status_keep_every_agreement_possibly_of_that_status(memory_log: ee.Log) -> None:
+    """A ten-year treaty of 2000 (day unknown), in force on signature, is in force or expired
+    on 2010-06-01: agreements(status="in force") shows it, "in force", not certain, as the
+    summary counts it; so does the "expired" filter. A treaty signed 2000-01-01 whose entry
+    into force came some day of 2001 is, on 2001-06-01, signed or in force."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2000", title="t", sources=Q, agreement="t", in_force_on_signature=True,
+                        term="10 years"),
+        ee.TreatySigned(id="u", date="2000-01-01", title="u", sources=Q, agreement="u"),
+        ee.EnteredIntoForce(id="f", date="2001", title="f", sources=Q, agreement="u"))
+    state = memory_log.as_of("2010-06-01")
+    assert [(r.status, r.certain) for r in state.agreements() if r.agreement == "t"] == [("expired", False)]
+    for status in ("in force", "expired"):
+        view = state.agreements(status=status)
+        assert [(r.agreement, r.status, r.certain) for r in view if r.agreement == "t"] == [("t", status, False)]
+    assert state.summary().get(item="agreements in force").value == "1 (possibly 2)"
+    assert state.agreements(status="in force").count == ee.Count(1, 2)
+    early = memory_log.as_of("2001-06-01")
+    assert early.summary().get(item="agreements signed, not yet in force").value == "0 (possibly 1)"
+    assert [(r.agreement, r.certain) for r in early.agreements(status="signed")] == [("u", False)]
+    assert early.agreements(status="signed").count == ee.Count(0, 1)
+    assert every_view(state) == every_view(State(memory_log, "2010-06-01", naive=True))
+
+
+def test_an_agreement_terminated_or_expired_first_is_neither_in_force_nor_certainly_one(memory_log: ee.Log) -> None:
+    """In force from 2005-03-01 for ten years (expiring 2015-03-01), terminated some day of
+    2015: on 2015-06-01 it ended one way or the other, so it is not possibly in force; and
+    which way is not known, so neither "terminated" nor "expired" is certain. Ending on the
+    day it expires, the termination counts (listed first), certainly."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2005-03-01", title="t", sources=Q, agreement="t", in_force_on_signature=True,
+                        term="10 years"),
+        ee.AgreementEnded(id="e", date="2015", title="e", sources=Q, agreement="t", reason="terminated"),
+        ee.TreatySigned(id="s", date="2005-03-01", title="s", sources=Q, agreement="s", in_force_on_signature=True,
+                        term="10 years"),
+        ee.AgreementEnded(id="f", date="2015-03-01", title="f", sources=Q, agreement="s", reason="terminated"))
+    for day in ("2015-06-01", "2016-06-01"):
+        state = memory_log.as_of(day)
+        assert state.summary().get(item="agreements in force").value == "0"
+        assert [(r.agreement, r.status, r.certain) for r in state.agreements()] == \
+            [("s", "terminated", True), ("t", "terminated", False)]
+        assert state.agreements(status="expired").count == ee.Count(0, 1)
+        assert every_view(state) == every_view(State(memory_log, day, naive=True))
+
+
+def test_a_measure_possibly_lifted_is_possibly_in_force_in_every_view(memory_log: ee.Log) -> None:
+    """Imposed 2014-03-17, lifted some day of 2015: on 2015-06-01 it may still be in force.
+    designations() said sberbank possibly designated while sanctions(), the summary and the
+    series said no measure was in force, not even possibly."""
+    add(memory_log,
+        ee.SanctionsImposed(id="m", date="2014-03-17", title="m", sources=Q, measure="m-a", imposer="eu",
+                            targets=["sberbank"], description="d"),
+        ee.SanctionsLifted(id="l", date="2015", title="l", sources=Q, measure="m-a"))
+    state = memory_log.as_of("2015-06-01")
+    assert [(r.target, r.certain) for r in state.designations("m-a")] == [("sberbank", False)]
+    assert [(r.measure, r.status, r.certain) for r in state.sanctions()] == [("m-a", "in force", False)]
+    assert state.sanctions().count == ee.Count(0, 1)
+    assert [(r.status, r.certain) for r in state.sanctions(in_force_only=False)] == [("lifted", False)]
+    assert [(r.measure, r.certain) for r in state.sanctions(target="sberbank")] == [("m-a", False)]
+    assert state.summary().get(item="sanctions measures in force").value == "0 (possibly 1)"
+    point = memory_log.series("sanctions", "2015-06-01", "2015-06-01")[0]
+    assert (point.value, point.possible) == (0, 1)
+    assert every_view(state) == every_view(State(memory_log, "2015-06-01", naive=True))
+
+
+def test_a_measure_lifted_or_expired_first_designates_no_one(memory_log: ee.Log) -> None:
+    """Valid until 2015-03-01, lifted some day of 2015: on 2015-06-01 it is over one way or the
+    other (no designations, none in force), and which way is not known ("lifted" was certain
+    on 2016-06-01 though the measure may have expired first)."""
+    add(memory_log,
+        ee.SanctionsImposed(id="m", date="2014-03-17", title="m", sources=Q, measure="m-a", imposer="eu",
+                            targets=["sberbank"], description="d", until="2015-03-01"),
+        ee.SanctionsLifted(id="l", date="2015", title="l", sources=Q, measure="m-a"))
+    for day in ("2015-06-01", "2016-06-01"):
+        state = memory_log.as_of(day)
+        assert list(state.designations("m-a")) == []
+        assert state.sanctions().count == ee.Count(0, 0)
+        assert [(r.status, r.certain) for r in state.sanctions(in_force_only=False)] == [("lifted", False)]
+        assert every_view(state) == every_view(State(memory_log, day, naive=True))
+    before = memory_log.as_of("2015-02-01")
+    assert [(r.status, r.certain) for r in before.sanctions()] == [("in force", False)]

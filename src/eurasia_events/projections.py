@@ -673,8 +673,10 @@ def expiry(row: AgreementState, day: int, anchor: Span | None = None, *,
     return base, certain
 
 
-def _milestones(row: AgreementState, day: int, anchor: Span | None, *,
-                only_certain: bool = False) -> tuple[list[tuple[str, Span]], Span | None, bool]:
+def _milestones(row: AgreementState, day: int, anchor: Span | None, *, only_certain: bool = False
+                ) -> tuple[list[tuple[str, Span]], list[tuple[str, Span]], Span | None, bool]:
+    """The agreement's milestones to its entry into force, its terminal ones (ended,
+    superseded, expired), its expiry and whether every extension counted is certain."""
     until, extensions_certain = expiry(row, day, anchor, only_certain=only_certain)
     milestones: list[tuple[str, Span]] = [("signed", row.signed)]
     if row.in_force is not None:
@@ -686,9 +688,51 @@ def _milestones(row: AgreementState, day: int, anchor: Span | None, *,
         terminal.append(("superseded", row.superseded_by[0]))
     if until is not None and row.in_force is not None:
         terminal.append(("expired", until))
+    return milestones, terminal, until, extensions_certain
+
+
+def walk(milestones: list[tuple[str, Span]], terminal: list[tuple[str, Span]], day: int, before: str) -> str:
+    """The last milestone possibly reached by ``day`` (``before`` if none), the terminal
+    milestone that may begin first counted."""
     if terminal:
-        milestones.append(min(terminal, key=lambda item: item[1][0]))
-    return milestones, until, extensions_certain
+        milestones = [*milestones, min(terminal, key=lambda item: item[1][0])]
+    status = before
+    for name, span in milestones:
+        if reached(span, day) is False:
+            break
+        status = name
+    return status
+
+
+def add_possible(milestones: list[tuple[str, Span]], terminal: list[tuple[str, Span]], day: int,
+                 found: set[str], before: str) -> list[Span]:
+    """Add to ``found`` every status the milestones leave possible on ``day``: in each order
+    their dates allow. Returns the terminal spans as cut (for :func:`steady`).
+
+    Of the terminal milestones, any that may come first ends the line: its days cut at the
+    last day another may come on (it came before that one; on the same day, the one listed
+    first counts). A treaty expiring on 1 March 2015 and terminated some day of 2015 is, in
+    June 2015, terminated or expired, not in force.
+    """
+    orders = [[*milestones, *terminal]]
+    if len(terminal) > 1:
+        orders = []
+        for at, (name, span) in enumerate(terminal):
+            last = min(other[1] - (index < at) for index, (_, other) in enumerate(terminal) if index != at)
+            if span[0] <= last:
+                orders.append([*milestones, (name, (span[0], min(span[1], last)))])
+    for order in orders:
+        if reached(order[0][1], day) is not True:
+            found.add(before)
+        for index, (name, span) in enumerate(order):
+            if reached(span, day) is False:
+                break
+            later = order[index + 1] if index + 1 < len(order) else None
+            if later is not None and later[1] == span:
+                continue  # reached together (in force on signature): never one without the other
+            if later is None or reached(later[1], day) is not True:
+                found.add(name)
+    return [order[-1][1] for order in orders]
 
 
 def agreement_status(row: AgreementState, day: int, anchor: Span | None = None) -> tuple[str, bool, Span | None]:
@@ -708,39 +752,20 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     expired, not certainly in force, and once expired with or without the extension it is
     certainly expired.
     """
-    milestones, until, extensions_certain = _milestones(row, day, anchor)
-    status = "not yet signed"
-    for name, span in milestones:
-        if reached(span, day) is False:
-            break
-        status = name
+    milestones, terminal, until, extensions_certain = _milestones(row, day, anchor)
+    status = walk(milestones, terminal, day, "not yet signed")
     found: set[str] = set()
-    _add_possible(milestones, day, found)
     # Every span read: an expiry moves only when an extension's reached() does, so the
     # expiries counted (with and without the extensions not certainly made) hold as long.
     spans: list[Span | None] = [row.signed, row.in_force, row.ended and row.ended[0],
                                 row.superseded_by and row.superseded_by[0], until]
     spans.extend(span for span, _, _ in row.extensions)
+    spans.extend(add_possible(milestones, terminal, day, found, "not yet signed"))
     if not extensions_certain:
-        milestones, until, _ = _milestones(row, day, anchor, only_certain=True)
-        _add_possible(milestones, day, found)
-        spans.append(until)
+        milestones, terminal, until, _ = _milestones(row, day, anchor, only_certain=True)
+        spans.extend(add_possible(milestones, terminal, day, found, "not yet signed"))
     possible = frozenset(found)
     return (status, possible == {status}, spans[4]), possible, steady(spans, day)
-
-
-def _add_possible(milestones: list[tuple[str, Span]], day: int, found: set[str]) -> None:
-    """Add to ``found`` every status the milestones leave possible on ``day``."""
-    if reached(milestones[0][1], day) is not True:
-        found.add("not yet signed")
-    for index, (name, span) in enumerate(milestones):
-        if reached(span, day) is False:
-            break
-        later = milestones[index + 1] if index + 1 < len(milestones) else None
-        if later is not None and later[1] == span:
-            continue  # reached together (in force on signature): never one without the other
-        if later is None or reached(later[1], day) is not True:
-            found.add(name)
 
 
 _FAR: Final = 1 << 62  # beyond every day

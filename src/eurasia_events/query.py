@@ -34,6 +34,7 @@ from .projections import (
     Span,
     SupplyState,
     Trail,
+    add_possible,
     agreement_facts,
     fold,
     may_anchor,
@@ -42,6 +43,7 @@ from .projections import (
     steady,
     term_anchor,
     trail_items,
+    walk,
 )
 from .quantities import Quantity
 from .views import (
@@ -178,9 +180,11 @@ class State:
     def agreements(self, *, status: str | None = None, party: str | None = None) -> View[AgreementRow]:
         """Treaties, statements, memoranda and contracts signed by the day, with their status.
 
-        Status is one of: signed, in force, expired, terminated, suspended, superseded. A
-        party is an entity's id, name or alias. The rows are made when first read; ``len`` and
-        ``count`` do not need them.
+        Status is one of: signed, in force, expired, terminated, suspended, superseded: the
+        latest possibly reached, certain when it is the only status the agreement may have.
+        ``status=`` keeps the agreements that may have that status on the day, each row saying
+        it (certain when it is the only one). A party is an entity's id, name or alias. The
+        rows are made when first read; ``len`` and ``count`` do not need them.
         """
         if status is not None and status not in AGREEMENT_STATUSES:
             raise EurasiaEventsError(f"unknown agreement status {status!r}; expected one of "
@@ -196,6 +200,8 @@ class State:
                 rows = []
                 for row in chosen:
                     state, certain, until = self._status(row)
+                    if status is not None:  # possibly that status: said so, certain when it is the only one
+                        state, certain = status, self._possible(row) == {status}
                     rows.append(AgreementRow(
                         agreement=row.agreement, title=row.title, kind=row.kind, status=state, certain=certain,
                         binding=row.binding, parties=row.parties, signed=span_text(row.signed),
@@ -220,10 +226,10 @@ class State:
             if day < signed[0] or (party is not None and party not in row.parties):
                 continue  # certainly not signed by the day, or another party's
             if status is not None:
-                state, certain, _ = self._status(row)
-                if state != status:
+                possible = self._possible(row)
+                if status not in possible:
                     continue
-                sure += signed[1] <= day and certain
+                sure += possible == {status}
             else:
                 sure += signed[1] <= day
             chosen.append(row)
@@ -580,35 +586,24 @@ class State:
         return tuple(f"{party}: {body}, {span_text(span)}{'' if reached(span, self._ordinal) else '?'}"
                      for party, body, span, _ in found)
 
-    def _measure_status(self, m: MeasureState) -> tuple[str, bool]:
-        """A measure's status on the day (adopted, in force, lifted, expired) and whether certain,
-        remembered with the days it holds on (see :func:`steady`)."""
+    def _measure_status(self, m: MeasureState) -> tuple[str, bool, frozenset[str]]:
+        """A measure's status on the day (adopted, in force, lifted, expired: the latest possibly
+        reached), whether certain (the only status it may have) and every status it may have,
+        remembered with the days they hold on (see :func:`steady`)."""
         found = self._recall(m)
         if found is None:
-            until = None if m.until is None else (m.until[0] + 1, m.until[1] + 1)
-            lo, hi = steady((m.adopted, m.effective, m.lifted, m.until, until), self._ordinal)
-            found = (m, lo, hi, self._measure_status_now(m))
+            milestones = [("adopted", m.adopted), ("in force", m.effective)]
+            ends = [] if m.lifted is None else [("lifted", m.lifted)]
+            if m.until is not None:  # a measure valid until a day is still in force on that day
+                ends.append(("expired", (m.until[0] + 1, m.until[1] + 1)))
+            day, possible = self._ordinal, set[str]()
+            cut = add_possible(milestones, ends, day, possible, "not yet adopted")
+            latest = walk(milestones, ends, day, "adopted")
+            lo, hi = steady((m.adopted, m.effective, *(span for _, span in ends), *cut), day)
+            found = (m, lo, hi, (latest, possible == {latest}, frozenset(possible)))
             self._remember(found)
-        status: tuple[str, bool] = found[3]
+        status: tuple[str, bool, frozenset[str]] = found[3]
         return status
-
-    def _measure_status_now(self, m: MeasureState) -> tuple[str, bool]:
-        milestones: list[tuple[str, Span]] = [("adopted", m.adopted), ("in force", m.effective)]
-        ends = [(name, span) for name, span in (("lifted", m.lifted), ("expired", m.until)) if span is not None]
-        if ends:
-            name, span = min(ends, key=lambda item: item[1])
-            # A measure valid until a day is still in force on that day: it ends the day after.
-            shift = 1 if name == "expired" else 0
-            milestones.append((name, (span[0] + shift, span[1] + shift)))
-        status, certain = "adopted", bool(reached(m.adopted, self._ordinal))
-        for index, (name, span) in enumerate(milestones):
-            seen = reached(span, self._ordinal)
-            if seen is False:
-                break
-            status = name
-            later = milestones[index + 1] if index + 1 < len(milestones) else None
-            certain = bool(seen) and (later is None or reached(later[1], self._ordinal) is False)
-        return status, certain
 
     def _designated(self, m: MeasureState) -> dict[str, tuple[bool, Span, tuple[str, ...]]]:
         """Entities possibly designated under a measure on the day: whether certainly, since when, by which events.
@@ -680,10 +675,10 @@ class State:
     def _sanctions_count_now(self) -> Count:
         certain = possible = 0
         for m in self._fold.measures.values():
-            status, sure = self._measure_status(m)
-            if status == "in force":
+            found = self._measure_status(m)[2]
+            if "in force" in found:
                 possible += 1
-                certain += sure
+                certain += len(found) == 1
         return Count(certain, possible)
 
     def _sanction_rows(self, who: str | None, by: str | None, *, in_force_only: bool) -> tuple[SanctionRow, ...]:
@@ -691,9 +686,11 @@ class State:
         for m in self._fold.measures.values():
             if by is not None and m.imposer != by:
                 continue
-            status, certain = self._measure_status(m)
-            if in_force_only and status != "in force":
-                continue
+            status, certain, found = self._measure_status(m)
+            if in_force_only:  # possibly in force: said so, certain when it is the only status it may have
+                if "in force" not in found:
+                    continue
+                status, certain = "in force", len(found) == 1
             designated = self._designated(m)
             targets = m.targets if status == "adopted" else tuple(designated)
             if who is not None:
@@ -723,11 +720,11 @@ class State:
         if m is None:
             known = ", ".join(sorted(self._fold.measures)) or "none"
             raise EurasiaEventsError(f"no sanctions measure {measure!r} adopted by {self.day}; known: {known}")
-        status, status_certain = self._measure_status(m)
+        found = self._measure_status(m)[2]
         rows = []
         totals: dict[str, Any] = {}
-        if status != "adopted" and not (status in ("lifted", "expired") and status_certain):
-            in_force = status == "in force" and status_certain
+        if "in force" in found:
+            in_force = len(found) == 1
             for entity, (certain, since, events) in self._designated(m).items():
                 known_entity = self.log.entities.get(entity)
                 rows.append(DesignationRow(
