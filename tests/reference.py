@@ -641,21 +641,17 @@ class Reference:
         rows = []
         for member, items in changes.items():
             items.sort(key=lambda item: item[1])
-            status, certain, since, events = "out", True, None, []
-            for change, when, event_id in items:
+            may = sure = None  # member since, every possible act counted / only certain acts
+            for change, when, _ in items:
                 seen = by(when, self.day)
-                if seen is False:
-                    continue
-                events.append(event_id)
-                if seen is None:
-                    certain = False
-                if change == "joined" and status == "out":
-                    status, since, certain = "member", when, certain and seen is True
-                elif change == "left":
-                    status, certain = "out", seen is True
-            if status == "member":
-                rows.append({"organisation": org, "member": member, "since": text(since), "certain": certain,
-                             "events": tuple(events)})
+                if seen is not False:
+                    may = None if change == "left" else may or when
+                if seen is True:
+                    sure = None if change == "left" else sure or when
+            if may is not None or sure is not None:
+                events = tuple(e for _, when, e in items if by(when, self.day) is not False)
+                rows.append({"organisation": org, "member": member, "since": text(sure or may),
+                             "certain": may is not None and sure is not None, "events": events})
         rows.sort(key=lambda r: (r["since"], r["member"]))
         return rows
 

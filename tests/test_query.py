@@ -700,3 +700,19 @@ def test_a_measure_lifted_or_expired_first_designates_no_one(memory_log: ee.Log)
         assert every_view(state) == every_view(State(memory_log, day, naive=True))
     before = memory_log.as_of("2015-02-01")
     assert [(r.status, r.certain) for r in before.sanctions()] == [("in force", False)]
+
+
+def test_a_member_whose_exit_is_dated_only_by_its_year_is_possibly_a_member(memory_log: ee.Log) -> None:
+    """Armenia joined 2015-01-02 and left some day of 2016: on 2016-06-01 it may still be a
+    member (the view had no row, the summary said none); a second accession dated only by
+    its year leaves a certain member certain."""
+    add(memory_log,
+        ee.MembershipJoined(id="j", date="2015-01-02", title="j", sources=Q, organisation="eaeu", member="AM"),
+        ee.MembershipLeft(id="l", date="2016", title="l", sources=Q, organisation="eaeu", member="AM"),
+        ee.MembershipJoined(id="k", date="2015-01-02", title="k", sources=Q, organisation="eaeu", member="KZ"),
+        ee.MembershipJoined(id="k2", date="2016", title="k2", sources=Q, organisation="eaeu", member="KZ"))
+    state = memory_log.as_of("2016-06-01")
+    assert [(r.member, r.since, r.certain) for r in state.members("eaeu")] == \
+        [("AM", "2015-01-02", False), ("KZ", "2015-01-02", True)]
+    assert [r.member for r in memory_log.as_of("2017-01-01").members("eaeu")] == ["KZ"]
+    assert every_view(state) == every_view(State(memory_log, "2016-06-01", naive=True))

@@ -560,22 +560,26 @@ class State:
         lines = []
         for member, items in changes.items():
             items.sort(key=lambda item: item[1])
-            status, certain, since, events = "out", True, None, []
-            for change, span, event_id in items:
-                seen = reached(span, self._ordinal)
-                if seen is False:
-                    continue
-                events.append(event_id)
-                if seen is None:
-                    certain = False
-                if change == "joined" and status == "out":
-                    status, since = "member", span
-                    certain = certain and bool(seen)
-                elif change == "left":
-                    status = "out"
-                    certain = bool(seen)
-            if status == "member" and since is not None:
-                lines.append((member, since, certain, tuple(events)))
+            # Two readings bound the truth, as for designations: every accession and exit that may
+            # have happened by the day, and only those that certainly have. A member in both:
+            # certain; in one: possible (an exit dated only by its year leaves a member possibly in).
+            readings: list[Span | None] = []
+            for strict in (False, True):
+                since: Span | None = None
+                for change, span, _ in items:
+                    seen = reached(span, self._ordinal)
+                    if seen is False or (strict and seen is None):
+                        continue
+                    if change == "left":
+                        since = None
+                    elif since is None:
+                        since = span
+                readings.append(since)
+            may, sure = readings
+            since = sure or may
+            if since is not None:
+                events = tuple(e for _, span, e in items if reached(span, self._ordinal) is not False)
+                lines.append((member, since, may is not None and sure is not None, events))
         return lines
 
     def _ratified(self, agreement: str) -> tuple[str, ...]:
