@@ -541,6 +541,29 @@ class Reference:
 
     # -- supply and projects ---------------------------------------------------------------
 
+    def halted(self, route: str, commodity: str) -> tuple[bool, bool]:
+        """Whether deliveries on the route are possibly halted on the day (a halt possibly made
+        that no other level certainly follows) and certainly (a halt certainly made after every
+        other level possibly reached)."""
+        items = [e for e in self.of(SupplyStarted, SupplyLevel) if (e.route, e.commodity) == (route, commodity)]
+        opening = next((e for e in items if isinstance(e, SupplyStarted)), None)
+        levels = []
+        for e in items:
+            if e is opening or by(span(e), self.day) is False:
+                continue
+            if isinstance(e, SupplyLevel) and (e.stage is not None or e.level is not None):
+                levels.append((span(e), e.stage))
+            elif isinstance(e, SupplyStarted) and e.capacity is not None:
+                levels.append((span(e), None))  # a later opening (older logs): its capacity a level
+        possibly = certainly = False
+        for when, stage in levels:
+            if stage != "halted":
+                continue
+            rest = [other for other, kind in levels if kind != "halted"]
+            possibly = possibly or not any(o[0] > when[1] and by(o, self.day) is True for o in rest)
+            certainly = certainly or (by(when, self.day) is True and all(o[1] < when[0] for o in rest))
+        return possibly, certainly
+
     def supply(self) -> list[dict[str, Any]]:
         keys: dict[tuple[str, str], None] = {}
         for e in self.of(SupplyStarted, SupplyLevel):
@@ -948,7 +971,11 @@ class Reference:
                 counts[row["stage"]] = counts.get(row["stage"], 0) + 1
             return ", ".join(f"{stage} {n}" for stage, n in sorted(counts.items())) or "none"
 
-        supply = [r for r in self.supply() if r["level_stage"] != "halted"]
+        supply = []
+        for row in self.supply():
+            maybe_halted, surely_halted = self.halted(row["route"], row["commodity"])
+            if not surely_halted:
+                supply.append({**row, "certain": row["certain"] and not maybe_halted})
         members = self.members("eaeu")
         projects, _ = self.projects()
         sanctions = self.sanctions()

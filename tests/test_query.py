@@ -716,3 +716,33 @@ def test_a_member_whose_exit_is_dated_only_by_its_year_is_possibly_a_member(memo
         [("AM", "2015-01-02", False), ("KZ", "2015-01-02", True)]
     assert [r.member for r in memory_log.as_of("2017-01-01").members("eaeu")] == ["KZ"]
     assert every_view(state) == every_view(State(memory_log, "2016-06-01", naive=True))
+
+
+def test_a_route_possibly_halted_is_possibly_delivering(memory_log: ee.Log) -> None:
+    """Deliveries from 2019-12-02, halted some day of 2022: on 2022-06-01 the route may still
+    deliver (the summary said none); from 2023 it is halted. A halt on 2022-02-28 and a ramp-up
+    some day of March 2022 leave the second route possibly halted on 2022-03-15 (it was
+    certainly delivering), certainly delivering once the ramp-up certainly came."""
+    second = {"route": "power-of-siberia-2", "commodity": "pipeline_gas", "sources": Q}
+    add(memory_log,
+        ee.SupplyStarted(id="o", date="2019-12-02", title="o", sources=Q, route="power-of-siberia",
+                         commodity="pipeline_gas"),
+        ee.SupplyLevel(id="h", date="2022", title="h", sources=Q, route="power-of-siberia",
+                       commodity="pipeline_gas", stage="halted"),
+        ee.SupplyStarted(id="o2", date="2019-12-02", title="o2", **second),
+        ee.SupplyLevel(id="h2", date="2022-02-28", title="h2", stage="halted", **second),
+        ee.SupplyLevel(id="r2", date="2022-03", title="r2", stage="ramp_up", **second))
+
+    def delivering(day: str) -> tuple[str, str]:
+        line = memory_log.as_of(day).summary().get(item="routes delivering")
+        return line.certain, line.possible
+
+    assert delivering("2022-06-01") == ("power-of-siberia-2", "power-of-siberia, power-of-siberia-2")
+    assert delivering("2022-03-15") == ("none", "power-of-siberia, power-of-siberia-2")
+    assert delivering("2023-06-01") == ("power-of-siberia-2", "power-of-siberia-2")
+    for day in ("2022-03-15", "2022-06-01", "2023-06-01"):
+        assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
+    # A ramp-up on the day of the halt may come before it: possibly halted for good.
+    add(memory_log, ee.SupplyLevel(id="h3", date="2022-03", title="h3", stage="halted", **second),
+        ee.SupplyLevel(id="r3", date="2022-03-31", title="r3", stage="ramp_up", **second))
+    assert delivering("2022-06-01") == ("none", "power-of-siberia, power-of-siberia-2")

@@ -1021,9 +1021,9 @@ class State:
         Worked out from the fold state and the per-type columns: no view's rows are made.
         """
         # In the order of the views' rows: supply by (opening, route), members by (since, member).
-        supply = sorted(((since or "", route, commodity, certain)
-                         for route, commodity, _, since, certain, _, level in self._supply_lines()
-                         if level is None or level.stage != "halted"), key=lambda line: line[:3])
+        supply = sorted(((since or "", route, commodity, certain and not halted[0])
+                         for route, commodity, supply, since, certain, _, _ in self._supply_lines()
+                         for halted in [_halted(supply, self._ordinal)] if not halted[1]), key=lambda line: line[:3])
         members = sorted(((span_text(since), member, certain)
                           for member, since, certain, _ in self._member_lines(self.log.entities.resolve("eaeu").id)),
                          key=lambda line: line[:2])
@@ -1156,6 +1156,20 @@ def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine
     surely = any(reached(s, day) for _, s, _ in possible)
     return (stage, span, bool(certain), min(openings) if openings else None, bool(surely),
             tuple(eid for _, _, eid in possible))
+
+
+def _halted(supply: SupplyState, day: int) -> tuple[bool, bool]:
+    """Whether deliveries on a route are possibly, and certainly, halted on ``day``: a halt
+    possibly reached that no other level certainly follows, or a halt certainly reached that
+    every other level possibly reached certainly comes before (a level of the same day may come
+    either side of it)."""
+    levels = [item for item in supply.levels if reached(item.span, day) is not False
+              and (item.stage is not None or item.level is not None)]  # as supply() reads them
+    halts = [item for item in levels if item.stage == "halted"]
+    others = [item for item in levels if item.stage != "halted"]
+    possibly = any(not any(o.span[0] > h.span[1] and reached(o.span, day) for o in others) for h in halts)
+    certainly = any(reached(h.span, day) and all(o.span[1] < h.span[0] for o in others) for h in halts)
+    return possibly, certainly
 
 
 def _same_trail(a: Trail, b: Trail) -> bool:
