@@ -636,7 +636,10 @@ class Reference:
                     == (when[0], self.RANK.get(stage, 0))]
             stage, when, _ = ties[-1]
             real_all = [item for item in items if item[0] not in ("announced", "delivering")]
-            certain = by(when, self.day) is True and all(by(s, self.day) is not None for _, s, _ in real_all)
+            # ...and every other stage possibly reached certainly came before (one single day: by rank)
+            before = all(st == stage or s[1] < when[0] or (s[0] == s[1] == when[0] == when[1]) for st, s, _ in real)
+            certain = by(when, self.day) is True and all(by(s, self.day) is not None for _, s, _ in real_all) \
+                and before
             openings = [s for st, s, _ in possible if st == "opened"]
             sure += any(by(s, self.day) is True for _, s, _ in possible)
             size = sizes.get(project, [None, None])

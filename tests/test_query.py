@@ -746,3 +746,30 @@ def test_a_route_possibly_halted_is_possibly_delivering(memory_log: ee.Log) -> N
     add(memory_log, ee.SupplyLevel(id="h3", date="2022-03", title="h3", stage="halted", **second),
         ee.SupplyLevel(id="r3", date="2022-03-31", title="r3", stage="ramp_up", **second))
     assert delivering("2022-06-01") == ("none", "power-of-siberia, power-of-siberia-2")
+
+
+def test_a_project_stage_is_not_certain_while_another_may_have_come_after_it(memory_log: ee.Log) -> None:
+    """Construction from 2014-09-01, completed 2016-03-01, suspended some day of 2016: on
+    2017-01-01 the latest stage is "completed" or "suspended" (it was "completed", certain);
+    a suspension certainly before the completion leaves "completed" certain."""
+    add(memory_log,
+        ee.ProjectMilestone(id="p1", date="2014-09-01", title="p", sources=Q, project="power-of-siberia",
+                            stage="construction_started"),
+        ee.ProjectMilestone(id="p2", date="2016", title="p", sources=Q, project="power-of-siberia", stage="suspended"),
+        ee.ProjectMilestone(id="p3", date="2016-03-01", title="p", sources=Q, project="power-of-siberia",
+                            stage="completed"),
+        ee.ProjectMilestone(id="q1", date="2015", title="q", sources=Q, project="power-of-siberia-2",
+                            stage="suspended"),
+        ee.ProjectMilestone(id="q2", date="2016-03-01", title="q", sources=Q, project="power-of-siberia-2",
+                            stage="completed"),
+        # suspended some day of March 2016, completed on its last day: maybe the same day, after it
+        ee.ProjectMilestone(id="r1", date="2016-03", title="r", sources=Q, project="espo-pipeline", stage="suspended"),
+        ee.ProjectMilestone(id="r2", date="2016-03-31", title="r", sources=Q, project="espo-pipeline",
+                            stage="completed"))
+    state = memory_log.as_of("2017-01-01")
+    assert [(r.project, r.stage, r.certain) for r in state.projects()] == \
+        [("espo-pipeline", "completed", False), ("power-of-siberia", "completed", False),
+         ("power-of-siberia-2", "completed", True)]
+    line = state.summary().get(item="projects by stage")
+    assert (line.certain, line.possible) == ("completed 1", "completed 3")
+    assert every_view(state) == every_view(State(memory_log, "2017-01-01", naive=True))

@@ -1149,9 +1149,11 @@ def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine
     real = [item for item in possible if item[0] not in ("announced", "delivering")] or possible
     real.sort(key=lambda item: (item[1][0], _STAGE_RANK.get(item[0], 0)))
     stage, span, _ = real[-1]
+    # Certain: reached, every real stage known to be reached or not, and every other stage
+    # reached certainly before this one (on the same single day, the more advanced counts).
     certain = bool(reached(span, day)) and all(
         reached(s, day) is not None for st, s, _ in stages if st not in ("announced", "delivering")
-    )
+    ) and all(st == stage or s[1] < span[0] or s[0] == s[1] == span[0] == span[1] for st, s, _ in real)
     openings = [s for st, s, _ in possible if st == "opened"]
     surely = any(reached(s, day) for _, s, _ in possible)
     return (stage, span, bool(certain), min(openings) if openings else None, bool(surely),
