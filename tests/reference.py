@@ -506,8 +506,10 @@ class Reference:
         for head, (_, high) in list(counted.items()):
             route = docs[head]["route"]
             if route in newest and newest[route][1] != head and high is not None:
-                notes[head] = f"restated by {newest[route][1]} (same route; no recorded relation)"
-                counted[head] = (None, None)
+                later = newest[route][1]
+                maybe = bool(docs[later]["found"] - {"in force", "superseded"})  # the later one possibly not in force
+                notes[head] = f"{'possibly ' if maybe else ''}restated by {later} (same route; no recorded relation)"
+                counted[head] = (None, high if maybe else None)
 
         rows = []
         sums: dict[str, list[Quantity | None]] = {}

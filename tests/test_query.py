@@ -773,3 +773,24 @@ def test_a_project_stage_is_not_certain_while_another_may_have_come_after_it(mem
     line = state.summary().get(item="projects by stage")
     assert (line.certain, line.possible) == ("completed 1", "completed 3")
     assert every_view(state) == every_view(State(memory_log, "2017-01-01", naive=True))
+
+
+def test_a_contract_possibly_not_yet_restated_on_its_route_possibly_still_counts(memory_log: ee.Log) -> None:
+    """38 bcm/yr contracted in 2014; another contract on the route, 10 bcm/yr, signed some day
+    of 2016. On 2016-06-01 the total is 38 or 10: it was "0 (possibly 10 bcm/yr)", leaving 38
+    out of the possible; now the older one possibly counts until the newer is certainly in force."""
+    def contract(name: str, date: str, volume: str) -> ee.SupplyContract:
+        return ee.SupplyContract(id=name, date=date, title=name, sources=Q, agreement=name, annual_volume=volume,
+                                 commodity="pipeline_gas", route="power-of-siberia", in_force_on_signature=True)
+
+    add(memory_log, contract("a", "2014-05-21", "38 bcm/yr"), contract("b", "2016", "10 bcm/yr"))
+    state = memory_log.as_of("2016-06-01")
+    total = state.contracted()
+    assert total.possible is not None
+    assert total.possible >= ee.Quantity.parse("38 bcm/yr")
+    assert state.volumes().get(agreement="a").note == "possibly restated by b (same route; no recorded relation)"
+    later = memory_log.as_of("2017-06-01")
+    assert str(later.contracted()) == "10 bcm/yr"
+    assert later.volumes().get(agreement="a").note == "restated by b (same route; no recorded relation)"
+    for day in ("2016-06-01", "2017-06-01"):
+        assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))

@@ -460,8 +460,11 @@ class State:
             route = docs[head][0].route
             if route is not None and route in latest_on_route and latest_on_route[route][1] != head \
                     and counted_volume[head][1] is not None:
-                notes[head] = f"restated by {latest_on_route[route][1]} (same route; no recorded relation)"
-                counted_volume[head] = (None, None)
+                newest = latest_on_route[route][1]
+                # Until the newest is certainly in force (or since superseded), this one possibly still counts.
+                firm = docs[newest][3] <= {"in force", "superseded"}
+                notes[head] = f"{'' if firm else 'possibly '}restated by {newest} (same route; no recorded relation)"
+                counted_volume[head] = (None, None if firm else counted_volume[head][1])
         return docs, counted_volume, notes, shown
 
     @bulk
