@@ -676,10 +676,11 @@ class Reference:
                     may = None if change == "left" else may or when
                 if seen is True:
                     sure = None if change == "left" else sure or when
-            if may is not None or sure is not None:
+            maybe, surely, last = self.on_off(items, "joined")
+            if maybe:
                 events = tuple(e for _, when, e in items if by(when, self.day) is not False)
-                rows.append({"organisation": org, "member": member, "since": text(sure or may),
-                             "certain": may is not None and sure is not None, "events": events})
+                rows.append({"organisation": org, "member": member, "since": text(sure or may or last),
+                             "certain": surely, "events": events})
         rows.sort(key=lambda r: (r["since"], r["member"]))
         return rows
 
@@ -742,6 +743,25 @@ class Reference:
                     found.add(name)
         return status, found == {status}, found
 
+    def may_be_last(self, when: tuple[int, int], rivals: list[tuple[int, int]]) -> bool:
+        """Can a change on these days fall by the day, on or after every rival certainly made by then?"""
+        if by(when, self.day) is False:
+            return False
+        earliest = when[0]
+        for rival in rivals:
+            if by(rival, self.day) is True:
+                earliest = max(earliest, rival[0])
+        return earliest <= min(when[1], self.day)
+
+    def on_off(self, items: list[Any], on: str) -> tuple[bool, bool, Any]:
+        """Possibly on, certainly on, and the latest-ending change that may have switched it on last."""
+        ons = [when for change, when, _ in items if change == on]
+        offs = [when for change, when, _ in items if change != on]
+        last = [when for when in ons if self.may_be_last(when, offs)]
+        surely = any(by(when, self.day) is True for when in ons) and \
+            not any(self.may_be_last(when, ons) for when in offs)
+        return bool(last), surely, max(last) if last else None
+
     def designated(self, m: dict[str, Any]) -> dict[str, tuple[bool, tuple[int, int], tuple[str, ...]]]:
         per: dict[str, list[tuple[str, tuple[int, int], str]]] = {}
         for entity, change, when, event_id in m["designations"]:
@@ -756,10 +776,11 @@ class Reference:
                     may = when if change == "listed" else None
                 if seen is True:
                     sure = when if change == "listed" else None
-            if may is None and sure is None:
+            maybe, surely, last = self.on_off(items, "listed")
+            if not maybe:
                 continue
             events = tuple(e for _, when, e in items if by(when, self.day) is not False)
-            found[entity] = (may is not None and sure is not None, sure or may, events)
+            found[entity] = (surely, sure or may or last, events)
         return found
 
     def persons(self, m: dict[str, Any]) -> tuple[int, int] | None:

@@ -794,3 +794,34 @@ def test_a_contract_possibly_not_yet_restated_on_its_route_possibly_still_counts
     assert later.volumes().get(agreement="a").note == "restated by b (same route; no recorded relation)"
     for day in ("2016-06-01", "2017-06-01"):
         assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
+
+
+def test_a_change_dated_only_by_its_year_may_come_after_a_dated_one(memory_log: ee.Log) -> None:
+    """Armenia joined 2015-01-02, joined again some day of 2016, left 2016-06-01: if the second
+    accession came in July, it is a member on 2016-09-01 (it had no row). Sberbank listed in
+    2014, delisted some day of 2015, listed again 2015-06-01: if the delisting came in August,
+    it is not designated on 2015-09-01 (its row was certain); the other way round (listed again
+    some day of 2015, delisted 2015-06-01) it possibly is (it had no row)."""
+    imposed = {"title": "m", "sources": Q, "imposer": "eu", "description": "d"}
+    add(memory_log,
+        ee.MembershipJoined(id="j1", date="2015-01-02", title="j", sources=Q, organisation="eaeu", member="AM"),
+        ee.MembershipJoined(id="j2", date="2016", title="j", sources=Q, organisation="eaeu", member="AM"),
+        ee.MembershipLeft(id="l", date="2016-06-01", title="l", sources=Q, organisation="eaeu", member="AM"),
+        ee.SanctionsImposed(id="m", date="2014-03-17", measure="m-a", targets=["sberbank"], **imposed),
+        ee.SanctionsDelisted(id="d", date="2015", title="d", sources=Q, measure="m-a", targets=["sberbank"]),
+        ee.SanctionsExtended(id="x", date="2015-06-01", title="x", sources=Q, measure="m-a", targets=["sberbank"]),
+        ee.SanctionsImposed(id="n", date="2014-03-17", measure="m-b", targets=["vtb"], **imposed),
+        ee.SanctionsExtended(id="y", date="2015", title="y", sources=Q, measure="m-b", targets=["vtb"]),
+        ee.SanctionsDelisted(id="e", date="2015-06-01", title="e", sources=Q, measure="m-b", targets=["vtb"]),
+        # Belarus: left some day of 2015, joined again some day of June 2015: either may be last
+        ee.MembershipJoined(id="b1", date="2014", title="b", sources=Q, organisation="eaeu", member="BY"),
+        ee.MembershipLeft(id="b2", date="2015", title="b", sources=Q, organisation="eaeu", member="BY"),
+        ee.MembershipJoined(id="b3", date="2015-06", title="b", sources=Q, organisation="eaeu", member="BY"))
+    assert [(r.member, r.since, r.certain) for r in memory_log.as_of("2016-09-01").members("eaeu")] == \
+        [("BY", "2015-06-01..2015-06-30", False), ("AM", "2016-01-01..2016-12-31", False)]
+    state = memory_log.as_of("2015-09-01")
+    assert [(r.target, r.since, r.certain) for r in state.designations("m-a")] == [("sberbank", "2015-06-01", False)]
+    assert [(r.target, r.certain) for r in state.designations("m-b")] == [("vtb", False)]
+    assert [r.certain for r in state.sanctions(target="sberbank")] == [False]
+    for day in ("2015-09-01", "2016-09-01"):
+        assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))

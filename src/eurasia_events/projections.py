@@ -24,7 +24,7 @@ import attrs
 
 from ._engine.codegen import compile_function
 from ._engine.rows import row_class, typed
-from .dates import MAX_ORDINAL, PartialDate, add_years, ordinal_to_text
+from .dates import MAX_ORDINAL, MIN_ORDINAL, PartialDate, add_years, ordinal_to_text
 from .errors import EurasiaEventsError
 from .events import (
     AgreementEnded,
@@ -733,6 +733,27 @@ def add_possible(milestones: list[tuple[str, Span]], terminal: list[tuple[str, S
             if later is None or reached(later[1], day) is not True:
                 found.add(name)
     return [order[-1][1] for order in orders]
+
+
+def switched_on(changes: Iterable[tuple[str, Span]], day: int, on: str) -> tuple[bool, bool, Span | None]:
+    """Whether a state that dated changes switch on (``on``) and off is possibly, and
+    certainly, on by ``day``, in any order their dates allow; and the days of a change that may
+    have switched it on last (``None`` if none).
+
+    A change may be the last by the day when it can fall on a day no earlier than every
+    change of the other kind certainly made by then (the same day: either order).
+    """
+    made = [(kind, span) for kind, span in changes if span[0] <= day]
+    ons = [span for kind, span in made if kind == on]
+    offs = [span for kind, span in made if kind != on]
+
+    def last(candidates: list[Span], rivals: list[Span]) -> list[Span]:
+        floor = max((span[0] for span in rivals if span[1] <= day), default=MIN_ORDINAL)
+        return [span for span in candidates if max(span[0], floor) <= min(span[1], day)]
+
+    witnesses = last(ons, offs)
+    certainly = any(span[1] <= day for span in ons) and not last(offs, ons)
+    return bool(witnesses), certainly, max(witnesses) if witnesses else None
 
 
 def agreement_status(row: AgreementState, day: int, anchor: Span | None = None) -> tuple[str, bool, Span | None]:

@@ -41,6 +41,7 @@ from .projections import (
     reached,
     span_text,
     steady,
+    switched_on,
     term_anchor,
     trail_items,
     walk,
@@ -578,11 +579,14 @@ class State:
                     elif since is None:
                         since = span
                 readings.append(since)
-            may, sure = readings
-            since = sure or may
-            if since is not None:
+            # Whether a member, in any order the dates allow (a second accession dated only by
+            # its year may have come after an exit); since: as the readings say, where they do.
+            possibly, certainly, last = switched_on(((change, span) for change, span, _ in items), self._ordinal,
+                                                    "joined")
+            since = readings[1] or readings[0] or last
+            if possibly and since is not None:
                 events = tuple(e for _, span, e in items if reached(span, self._ordinal) is not False)
-                lines.append((member, since, may is not None and sure is not None, events))
+                lines.append((member, since, certainly, events))
         return lines
 
     def _ratified(self, agreement: str) -> tuple[str, ...]:
@@ -615,8 +619,10 @@ class State:
     def _designated(self, m: MeasureState) -> dict[str, tuple[bool, Span, tuple[str, ...]]]:
         """Entities possibly designated under a measure on the day: whether certainly, since when, by which events.
 
-        Two readings bound the truth: every listing and delisting that may have taken effect
-        by the day, and only those that certainly have. Designated in both: certain; in one: possible.
+        Designated possibly when a listing may be the last change by the day, certainly when a
+        listing certainly took effect and no delisting may come after it (see :func:`switched_on`).
+        Since: the listing in force reading every change that may have taken effect by the day,
+        or only those that certainly have (the latter first).
         """
         changes: dict[str, list[tuple[str, Span, str]]] = {}
         for entity, change, span, event_id in m.designations:
@@ -633,11 +639,15 @@ class State:
                         continue
                     listed = (span,) if change == "listed" else None
                 readings.append(listed)
-            if readings[0] is None and readings[1] is None:
-                continue
-            since = (readings[1] or readings[0] or ((0, 0),))[0]
+            # Whether designated, in any order the dates allow (a delisting dated only by its year
+            # may have come after a relisting); since: as the readings say, where they do.
+            possibly, certainly, last = switched_on(((change, span) for change, span, _ in items), self._ordinal,
+                                                    "listed")
+            if last is None:
+                continue  # certainly not designated
+            since = (readings[1] or readings[0] or (last,))[0]
             events = tuple(e for _, span, e in items if reached(span, self._ordinal) is not False)
-            found[entity] = (readings[0] is not None and readings[1] is not None, since, events)
+            found[entity] = (certainly, since, events)
         return found
 
     def _persons(self, m: MeasureState) -> Count | None:
