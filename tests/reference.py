@@ -599,7 +599,9 @@ class Reference:
                          "design_capacity": design, "event": None if opening is None else opening.id,
                          "level": last and last[1], "level_stage": last and last[2],
                          "level_since": last and text(last[0]),
-                         "level_certain": None if last is None else by(last[0], self.day) is True,
+                         "level_certain": None if last is None else by(last[0], self.day) is True and all(
+                             other[0][1] < last[0][0] or other[0][0] == other[0][1] == last[0][0] == last[0][1]
+                             for other in levels if other is not last),
                          "level_event": last and last[4]})
         rows.sort(key=lambda r: (r["since"] or "", r["route"]))
         return rows

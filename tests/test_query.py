@@ -825,3 +825,19 @@ def test_a_change_dated_only_by_its_year_may_come_after_a_dated_one(memory_log: 
     assert [r.certain for r in state.sanctions(target="sberbank")] == [False]
     for day in ("2015-09-01", "2016-09-01"):
         assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
+
+
+def test_a_supply_level_is_certain_only_when_no_other_level_may_come_after_it(memory_log: ee.Log) -> None:
+    """Halted on 2022-03-01, plateau some day of 2022: on 2023-06-01 the latest level is the
+    plateau if it came after March; the row said "halted", certain, and now says it not
+    certain; a level certainly after both is certain."""
+    route = {"route": "power-of-siberia", "commodity": "pipeline_gas", "sources": Q}
+    add(memory_log, ee.SupplyStarted(id="o", date="2019-12-02", title="o", **route),
+        ee.SupplyLevel(id="h", date="2022-03-01", title="h", stage="halted", **route),
+        ee.SupplyLevel(id="p", date="2022", title="p", stage="plateau", **route))
+    row = memory_log.as_of("2023-06-01").supply().get(route="power-of-siberia")
+    assert (row.level_stage, row.level_certain) == ("halted", False)
+    add(memory_log, ee.SupplyLevel(id="r", date="2023-01-15", title="r", stage="reduced", **route))
+    row = memory_log.as_of("2023-06-01").supply().get(route="power-of-siberia")
+    assert (row.level_stage, row.level_certain) == ("reduced", True)
+    assert every_view(memory_log.as_of("2023-06-01")) == every_view(State(memory_log, "2023-06-01", naive=True))

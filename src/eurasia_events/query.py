@@ -498,7 +498,7 @@ class State:
                           event=supply.event, level=None if level is None else level.level,
                           level_stage=None if level is None else level.stage,
                           level_since=None if level is None else span_text(level.span),
-                          level_certain=None if level is None else bool(reached(level.span, self._ordinal)),
+                          level_certain=None if level is None else _level_certain(supply, level, self._ordinal),
                           level_event=None if level is None else level.event)
                 for route, commodity, supply, since, certain, design, level in self._supply_lines()]
         rows.sort(key=lambda r: (r.since or "", r.route, r.commodity))  # one route may carry several
@@ -641,8 +641,7 @@ class State:
                 readings.append(listed)
             # Whether designated, in any order the dates allow (a delisting dated only by its year
             # may have come after a relisting); since: as the readings say, where they do.
-            possibly, certainly, last = switched_on(((change, span) for change, span, _ in items), self._ordinal,
-                                                    "listed")
+            _, certainly, last = switched_on(((change, span) for change, span, _ in items), self._ordinal, "listed")
             if last is None:
                 continue  # certainly not designated
             since = (readings[1] or readings[0] or (last,))[0]
@@ -1171,6 +1170,16 @@ def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine
     surely = any(reached(s, day) for _, s, _ in possible)
     return (stage, span, bool(certain), min(openings) if openings else None, bool(surely),
             tuple(eid for _, _, eid in possible))
+
+
+def _level_certain(supply: SupplyState, level: LevelReached, day: int) -> bool:
+    """Whether a level is certainly the latest reached by ``day``: reached, and every other
+    level possibly reached certainly before it (on the same single day, in fold order)."""
+    span = level.span
+    return bool(reached(span, day)) and all(
+        other is level or other.span[1] < span[0] or other.span[0] == other.span[1] == span[0] == span[1]
+        for other in supply.levels
+        if reached(other.span, day) is not False and (other.stage is not None or other.level is not None))
 
 
 def _halted(supply: SupplyState, day: int) -> tuple[bool, bool]:
