@@ -870,13 +870,14 @@ class Reference:
                 ended = None if until is None else by((until[0] + 1, until[1] + 1), self.day)
                 if started is not False and ended is not True:
                     possible, shown = True, act
-                    certain = certain or (started is True and (until is None or ended is False))
+                    made = by(span(act), self.day) is True  # the act itself may come after its effective date
+                    certain = certain or (started is True and (until is None or ended is False) and made)
             if possible:
                 status = "in effect"
             elif all(by(field_span(a, "effective", span(a)), self.day) is False for a in acts):
-                status, certain = "announced", True
+                status, certain = "announced", by(span(first), self.day) is True
             else:
-                status, certain = "ended", True
+                status, certain = "ended", by(span(first), self.day) is True
             if in_effect_only and status != "in effect":
                 continue
             until = None if shown.until is None else field_span(shown, "until", NEVER)

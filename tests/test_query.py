@@ -841,3 +841,13 @@ def test_a_supply_level_is_certain_only_when_no_other_level_may_come_after_it(me
     row = memory_log.as_of("2023-06-01").supply().get(route="power-of-siberia")
     assert (row.level_stage, row.level_certain) == ("reduced", True)
     assert every_view(memory_log.as_of("2023-06-01")) == every_view(State(memory_log, "2023-06-01", naive=True))
+
+
+def test_a_policy_not_certainly_decreed_is_not_certainly_in_effect(memory_log: ee.Log) -> None:
+    """A visa-free regime decreed some day of May 2010, in effect from 2010-01-01: on
+    2010-05-10 it may not have been granted yet (it was certain); from June it is."""
+    add(memory_log, ee.PolicyMeasure(id="p", date="2010-05", title="p", sources=Q, measure="p-a", imposer="CN",
+                                     beneficiary="RU", description="visa-free", effective="2010-01-01"))
+    assert [(r.status, r.certain) for r in memory_log.as_of("2010-05-10").policies()] == [("in effect", False)]
+    assert [(r.status, r.certain) for r in memory_log.as_of("2010-06-10").policies()] == [("in effect", True)]
+    assert every_view(memory_log.as_of("2010-05-10")) == every_view(State(memory_log, "2010-05-10", naive=True))

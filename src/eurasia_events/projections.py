@@ -423,13 +423,16 @@ class PolicyTerm(NamedTuple):
     effective: Span
     until: Span | None
     event: str
+    decreed: Span
+    """The days of the act itself (a grant may take effect before it is made)."""
 
 
 def _on_policy(state: FoldState, event: PolicyMeasure) -> None:
     effective = field_span(event, "effective", span_of(event))
     until = None if event.until is None else field_span(event, "until", NEVER)
     term = PolicyTerm(imposer=event.imposer, beneficiary=event.beneficiary, description=event.description,
-                      title=event.title, effective=effective, until=until, event=event.id)
+                      title=event.title, effective=effective, until=until, event=event.id,
+                      decreed=span_of(event))
     state.policies[event.measure] = push(state.policies.get(event.measure), term)
 
 

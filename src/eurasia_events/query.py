@@ -778,13 +778,15 @@ class State:
                 ended = None if term.until is None else reached((term.until[0] + 1, term.until[1] + 1), day)
                 if started is not False and ended is not True:
                     possible, shown = True, term
-                    certain = certain or (started is True and (term.until is None or ended is False))
+                    # certain: certainly made (a grant may take effect before it is made), started, not ended
+                    certain = certain or (started is True and (term.until is None or ended is False)
+                                          and reached(term.decreed, day) is True)
             if possible:
                 status = "in effect"
             elif all(reached(t.effective, day) is False for t in terms):
-                status, certain = "announced", True
+                status, certain = "announced", reached(first.decreed, day) is True
             else:
-                status, certain = "ended", True
+                status, certain = "ended", reached(first.decreed, day) is True
             if in_effect_only and status != "in effect":
                 continue
             rows.append(PolicyRow(
