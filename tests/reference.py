@@ -363,19 +363,25 @@ class Reference:
         found: set[str] = set()
         for only_certain in (False, True):
             steps, ends, _, sure = self.milestones(row, only_certain)
-            for order in self.orders(steps, ends):
-                if by(order[0][1], self.day) is not True:
-                    found.add("not yet signed")
-                for i, (name, when) in enumerate(order):
-                    if by(when, self.day) is False:
-                        break
-                    nxt = order[i + 1] if i + 1 < len(order) else None
-                    if nxt is not None and nxt[1] == when:
-                        continue
-                    if nxt is None or by(nxt[1], self.day) is not True:
-                        found.add(name)
+            found |= self.possible(steps, ends, "not yet signed")
             if sure:
                 break
+        return found
+
+    def possible(self, steps: list[Any], ends: list[Any], before: str) -> set[str]:
+        """Every step the day may be at, in each order the ends' dates allow (``before``: none yet)."""
+        found = set()
+        for order in self.orders(steps, ends):
+            if by(order[0][1], self.day) is not True:
+                found.add(before)
+            for i, (name, when) in enumerate(order):
+                if by(when, self.day) is False:
+                    break
+                nxt = order[i + 1] if i + 1 < len(order) else None
+                if nxt is not None and nxt[1] == when and i + 1 < len(steps):
+                    continue  # one event (in force on signature); an end is always an event of its own
+                if nxt is None or by(nxt[1], self.day) is not True:
+                    found.add(name)
         return found
 
     def ratified(self, name: str) -> tuple[str, ...]:
@@ -731,18 +737,7 @@ class Reference:
         if m["until"] is not None:  # in force on its last day: expired from the day after
             ends.append(("expired", (m["until"][0] + 1, m["until"][1] + 1)))
         status, _ = self.walk(self.first_end(steps, ends), "adopted", True)
-        found: set[str] = set()
-        for order in self.orders(steps, ends):
-            if by(order[0][1], self.day) is not True:
-                found.add("not yet adopted")
-            for i, (name, when) in enumerate(order):
-                if by(when, self.day) is False:
-                    break
-                nxt = order[i + 1] if i + 1 < len(order) else None
-                if nxt is not None and nxt[1] == when:
-                    continue
-                if nxt is None or by(nxt[1], self.day) is not True:
-                    found.add(name)
+        found = self.possible(steps, ends, "not yet adopted")
         return status, found == {status}, found
 
     def may_be_last(self, when: tuple[int, int], rivals: list[tuple[int, int]]) -> bool:

@@ -851,3 +851,18 @@ def test_a_policy_not_certainly_decreed_is_not_certainly_in_effect(memory_log: e
     assert [(r.status, r.certain) for r in memory_log.as_of("2010-05-10").policies()] == [("in effect", False)]
     assert [(r.status, r.certain) for r in memory_log.as_of("2010-06-10").policies()] == [("in effect", True)]
     assert every_view(memory_log.as_of("2010-05-10")) == every_view(State(memory_log, "2010-05-10", naive=True))
+
+
+def test_an_end_on_the_same_partial_days_as_the_signature_may_still_come_later(memory_log: ee.Log) -> None:
+    """Signed some day of 2010 and terminated some day of 2010: on 2010-06-01 it may be signed
+    and not yet ended (the two were read as one day). A treaty in force on signature, dated
+    by its year, is never signed without being in force."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2010", title="t", sources=Q, agreement="t"),
+        ee.AgreementEnded(id="e", date="2010", title="e", sources=Q, agreement="t", reason="terminated"),
+        ee.TreatySigned(id="u", date="2010", title="u", sources=Q, agreement="u", in_force_on_signature=True))
+    state = memory_log.as_of("2010-06-01")
+    assert state.agreements(status="signed").count == ee.Count(0, 1)
+    assert [r.agreement for r in state.agreements(status="signed")] == ["t"]
+    assert state.summary().get(item="agreements in force").value == "0 (possibly 1)"
+    assert every_view(state) == every_view(State(memory_log, "2010-06-01", naive=True))

@@ -356,14 +356,19 @@ def show(events: list[ee.Event]) -> str:
                      for e in events)
 
 
+def log_and_world(case: tuple[list[ee.Event], dt.date, list[ee.Event]]) -> tuple[Any, Any, str]:
+    """The log's state and the world's on the day, and where (for messages)."""
+    events, day, pinned = case
+    return (log_of(events).as_of(day), log_of(pinned).as_of(day),
+            f"on {day}\nlog:\n{show(events)}\nworld:\n{show(pinned)}")
+
+
 @WORLDS
 @given(refinements(0))
 def test_agreement_statuses_hold_in_every_world_the_log_allows(case: Any) -> None:
     """An agreement's certain status is its status in every world the log allows; the
     summary's agreement counts bound the world's."""
-    events, day, pinned = case
-    state, truth = log_of(events).as_of(day), log_of(pinned).as_of(day)
-    where = f"on {day}\nlog:\n{show(events)}\nworld:\n{show(pinned)}"
+    state, truth, where = log_and_world(case)
     world_rows = {r.agreement: r for r in truth.agreements()}
     for row in state.agreements():
         if row.certain:
@@ -381,15 +386,14 @@ def test_agreement_statuses_hold_in_every_world_the_log_allows(case: Any) -> Non
 @WORLDS
 @given(refinements(1))
 def test_sanctions_and_designations_hold_in_every_world_the_log_allows(case: Any) -> None:
-    events, day, pinned = case
+    events = case[0]
     # Known gap, not checked here: an act on a measure that may come before the measure's
     # imposition (a delisting dated "/2010", imposed 2010-01-01) is folded before it and
     # dropped, while a world placing it after applies it (docs/reliability.md).
     imposed = {e.measure: span_of(e)[1] for e in events if isinstance(e, ee.SanctionsImposed)}
     assume(not any(span_of(e)[0] <= imposed[e.measure] for e in events
                    if not isinstance(e, ee.SanctionsImposed) and getattr(e, "measure", None) in imposed))
-    state, truth = log_of(events).as_of(day), log_of(pinned).as_of(day)
-    where = f"on {day}\nlog:\n{show(events)}\nworld:\n{show(pinned)}"
+    state, truth, where = log_and_world(case)
     narrower(state.sanctions(), truth.sanctions(), lambda r: r.measure, f"sanctions in force {where}")
     within(state.sanctions().count, truth.sanctions().count, f"sanctions count {where}")
     for measure in MEASURES:
@@ -407,9 +411,7 @@ def test_sanctions_and_designations_hold_in_every_world_the_log_allows(case: Any
 @WORLDS
 @given(refinements(2))
 def test_members_hold_in_every_world_the_log_allows(case: Any) -> None:
-    events, day, pinned = case
-    state, truth = log_of(events).as_of(day), log_of(pinned).as_of(day)
-    where = f"on {day}\nlog:\n{show(events)}\nworld:\n{show(pinned)}"
+    state, truth, where = log_and_world(case)
     for org in ("eaeu", "sco"):
         narrower(state.members(org), truth.members(org), lambda r: r.member, f"members {org} {where}")
 
@@ -417,9 +419,7 @@ def test_members_hold_in_every_world_the_log_allows(case: Any) -> None:
 @WORLDS
 @given(refinements(3))
 def test_project_stages_hold_in_every_world_the_log_allows(case: Any) -> None:
-    events, day, pinned = case
-    state, truth = log_of(events).as_of(day), log_of(pinned).as_of(day)
-    where = f"on {day}\nlog:\n{show(events)}\nworld:\n{show(pinned)}"
+    state, truth, where = log_and_world(case)
     # A row shows one stage: the latest possibly reached. Certain: that stage in every world;
     # possible: the project (not its stage) shown in every world.
     sure = {(r.project, r.stage) for r in state.projects() if r.certain}
@@ -430,9 +430,7 @@ def test_project_stages_hold_in_every_world_the_log_allows(case: Any) -> None:
 @WORLDS
 @given(refinements(4, 5))
 def test_policies_and_supply_hold_in_every_world_the_log_allows(case: Any) -> None:
-    events, day, pinned = case
-    state, truth = log_of(events).as_of(day), log_of(pinned).as_of(day)
-    where = f"on {day}\nlog:\n{show(events)}\nworld:\n{show(pinned)}"
+    state, truth, where = log_and_world(case)
     narrower(state.policies(), truth.policies(), lambda r: r.measure, f"policies {where}")
     narrower(state.supply(), truth.supply(), lambda r: r.route, f"supply {where}")
     for row in state.supply():
@@ -454,9 +452,7 @@ def as_number(value: ee.Quantity | None) -> Any:
 @WORLDS
 @given(refinements(0))
 def test_contracted_totals_bound_every_world_the_log_allows(case: Any) -> None:
-    events, day, pinned = case
-    state, truth = log_of(events).as_of(day), log_of(pinned).as_of(day)
-    where = f"on {day}\nlog:\n{show(events)}\nworld:\n{show(pinned)}"
+    state, truth, where = log_and_world(case)
     for commodity in ("pipeline_gas", "oil"):
         for binding in (True, None):
             mine = state.volumes(commodity, binding=binding).totals

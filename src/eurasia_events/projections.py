@@ -731,8 +731,10 @@ def add_possible(milestones: list[tuple[str, Span]], terminal: list[tuple[str, S
             if reached(span, day) is False:
                 break
             later = order[index + 1] if index + 1 < len(order) else None
-            if later is not None and later[1] == span:
-                continue  # reached together (in force on signature): never one without the other
+            if later is not None and later[1] == span and index + 1 < len(milestones):
+                # Reached together (in force on signature: one event): never one without the other.
+                # An end is an event of its own: on equal partial days it may still come later.
+                continue
             if later is None or reached(later[1], day) is not True:
                 found.add(name)
     return [order[-1][1] for order in orders]
