@@ -778,20 +778,20 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     expired, not certainly in force, and once expired with or without the extension it is
     certainly expired.
     """
-    milestones, terminal, until, extensions_certain = _milestones(row, day, anchor)
+    milestones, terminal, expires, extensions_certain = _milestones(row, day, anchor)
     status = walk(milestones, terminal, day, "not yet signed")
     found: set[str] = set()
     # Every span read: an expiry moves only when an extension's reached() does, so the
     # expiries counted (with and without the extensions not certainly made) hold as long.
     spans: list[Span | None] = [row.signed, row.in_force, row.ended and row.ended[0],
-                                row.superseded_by and row.superseded_by[0], until]
+                                row.superseded_by and row.superseded_by[0], expires]
     spans.extend(span for span, _, _ in row.extensions)
     spans.extend(add_possible(milestones, terminal, day, found, "not yet signed"))
     if not extensions_certain:
-        milestones, terminal, until, _ = _milestones(row, day, anchor, only_certain=True)
+        milestones, terminal, _, _ = _milestones(row, day, anchor, only_certain=True)
         spans.extend(add_possible(milestones, terminal, day, found, "not yet signed"))
     possible = frozenset(found)
-    return (status, possible == {status}, spans[4]), possible, steady(spans, day)
+    return (status, possible == {status}, expires), possible, steady(spans, day)
 
 
 _FAR: Final = 1 << 62  # beyond every day

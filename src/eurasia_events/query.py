@@ -514,9 +514,7 @@ class State:
                                               LevelReached | None]]:
         lines = []
         for (route, commodity), supply in self._fold.supply.items():
-            # A later supply_started with no capacity (older logs) states no level at all.
-            levels = [item for item in supply.levels if reached(item.span, self._ordinal) is not False
-                      and (item.stage is not None or item.level is not None)]
+            levels = _levels(supply, self._ordinal)
             levels.sort(key=lambda item: item.span)  # stable: a tie keeps fold order
             design = supply.capacity
             for item in levels:
@@ -581,12 +579,10 @@ class State:
                 readings.append(since)
             # Whether a member, in any order the dates allow (a second accession dated only by
             # its year may have come after an exit); since: as the readings say, where they do.
-            possibly, certainly, last = switched_on(((change, span) for change, span, _ in items), self._ordinal,
-                                                    "joined")
-            since = readings[1] or readings[0] or last
-            if possibly and since is not None:
+            _, certainly, last = switched_on(((change, span) for change, span, _ in items), self._ordinal, "joined")
+            if last is not None:  # else certainly not a member
                 events = tuple(e for _, span, e in items if reached(span, self._ordinal) is not False)
-                lines.append((member, since, certainly, events))
+                lines.append((member, readings[1] or readings[0] or last, certainly, events))
         return lines
 
     def _ratified(self, agreement: str) -> tuple[str, ...]:
@@ -1035,9 +1031,12 @@ class State:
         Worked out from the fold state and the per-type columns: no view's rows are made.
         """
         # In the order of the views' rows: supply by (opening, route), members by (since, member).
-        supply = sorted(((since or "", route, commodity, certain and not halted[0])
-                         for route, commodity, supply, since, certain, _, _ in self._supply_lines()
-                         for halted in [_halted(supply, self._ordinal)] if not halted[1]), key=lambda line: line[:3])
+        supply = []
+        for route, commodity, state, since, certain, _, _ in self._supply_lines():
+            maybe_halted, surely_halted = _halted(state, self._ordinal)
+            if not surely_halted:
+                supply.append((since or "", route, commodity, certain and not maybe_halted))
+        supply.sort(key=lambda line: line[:3])
         members = sorted(((span_text(since), member, certain)
                           for member, since, certain, _ in self._member_lines(self.log.entities.resolve("eaeu").id)),
                          key=lambda line: line[:2])
@@ -1167,21 +1166,31 @@ def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine
     # reached certainly before this one (on the same single day, the more advanced counts).
     certain = bool(reached(span, day)) and all(
         reached(s, day) is not None for st, s, _ in stages if st not in ("announced", "delivering")
-    ) and all(st == stage or s[1] < span[0] or s[0] == s[1] == span[0] == span[1] for st, s, _ in real)
+    ) and all(st == stage or _before(s, span) for st, s, _ in real)
     openings = [s for st, s, _ in possible if st == "opened"]
     surely = any(reached(s, day) for _, s, _ in possible)
     return (stage, span, bool(certain), min(openings) if openings else None, bool(surely),
             tuple(eid for _, _, eid in possible))
 
 
+def _before(earlier: Span, later: Span) -> bool:
+    """Whether ``earlier`` certainly comes before ``later``; on one same single day, the rule that
+    orders them (stage rank, fold order) decides, so that counts too."""
+    return earlier[1] < later[0] or earlier[0] == earlier[1] == later[0] == later[1]
+
+
+def _levels(supply: SupplyState, day: int) -> list[LevelReached]:
+    """The levels on a route possibly reached by ``day``, in fold order (a later
+    ``supply_started`` with no capacity, in older logs, states no level at all)."""
+    return [item for item in supply.levels if reached(item.span, day) is not False
+            and (item.stage is not None or item.level is not None)]
+
+
 def _level_certain(supply: SupplyState, level: LevelReached, day: int) -> bool:
     """Whether a level is certainly the latest reached by ``day``: reached, and every other
-    level possibly reached certainly before it (on the same single day, in fold order)."""
-    span = level.span
-    return bool(reached(span, day)) and all(
-        other is level or other.span[1] < span[0] or other.span[0] == other.span[1] == span[0] == span[1]
-        for other in supply.levels
-        if reached(other.span, day) is not False and (other.stage is not None or other.level is not None))
+    level possibly reached certainly before it."""
+    return bool(reached(level.span, day)) and all(
+        other is level or _before(other.span, level.span) for other in _levels(supply, day))
 
 
 def _halted(supply: SupplyState, day: int) -> tuple[bool, bool]:
@@ -1189,8 +1198,7 @@ def _halted(supply: SupplyState, day: int) -> tuple[bool, bool]:
     possibly reached that no other level certainly follows, or a halt certainly reached that
     every other level possibly reached certainly comes before (a level of the same day may come
     either side of it)."""
-    levels = [item for item in supply.levels if reached(item.span, day) is not False
-              and (item.stage is not None or item.level is not None)]  # as supply() reads them
+    levels = _levels(supply, day)
     halts = [item for item in levels if item.stage == "halted"]
     others = [item for item in levels if item.stage != "halted"]
     possibly = any(not any(o.span[0] > h.span[1] and reached(o.span, day) for o in others) for h in halts)
