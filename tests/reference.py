@@ -197,7 +197,7 @@ class Reference:
                     "signed": NEVER, "in_force": None, "term": None, "term_from": "entry_into_force",
                     "start": None, "extensions": [], "ended": None, "superseded_by": None, "commodity": None,
                     "route": None, "annual_volume": None, "events": [], "founds": None, "relations": [],
-                    "names_start": False}
+                    "names_start": False, "one_event": False}
 
         for e in self.events:
             when = span(e)
@@ -215,7 +215,8 @@ class Reference:
                        "annual_volume": getattr(e, "annual_volume", None),
                        "events": [*(old["events"] if old else []), e.id], "founds": getattr(e, "founds", None),
                        "relations": old["relations"] if old else [],
-                       "names_start": getattr(e, "start", None) is not None}
+                       "names_start": getattr(e, "start", None) is not None,
+                       "one_event": bool(e.in_force_on_signature)}  # signed and in force together
             if isinstance(e, SIGNINGS) and name in e.supersedes:
                 row = row or stub(e)
                 earlier = row["superseded_by"]
@@ -227,6 +228,7 @@ class Reference:
                 row = {**row, "events": [*row["events"], e.id]}
                 if isinstance(e, EnteredIntoForce):
                     row["in_force"] = when
+                    row["one_event"] = False
                 elif isinstance(e, AgreementExtended):
                     row["extensions"] = [*row["extensions"], (when, None if e.term is None else e.term.value,
                                                               None if e.until is None else date_span(e.until, NEVER))]
@@ -278,7 +280,12 @@ class Reference:
             return span(openings[0])
         return None
 
-    def expiry(self, row: dict[str, Any], only_certain: bool) -> tuple[tuple[int, int] | None, bool]:
+    def expiry(self, row: dict[str, Any], every: bool) -> tuple[int, int] | None:
+        """From the earliest to the latest expiry of every world the day allows: each extension
+        possibly made by the day made (``every``) or, if not certainly made, also left out;
+        those made in every order their dates allow (each by the day, none before the one
+        before it; same day: either order), each new end date replacing the expiry, each
+        term adding to it. An end of LAST_DAY: possibly never expires."""
         if row["term"] is None:
             until = None
         else:
@@ -286,22 +293,34 @@ class Reference:
                      "start": row["start"] or row["in_force"]}.get(row["term_from"])
             start = self.anchor(row) or start or row["in_force"] or row["signed"]
             until = (plus_years(start[0], row["term"]), plus_years(start[1], row["term"]))
-        sure = True
-        for when, years, new_until in row["extensions"]:
-            seen = by(when, self.day)
-            if seen is False or (only_certain and seen is None):
-                continue
-            sure = sure and seen is True
-            if new_until is not None:
-                until = new_until
-            elif until is not None and years is not None:
-                until = (plus_years(until[0], years), plus_years(until[1], years))
-        return until, sure
+        extensions = [x for x in row["extensions"] if by(x[0], self.day) is not False]
+        ends: set[tuple[int, int] | None] = set()
 
-    def milestones(self, row: dict[str, Any], only_certain: bool = False) -> tuple[list[Any], list[Any], Any, bool]:
-        """The steps to entry into force, the ends (terminated, superseded, expired...), the
-        expiry and whether every extension counted is certain."""
-        until, sure = self.expiry(row, only_certain)
+        def place(done: tuple[int, ...], after: int, now: tuple[int, int] | None) -> None:
+            if all(i in done or (not every and by(extensions[i][0], self.day) is None)
+                   for i in range(len(extensions))):
+                ends.add(now)  # every other extension left out: not yet made by the day
+            for i, (when, years, new_until) in enumerate(extensions):
+                if i in done or max(after, when[0]) > min(when[1], self.day):
+                    continue
+                if new_until is not None:
+                    then = new_until
+                elif now is not None and years is not None:
+                    then = (plus_years(now[0], years), plus_years(now[1], years))
+                else:
+                    then = now
+                place((*done, i), max(after, when[0]), then)
+
+        place((), -1, until)
+        found = [e for e in ends if e is not None]
+        if not found:
+            return None
+        return min(e[0] for e in found), (LAST_DAY if None in ends else max(e[1] for e in found))
+
+    def milestones(self, row: dict[str, Any], every: bool = True) -> tuple[list[Any], list[Any], Any]:
+        """The steps to entry into force, the ends (terminated, superseded, expired...) and the
+        expiry (:meth:`expiry`)."""
+        until = self.expiry(row, every)
         steps = [("signed", row["signed"])]
         if row["in_force"] is not None:
             steps.append(("in force", row["in_force"]))
@@ -312,7 +331,7 @@ class Reference:
             ends.append(("superseded", row["superseded_by"][0]))
         if until is not None and row["in_force"] is not None:
             ends.append(("expired", until))
-        return steps, ends, until, sure
+        return steps, ends, until
 
     @staticmethod
     def first_end(steps: list[Any], ends: list[Any]) -> list[Any]:
@@ -354,22 +373,18 @@ class Reference:
     def status(self, row: dict[str, Any]) -> tuple[str, bool, Any]:
         """The agreement's status on the day, every extension possibly made counted; certain when
         it is the only status the agreement may have (:meth:`statuses`)."""
-        steps, ends, until, _ = self.milestones(row)
+        steps, ends, until = self.milestones(row)
         status, _ = self.walk(self.first_end(steps, ends), "not yet signed", True)
         return status, self.statuses(row) == {status}, until
 
     def statuses(self, row: dict[str, Any]) -> set[str]:
         """Every status the agreement may have on the day."""
-        found: set[str] = set()
-        for only_certain in (False, True):
-            steps, ends, _, sure = self.milestones(row, only_certain)
-            found |= self.possible(steps, ends, "not yet signed")
-            if sure:
-                break
-        return found
+        steps, ends, _ = self.milestones(row, every=False)
+        return self.possible(steps, ends, "not yet signed", row["one_event"])
 
-    def possible(self, steps: list[Any], ends: list[Any], before: str) -> set[str]:
-        """Every step the day may be at, in each order the ends' dates allow (``before``: none yet)."""
+    def possible(self, steps: list[Any], ends: list[Any], before: str, one_event: bool) -> set[str]:
+        """Every step the day may be at, in each order the ends' dates allow (``before``: none yet);
+        ``one_event``: the first two steps are one event, reached together."""
         found = set()
         for order in self.orders(steps, ends):
             if by(order[0][1], self.day) is not True:
@@ -378,8 +393,8 @@ class Reference:
                 if by(when, self.day) is False:
                     break
                 nxt = order[i + 1] if i + 1 < len(order) else None
-                if nxt is not None and nxt[1] == when and i + 1 < len(steps):
-                    continue  # one event (in force on signature); an end is always an event of its own
+                if one_event and i == 0 and len(steps) > 1:
+                    continue  # one event (in force on signature): never signed and not in force
                 if nxt is None or by(nxt[1], self.day) is not True:
                     found.add(name)
         return found
@@ -708,7 +723,8 @@ class Reference:
                     "effective": effective,
                     "until": None if e.until is None else field_span(e, "until", NEVER), "lifted": None,
                     "events": (e.id,), "designations": [(t, "listed", effective, e.id) for t in e.targets],
-                    "persons": [(e.persons, effective)] if e.persons else []}
+                    "persons": [(e.persons, effective)] if e.persons else [],
+                    "one_event": e.effective is None}  # adopted and in force together
                 continue
             if m is None:
                 continue  # acts on a measure whose imposition the log does not (yet) hold
@@ -737,7 +753,7 @@ class Reference:
         if m["until"] is not None:  # in force on its last day: expired from the day after
             ends.append(("expired", (m["until"][0] + 1, m["until"][1] + 1)))
         status, _ = self.walk(self.first_end(steps, ends), "adopted", True)
-        found = self.possible(steps, ends, "not yet adopted")
+        found = self.possible(steps, ends, "not yet adopted", m["one_event"])
         return status, found == {status}, found
 
     def may_be_last(self, when: tuple[int, int], rivals: list[tuple[int, int]]) -> bool:

@@ -866,3 +866,81 @@ def test_an_end_on_the_same_partial_days_as_the_signature_may_still_come_later(m
     assert [r.agreement for r in state.agreements(status="signed")] == ["t"]
     assert state.summary().get(item="agreements in force").value == "0 (possibly 1)"
     assert every_view(state) == every_view(State(memory_log, "2010-06-01", naive=True))
+
+
+def test_an_entry_into_force_of_its_own_on_the_signature_s_partial_days_may_come_later(
+        memory_log: ee.Log) -> None:
+    """Signed some day of 2010 and entered into force (an event of its own) some day of 2010:
+    on 2010-06-01 it may be signed and not yet in force (the equal spans were read as one
+    event). In force on signature, the two are one event: never signed and not in force,
+    unless a later record gives the entry into force as an event of its own."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2010", title="t", sources=Q, agreement="t"),
+        ee.EnteredIntoForce(id="f", date="2010", title="f", sources=Q, agreement="t"),
+        ee.TreatySigned(id="u", date="2010", title="u", sources=Q, agreement="u", in_force_on_signature=True),
+        ee.TreatySigned(id="v", date="2010", title="v", sources=Q, agreement="v", in_force_on_signature=True),
+        ee.EnteredIntoForce(id="g", date="2010", title="g", sources=Q, agreement="v"),
+        ee.EnteredIntoForce(id="h", date="2010", title="h", sources=Q, agreement="w"),  # recorded first
+        ee.TreatySigned(id="w", date="2010", title="w", sources=Q, agreement="w"))
+    state = memory_log.as_of("2010-06-01")
+    assert [(r.agreement, r.certain) for r in state.agreements(status="signed")] == \
+        [("t", False), ("v", False), ("w", False)]
+    assert state.summary().get(item="agreements signed, not yet in force").value == "0 (possibly 3)"
+    assert every_view(state) == every_view(State(memory_log, "2010-06-01", naive=True))
+
+
+def test_extensions_whose_order_the_dates_leave_open_count_in_either_order(memory_log: ee.Log) -> None:
+    """A ten-year treaty of 2000-01-01, extended some day of 2009 until 2020 and on 2009-06-01
+    until 2015: either may have come last, so on 2017-06-01 it is in force or expired (it was
+    certainly expired: the extensions counted in the order of their first days). The same
+    with a five-year extension in place of the first: after the 2015 end date it gives 2020,
+    before it nothing. The expiry shown spans both; by 2021 it is certainly expired."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", in_force_on_signature=True,
+                        term="10 years"),
+        ee.AgreementExtended(id="a", date="2009", title="a", sources=Q, agreement="t", until="2020-01-01"),
+        ee.AgreementExtended(id="b", date="2009-06-01", title="b", sources=Q, agreement="t", until="2015-01-01"),
+        ee.TreatySigned(id="s", date="2000-01-01", title="s", sources=Q, agreement="s", in_force_on_signature=True,
+                        term="10 years"),
+        ee.AgreementExtended(id="c", date="2009", title="c", sources=Q, agreement="s", term="5 years"),
+        ee.AgreementExtended(id="d", date="2009-06-01", title="d", sources=Q, agreement="s", until="2015-01-01"))
+    state = memory_log.as_of("2017-06-01")
+    assert [(r.agreement, r.status, r.certain, r.in_force_until) for r in state.agreements()] == \
+        [("s", "expired", False, "2015-01-01..2020-01-01"), ("t", "expired", False, "2015-01-01..2020-01-01")]
+    assert state.agreements(status="in force").count == ee.Count(0, 2)
+    assert state.summary().get(item="agreements in force").value == "0 (possibly 2)"
+    assert every_view(state) == every_view(State(memory_log, "2017-06-01", naive=True))
+    later = memory_log.as_of("2021-06-01")
+    assert [(r.status, r.certain) for r in later.agreements()] == [("expired", True), ("expired", True)]
+    # Before the second end date is made, the first counts alone: 2020 (t), 2010 + 5 (s).
+    early = memory_log.as_of("2009-03-01")
+    assert [(r.agreement, r.status, r.certain, r.in_force_until) for r in early.agreements()] == \
+        [("s", "in force", True, "2015-01-01"), ("t", "in force", True, "2020-01-01")]
+
+
+def test_extensions_on_the_same_day_may_come_in_either_order(memory_log: ee.Log) -> None:
+    """Ties and bounds of the extension orders, each a ten-year treaty of 2000-01-01:
+    "tie": until 2020 on 2009-06-01 and until 2015 some day of June 2009 (maybe the same day):
+    either may be last. "term-after": until 2015 some day of June 2009 and five more years on
+    2009-06-01, which may fall on that same day, after it. "term-before": the same with the
+    five years on 2009-06-30, which may fall on that same day, before it. "forced": until 2015
+    some day of 2009, but after the end date set on 2009-09-01 (until 2012) if last, so after
+    the five years of March 2009: never 2020."""
+    def treaty(name: str, *extensions: tuple[str, dict[str, str]]) -> list[ee.Event]:
+        signed = ee.TreatySigned(id=name, date="2000-01-01", title=name, sources=Q, agreement=name,
+                                 in_force_on_signature=True, term="10 years")
+        return [signed, *(ee.AgreementExtended(id=f"{name}-{n}", date=date, title=name, sources=Q, agreement=name,
+                                               **change) for n, (date, change) in enumerate(extensions))]
+    add(memory_log,
+        *treaty("tie", ("2009-06-01", {"until": "2020-01-01"}), ("2009-06", {"until": "2015-01-01"})),
+        *treaty("term-after", ("2009-06", {"until": "2015-01-01"}), ("2009-06-01", {"term": "5 years"})),
+        *treaty("term-before", ("2009-06", {"until": "2015-01-01"}), ("2009-06-30", {"term": "5 years"})),
+        *treaty("forced", ("2009", {"until": "2015-01-01"}), ("2009-09-01", {"until": "2012-01-01"}),
+                ("2009-03", {"term": "5 years"})))
+    state = memory_log.as_of("2017-06-01")
+    assert {r.agreement: (r.status, r.certain, r.in_force_until) for r in state.agreements()} == {
+        "tie": ("expired", False, "2015-01-01..2020-01-01"),
+        "term-after": ("expired", False, "2015-01-01..2020-01-01"),
+        "term-before": ("expired", False, "2015-01-01..2020-01-01"),
+        "forced": ("expired", True, "2012-01-01..2015-01-01")}
+    assert every_view(state) == every_view(State(memory_log, "2017-06-01", naive=True))

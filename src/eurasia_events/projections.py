@@ -167,6 +167,9 @@ class AgreementState(NamedTuple):
     """Later agreements relating to this one (restating, amending, superseding it), in fold order."""
     names_start: bool = False
     """Whether the contract names a start of deliveries (its term then runs from the first deliveries)."""
+    in_force_on_signature: bool = False
+    """Whether the entry into force is the signature itself (one event, reached together), not
+    an event of its own that may come later on the same partial days."""
 
 
 class MeasureState(NamedTuple):
@@ -187,6 +190,9 @@ class MeasureState(NamedTuple):
     targets are listed from its effective date."""
     persons: tuple[tuple[int, Span], ...] = ()
     """Persons designated (positive) or delisted (negative), each from its span."""
+    effective_on_adoption: bool = True
+    """Whether the measure took effect with its adoption (no effective date of its own): then
+    the two are reached together, else the effect may come later on the same partial days."""
 
 
 Trail = tuple[Any, Any] | None
@@ -306,6 +312,7 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
         founds=getattr(event, "founds", None),
         relations=previous.relations if previous else (),
         names_start=getattr(event, "start", None) is not None,
+        in_force_on_signature=bool(event.in_force_on_signature),
     )
     for old in event.supersedes:
         row = state.agreements.get(old) or _stub(old, event)
@@ -329,7 +336,8 @@ def _on_related(state: FoldState, event: AgreementRelated) -> None:
 
 def _on_in_force(state: FoldState, event: EnteredIntoForce) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
-    state.agreements[event.agreement] = row._replace(in_force=span_of(event), events=(*row.events, event.id))
+    state.agreements[event.agreement] = row._replace(in_force=span_of(event), in_force_on_signature=False,
+                                                     events=(*row.events, event.id))
 
 
 def _on_extended(state: FoldState, event: AgreementExtended) -> None:
@@ -370,6 +378,7 @@ def _on_sanctions(state: FoldState, event: SanctionsImposed) -> None:
         until=None if event.until is None else field_span(event, "until", NEVER), events=(event.id,),
         designations=tuple((target, "listed", effective, event.id) for target in event.targets),
         persons=((event.persons, effective),) if event.persons else (),
+        effective_on_adoption=event.effective is None,
     )
 
 
@@ -648,14 +657,16 @@ _add_years: Callable[[int, Any], int] = functools.lru_cache(maxsize=1 << 16)(add
 """:func:`~eurasia_events.dates.add_years`, remembered: every status of every agreement asks it."""
 
 
-def expiry(row: AgreementState, day: int, anchor: Span | None = None, *,
-           only_certain: bool = False) -> tuple[Span | None, bool]:
-    """When the agreement expires, counting extensions possibly made by ``day``.
+def expiry(row: AgreementState, day: int, anchor: Span | None = None) -> tuple[Span | None, Span | None]:
+    """When the agreement expires, by what is known on ``day``: ``(counted, possible)``.
 
-    ``anchor`` is what the term runs from when it is an event of its own (see
-    :func:`term_anchor`). Returns the expiry span (``None`` if it has no term) and whether
-    every extension counted is certain by ``day``. With ``only_certain``, extensions not
-    certainly made by ``day`` are left out.
+    ``counted`` counts every extension possibly made by ``day``; ``possible`` also leaves out,
+    one by one, those not certainly made. Extensions apply in the order of their dates, and
+    where their dates leave that order open, in every order they allow: the last new end date
+    stands, lengthened by the extensions that come after it. Each is one span, from the
+    earliest expiry those readings give to the latest (``None``: no term, nothing sets one;
+    an end at :data:`MAX_ORDINAL`: possibly never). ``anchor`` is what the term runs from when
+    it is an event of its own (see :func:`term_anchor`).
     """
     if row.term is None:
         base = None
@@ -663,24 +674,69 @@ def expiry(row: AgreementState, day: int, anchor: Span | None = None, *,
         origin = {"signature": row.signed, "entry_into_force": row.in_force, "start": row.start or row.in_force}
         start = anchor or origin.get(row.term_from) or row.in_force or row.signed
         base = (_add_years(start[0], row.term), _add_years(start[1], row.term))
-    certain = True
-    for span, years, until in row.extensions:
-        seen = reached(span, day)
-        if seen is False or (only_certain and seen is None):
-            continue
-        certain = certain and bool(seen)
+    made = [(span, years, until, reached(span, day)) for span, years, until in row.extensions]
+    made = [item for item in made if item[3] is not False]
+    if not made:
+        return base, base
+    if all(seen for *_, seen in made) and all(made[i][0][1] < made[i + 1][0][0] for i in range(len(made) - 1)):
+        counted = _extended(base, made)  # one order, every extension certain: the common case
+        return counted, counted
+    return _expiry_range(base, made, day, optional=False), _expiry_range(base, made, day, optional=True)
+
+
+def _extended(base: Span | None, extensions: Iterable[tuple[Span, Any, Span | None, Any]]) -> Span | None:
+    """``base`` as the extensions, applied in this order, leave it."""
+    for _, years, until, _ in extensions:
         if until is not None:
             base = until
         elif base is not None and years is not None:
             base = (_add_years(base[0], years), _add_years(base[1], years))
-    return base, certain
+    return base
 
 
-def _milestones(row: AgreementState, day: int, anchor: Span | None, *, only_certain: bool = False
-                ) -> tuple[list[tuple[str, Span]], list[tuple[str, Span]], Span | None, bool]:
-    """The agreement's milestones to its entry into force, its terminal ones (ended,
-    superseded, expired), its expiry and whether every extension counted is certain."""
-    until, extensions_certain = expiry(row, day, anchor, only_certain=only_certain)
+def _expiry_range(base: Span | None, made: list[tuple[Span, Any, Span | None, bool | None]], day: int, *,
+                  optional: bool) -> Span | None:
+    """The span from the earliest to the latest expiry the extensions ``made`` (possibly, by
+    ``day``) allow in any order their dates allow; with ``optional``, those not certainly made
+    may also be left out.
+
+    The expiry is the new end date set last (``base`` if none), lengthened by the extensions
+    by a term that come after it. For each candidate: the latest expiry places it as early as
+    it can come (after every new end date certainly made) with every term extension that may
+    come after it; the earliest places it as late as it can come, with only the term extensions
+    that must come after it. On one same day, either order.
+    """
+    def sure(item: tuple[Any, ...]) -> bool:
+        return not optional or item[3] is True
+
+    ends = [item for item in made if item[2] is not None]
+    terms = [item for item in made if item[2] is None]
+    readings: list[tuple[Span | None, list[Any], list[Any]]] = []
+    if not any(sure(item) for item in ends):  # no new end date made: the term, lengthened
+        readings.append((base, [item for item in terms if sure(item)], terms))
+    for end in ends:
+        others = [item[0][0] for item in ends if item is not end and sure(item)]
+        latest = min(end[0][1], day)
+        if any(first > latest for first in others):
+            continue  # a new end date certainly made must come after it: never the last
+        earliest = max([end[0][0], *others])
+        must = [item for item in terms if sure(item) and item[0][0] > latest]
+        may = [item for item in terms if min(item[0][1], day) >= earliest]
+        readings.append((end[2], must, may))
+    found = [(_extended(start, must), _extended(start, may)) for start, must, may in readings if start is not None]
+    if not found:
+        return None  # no term, and no new end date made
+    low = min(earliest[0] for earliest, _ in found if earliest is not None)
+    high = max(latest[1] for _, latest in found if latest is not None)
+    if len(found) < len(readings):
+        high = MAX_ORDINAL  # a reading with no end date: possibly never expires
+    return low, high
+
+
+def _milestones(row: AgreementState, day: int, until: Span | None
+                ) -> tuple[list[tuple[str, Span]], list[tuple[str, Span]]]:
+    """The agreement's milestones to its entry into force and its terminal ones (ended,
+    superseded, expired on ``until``)."""
     milestones: list[tuple[str, Span]] = [("signed", row.signed)]
     if row.in_force is not None:
         milestones.append(("in force", row.in_force))
@@ -691,7 +747,7 @@ def _milestones(row: AgreementState, day: int, anchor: Span | None, *, only_cert
         terminal.append(("superseded", row.superseded_by[0]))
     if until is not None and row.in_force is not None:
         terminal.append(("expired", until))
-    return milestones, terminal, until, extensions_certain
+    return milestones, terminal
 
 
 def walk(milestones: list[tuple[str, Span]], terminal: list[tuple[str, Span]], day: int, before: str) -> str:
@@ -708,9 +764,12 @@ def walk(milestones: list[tuple[str, Span]], terminal: list[tuple[str, Span]], d
 
 
 def add_possible(milestones: list[tuple[str, Span]], terminal: list[tuple[str, Span]], day: int,
-                 found: set[str], before: str) -> list[Span]:
+                 found: set[str], before: str, *, joined: bool = False) -> list[Span]:
     """Add to ``found`` every status the milestones leave possible on ``day``: in each order
     their dates allow. Returns the terminal spans as cut (for :func:`steady`).
+
+    ``joined``: the first two milestones are one event (in force on signature), never reached
+    one without the other. Two events on the same partial days may be reached one by one.
 
     Of the terminal milestones, any that may come first ends the line: its days cut at the
     last day another may come on (it came before that one; on the same day, the one listed
@@ -731,10 +790,8 @@ def add_possible(milestones: list[tuple[str, Span]], terminal: list[tuple[str, S
             if reached(span, day) is False:
                 break
             later = order[index + 1] if index + 1 < len(order) else None
-            if later is not None and later[1] == span and index + 1 < len(milestones):
-                # Reached together (in force on signature: one event): never one without the other.
-                # An end is an event of its own: on equal partial days it may still come later.
-                continue
+            if joined and index == 0 and later is not None and later[1] == span and len(milestones) > 1:
+                continue  # reached together: one event
             if later is None or reached(later[1], day) is not True:
                 found.add(name)
     return [order[-1][1] for order in orders]
@@ -778,18 +835,18 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     expired, not certainly in force, and once expired with or without the extension it is
     certainly expired.
     """
-    milestones, terminal, expires, extensions_certain = _milestones(row, day, anchor)
+    expires, may_expire = expiry(row, day, anchor)
+    milestones, terminal = _milestones(row, day, expires)
     status = walk(milestones, terminal, day, "not yet signed")
     found: set[str] = set()
-    # Every span read: an expiry moves only when an extension's reached() does, so the
-    # expiries counted (with and without the extensions not certainly made) hold as long.
+    # Every span read: the expiries move only where an extension's reached() does, or where a
+    # day passes an extension's first day (what may come after what), so they hold as long.
     spans: list[Span | None] = [row.signed, row.in_force, row.ended and row.ended[0],
-                                row.superseded_by and row.superseded_by[0], expires]
+                                row.superseded_by and row.superseded_by[0], expires, may_expire]
     spans.extend(span for span, _, _ in row.extensions)
-    spans.extend(add_possible(milestones, terminal, day, found, "not yet signed"))
-    if not extensions_certain:
-        milestones, terminal, _, _ = _milestones(row, day, anchor, only_certain=True)
-        spans.extend(add_possible(milestones, terminal, day, found, "not yet signed"))
+    if may_expire != expires:
+        milestones, terminal = _milestones(row, day, may_expire)
+    spans.extend(add_possible(milestones, terminal, day, found, "not yet signed", joined=row.in_force_on_signature))
     possible = frozenset(found)
     return (status, possible == {status}, expires), possible, steady(spans, day)
 

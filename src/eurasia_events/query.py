@@ -604,7 +604,7 @@ class State:
             if m.until is not None:  # a measure valid until a day is still in force on that day
                 ends.append(("expired", (m.until[0] + 1, m.until[1] + 1)))
             day, possible = self._ordinal, set[str]()
-            cut = add_possible(milestones, ends, day, possible, "not yet adopted")
+            cut = add_possible(milestones, ends, day, possible, "not yet adopted", joined=m.effective_on_adoption)
             latest = walk(milestones, ends, day, "adopted")
             lo, hi = steady((m.adopted, m.effective, *(span for _, span in ends), *cut), day)
             found = (m, lo, hi, (latest, possible == {latest}, frozenset(possible)))
