@@ -293,7 +293,13 @@ class Reference:
                      "start": row["start"] or row["in_force"]}.get(row["term_from"])
             start = self.anchor(row) or start or row["in_force"] or row["signed"]
             until = (plus_years(start[0], row["term"]), plus_years(start[1], row["term"]))
-        extensions = [x for x in row["extensions"] if by(x[0], self.day) is not False]
+        return self.ends(until, row["extensions"], every)
+
+    def ends(self, until: tuple[int, int] | None, extensions: list[Any], every: bool) -> tuple[int, int] | None:
+        """From the earliest to the latest end of every world: ``until`` as the extensions
+        ``(when, years, new end)`` possibly made by the day leave it (see :meth:`expiry`); None
+        in a world: no end; an end of LAST_DAY: possibly none."""
+        extensions = [x for x in extensions if by(x[0], self.day) is not False]
         ends: set[tuple[int, int] | None] = set()
 
         def place(done: tuple[int, ...], after: int, now: tuple[int, int] | None) -> None:
@@ -722,19 +728,22 @@ class Reference:
                     "description": e.description, "sectors": e.sectors, "adopted": adopted,
                     "effective": effective,
                     "until": None if e.until is None else field_span(e, "until", NEVER), "lifted": None,
+                    "renewals": [],
                     "events": (e.id,), "designations": [(t, "listed", effective, e.id) for t in e.targets],
                     "persons": [(e.persons, effective)] if e.persons else [],
                     "one_event": e.effective is None}  # adopted and in force together
                 continue
             if m is None:
                 continue  # acts on a measure whose imposition the log does not (yet) hold
-            start = field_span(e, "effective", span(e))
+            # An act holds from its effective date once it is made: the later of the two.
+            act, effective = span(e), field_span(e, "effective", span(e))
+            start = (max(act[0], effective[0]), max(act[1], effective[1]))
             m["events"] = (*m["events"], e.id)
             if isinstance(e, SanctionsExtended):
                 if e.until is not None:
-                    m["until"] = field_span(e, "until", NEVER)
+                    m["renewals"] = [*m["renewals"], (span(e), field_span(e, "until", NEVER))]
                 elif not (e.targets or e.sectors or e.persons):
-                    m["until"] = None  # a bare renewal has no end date (events.py docstring)
+                    m["renewals"] = [*m["renewals"], (span(e), None)]  # a bare renewal: no end date
                 m["sectors"] = m["sectors"] + tuple(s for s in e.sectors if s not in m["sectors"])
                 m["designations"] = m["designations"] + [(t, "listed", start, e.id) for t in e.targets]
                 m["persons"] = m["persons"] + ([(e.persons, start)] if e.persons else [])
@@ -745,15 +754,26 @@ class Reference:
                 m["lifted"] = start
         return found
 
+    def measure_until(self, m: dict[str, Any], every: bool) -> tuple[int, int] | None:
+        """The measure's last day in force, from the earliest to the latest its renewals allow
+        (:meth:`ends`, with NEVER for no end date); None: no end date in any world."""
+        found = self.ends(m["until"] or NEVER, [(when, None, until or NEVER) for when, until in m["renewals"]], every)
+        return None if found is None or found[0] == LAST_DAY else found
+
     def measure_status(self, m: dict[str, Any]) -> tuple[str, bool, set[str]]:
         """The latest step possibly reached, whether certain (the only status possible) and
         every status possible (in each order the ends' dates allow)."""
         steps = [("adopted", m["adopted"]), ("in force", m["effective"])]
-        ends = [("lifted", m["lifted"])] if m["lifted"] is not None else []
-        if m["until"] is not None:  # in force on its last day: expired from the day after
-            ends.append(("expired", (m["until"][0] + 1, m["until"][1] + 1)))
-        status, _ = self.walk(self.first_end(steps, ends), "adopted", True)
-        found = self.possible(steps, ends, "not yet adopted", m["one_event"])
+        status = found = None
+        for every in (True, False):  # the status counts every renewal possibly made; possible: any
+            ends = [("lifted", m["lifted"])] if m["lifted"] is not None else []
+            until = self.measure_until(m, every)
+            if until is not None:  # in force on its last day: expired from the day after
+                ends.append(("expired", (until[0] + 1, until[1] + 1)))
+            if every:
+                status, _ = self.walk(self.first_end(steps, ends), "adopted", True)
+            else:
+                found = self.possible(steps, ends, "not yet adopted", m["one_event"])
         return status, found == {status}, found
 
     def may_be_last(self, when: tuple[int, int], rivals: list[tuple[int, int]]) -> bool:
@@ -832,7 +852,8 @@ class Reference:
             persons = self.persons(m)
             rows.append({"measure": m["measure"], "imposer": m["imposer"], "targets": targets, "status": status,
                          "certain": certain, "adopted": text(m["adopted"]), "effective": text(m["effective"]),
-                         "until": None if m["until"] is None else text(m["until"]), "sectors": m["sectors"],
+                         "until": None if (until := self.measure_until(m, True)) is None else text(until),
+                         "sectors": m["sectors"],
                          "description": m["description"], "events": m["events"],
                          "persons": None if persons is None else persons[0]})
         rows.sort(key=lambda r: (r["effective"], r["measure"]))

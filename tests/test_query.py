@@ -944,3 +944,33 @@ def test_extensions_on_the_same_day_may_come_in_either_order(memory_log: ee.Log)
         "term-before": ("expired", False, "2015-01-01..2020-01-01"),
         "forced": ("expired", True, "2012-01-01..2015-01-01")}
     assert every_view(state) == every_view(State(memory_log, "2017-06-01", naive=True))
+
+
+def test_a_sanctions_act_holds_only_once_it_is_made(memory_log: ee.Log) -> None:
+    """A renewal made some day of February 2015 moves the end of a measure valid until
+    2015-01-31 to 2016, but only once made: on 2015-02-10 the measure is in force or expired
+    (it was certainly in force, the end moved from the first day the act may have been made).
+    A delisting dated 2012 and a lifting dated 2014, each effective from an earlier day, hold
+    only from the act: rosneft is possibly still designated in June 2012, and the measure
+    possibly in force in June 2014 (both were certainly over)."""
+    add(memory_log,
+        ee.SanctionsImposed(id="m", date="2014-03-17", title="m", sources=Q, measure="m-a", imposer="eu",
+                            targets=["sberbank"], description="d", until="2015-01-31"),
+        ee.SanctionsExtended(id="x", date="2015-02", title="x", sources=Q, measure="m-a", until="2016-01-31"),
+        ee.SanctionsImposed(id="n", date="2010-01-01", title="n", sources=Q, measure="m-b", imposer="US",
+                            targets=["gazprom", "rosneft"], description="d"),
+        ee.SanctionsDelisted(id="d", date="2012", title="d", sources=Q, measure="m-b", targets=["rosneft"],
+                             effective="2011-01-01"),
+        ee.SanctionsLifted(id="l", date="2014", title="l", sources=Q, measure="m-b", effective="2010-06-01"))
+    renewed = memory_log.as_of("2015-02-10")
+    assert [(r.measure, r.status, r.certain, r.until) for r in renewed.sanctions()] == \
+        [("m-a", "in force", False, "2016-01-31")]
+    assert renewed.summary().get(item="sanctions measures in force").value == "0 (possibly 1)"
+    assert [(r.target, r.certain) for r in renewed.designations("m-a")] == [("sberbank", False)]
+    assert [(r.status, r.certain) for r in memory_log.as_of("2015-03-01").sanctions()] == [("in force", True)]
+    delisting = memory_log.as_of("2012-06-01")
+    assert [(r.target, r.certain) for r in delisting.designations("m-b")] == [("gazprom", True), ("rosneft", False)]
+    lifting = memory_log.as_of("2014-06-01")
+    assert [(r.measure, r.certain) for r in lifting.sanctions(imposer="US")] == [("m-b", False)]
+    for day, state in (("2015-02-10", renewed), ("2012-06-01", delisting), ("2014-06-01", lifting)):
+        assert every_view(state) == every_view(State(memory_log, day, naive=True))

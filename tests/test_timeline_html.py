@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 import os
@@ -308,3 +309,15 @@ def test_page_in_headless_chromium(browser: DevTools, log: ee.Log, tmp_path: Pat
               or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")]
     assert errors == []
     browser.send("Target.closeTarget", targetId=target)
+
+
+def test_an_open_date_cell_reaches_to_the_last_day() -> None:
+    """A view's "2015-01-31.." (some day from then on, or never: a renewal with no end date in
+    an open order) runs to the end of time; "A..B" and partial dates keep their own last day."""
+    from eurasia_events.dates import MAX_ORDINAL
+    from eurasia_events.timeline_html import _span
+
+    first = dt.date(2015, 1, 31).toordinal()
+    assert _span("2015-01-31..") == (first, MAX_ORDINAL)
+    assert _span("2015-01-31..2016-01-31") == (first, dt.date(2016, 1, 31).toordinal())
+    assert _span("2015-01") == (dt.date(2015, 1, 1).toordinal(), first)

@@ -183,6 +183,8 @@ class MeasureState(NamedTuple):
     adopted: Span
     effective: Span
     until: Span | None
+    """The last day in force as imposed (``None``: no end date); renewals may move it, see
+    :func:`measure_until`."""
     lifted: Span | None = None
     events: tuple[str, ...] = ()
     designations: tuple[tuple[str, str, Span, str], ...] = ()
@@ -190,6 +192,9 @@ class MeasureState(NamedTuple):
     targets are listed from its effective date."""
     persons: tuple[tuple[int, Span], ...] = ()
     """Persons designated (positive) or delisted (negative), each from its span."""
+    renewals: tuple[tuple[Span, Span], ...] = ()
+    """``(days of the act, new last day)`` of each extension that moves the end date, in fold
+    order; :data:`NEVER` for a renewal with no end date."""
     effective_on_adoption: bool = True
     """Whether the measure took effect with its adoption (no effective date of its own): then
     the two are reached together, else the effect may come later on the same partial days."""
@@ -382,20 +387,28 @@ def _on_sanctions(state: FoldState, event: SanctionsImposed) -> None:
     )
 
 
+def _in_effect(event: Any) -> Span:
+    """The days from which a sanctions act holds: its effective date, but never before the act
+    is made (a lifting dated 2014 and effective from 2010 lifts nothing in 2012)."""
+    made = span_of(event)
+    effective = field_span(event, "effective", made)
+    return max(made[0], effective[0]), max(made[1], effective[1])
+
+
 def _on_sanctions_extended(state: FoldState, event: SanctionsExtended) -> None:
     row = state.measures.get(event.measure)
     if row is None:
         return  # an extension of a measure the log does not record: nothing to extend
-    start = field_span(event, "effective", span_of(event))
-    widens = bool(event.targets or event.sectors or event.persons)
+    start = _in_effect(event)
+    renewals = row.renewals
     if event.until is not None:
-        until: Span | None = field_span(event, "until", NEVER)
-    else:
+        renewals = (*renewals, (span_of(event), field_span(event, "until", NEVER)))
+    elif not (event.targets or event.sectors or event.persons):
         # A widening that names no expiry keeps the old one; a bare renewal (the only kind
         # there was before targets could be added) has no end date.
-        until = row.until if widens else None
+        renewals = (*renewals, (span_of(event), NEVER))
     state.measures[event.measure] = row._replace(
-        until=until, events=(*row.events, event.id),
+        renewals=renewals, events=(*row.events, event.id),
         sectors=row.sectors + tuple(s for s in event.sectors if s not in row.sectors),
         designations=row.designations + tuple((target, "listed", start, event.id) for target in event.targets),
         persons=row.persons + (((event.persons, start),) if event.persons else ()),
@@ -406,7 +419,7 @@ def _on_sanctions_delisted(state: FoldState, event: SanctionsDelisted) -> None:
     row = state.measures.get(event.measure)
     if row is None:
         return
-    start = field_span(event, "effective", span_of(event))
+    start = _in_effect(event)
     state.measures[event.measure] = row._replace(
         events=(*row.events, event.id),
         designations=row.designations + tuple((target, "delisted", start, event.id) for target in event.targets),
@@ -418,7 +431,7 @@ def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
     row = state.measures.get(event.measure)
     if row is None:
         return
-    lifted = field_span(event, "effective", span_of(event))
+    lifted = _in_effect(event)
     state.measures[event.measure] = row._replace(lifted=lifted, events=(*row.events, event.id))
 
 
@@ -674,7 +687,23 @@ def expiry(row: AgreementState, day: int, anchor: Span | None = None) -> tuple[S
         origin = {"signature": row.signed, "entry_into_force": row.in_force, "start": row.start or row.in_force}
         start = anchor or origin.get(row.term_from) or row.in_force or row.signed
         base = (_add_years(start[0], row.term), _add_years(start[1], row.term))
-    made = [(span, years, until, reached(span, day)) for span, years, until in row.extensions]
+    return _expiries(base, row.extensions, day)
+
+
+def measure_until(row: MeasureState, day: int) -> tuple[Span | None, Span | None]:
+    """A sanctions measure's last day in force, by what is known on ``day``: ``(counted,
+    possible)`` as :func:`expiry` reads an agreement's, its renewals in place of extensions
+    (``None``: no end date; an end at :data:`MAX_ORDINAL`: possibly none)."""
+    if not row.renewals:
+        return row.until, row.until
+    counted, possible = _expiries(row.until, [(span, None, until) for span, until in row.renewals], day)
+    return (None if counted == NEVER else counted), (None if possible == NEVER else possible)
+
+
+def _expiries(base: Span | None, extensions: Iterable[tuple[Span, Any, Span | None]], day: int
+              ) -> tuple[Span | None, Span | None]:
+    """``(counted, possible)`` expiries from ``base`` and the extensions possibly made by ``day``."""
+    made = [(span, years, until, reached(span, day)) for span, years, until in extensions]
     made = [item for item in made if item[3] is not False]
     if not made:
         return base, base

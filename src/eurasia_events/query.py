@@ -38,6 +38,7 @@ from .projections import (
     agreement_facts,
     fold,
     may_anchor,
+    measure_until,
     reached,
     span_text,
     steady,
@@ -593,23 +594,29 @@ class State:
         return tuple(f"{party}: {body}, {span_text(span)}{'' if reached(span, self._ordinal) else '?'}"
                      for party, body, span, _ in found)
 
-    def _measure_status(self, m: MeasureState) -> tuple[str, bool, frozenset[str]]:
+    def _measure_status(self, m: MeasureState) -> tuple[str, bool, frozenset[str], Span | None]:
         """A measure's status on the day (adopted, in force, lifted, expired: the latest possibly
-        reached), whether certain (the only status it may have) and every status it may have,
+        reached), whether certain (the only status it may have), every status it may have, and
+        its last day in force counting every renewal possibly made (:func:`measure_until`),
         remembered with the days they hold on (see :func:`steady`)."""
         found = self._recall(m)
         if found is None:
-            milestones = [("adopted", m.adopted), ("in force", m.effective)]
-            ends = [] if m.lifted is None else [("lifted", m.lifted)]
-            if m.until is not None:  # a measure valid until a day is still in force on that day
-                ends.append(("expired", (m.until[0] + 1, m.until[1] + 1)))
             day, possible = self._ordinal, set[str]()
-            cut = add_possible(milestones, ends, day, possible, "not yet adopted", joined=m.effective_on_adoption)
+            until, may_end = measure_until(m, day)
+            milestones = [("adopted", m.adopted), ("in force", m.effective)]
+            lifted = [] if m.lifted is None else [("lifted", m.lifted)]
+            # A measure valid until a day is still in force on that day.
+            ends = lifted if until is None else [*lifted, ("expired", (until[0] + 1, until[1] + 1))]
             latest = walk(milestones, ends, day, "adopted")
-            lo, hi = steady((m.adopted, m.effective, *(span for _, span in ends), *cut), day)
-            found = (m, lo, hi, (latest, possible == {latest}, frozenset(possible)))
+            if may_end != until:
+                ends = lifted if may_end is None else [*lifted, ("expired", (may_end[0] + 1, may_end[1] + 1))]
+            cut = add_possible(milestones, ends, day, possible, "not yet adopted", joined=m.effective_on_adoption)
+            spans = (m.adopted, m.effective, m.lifted, until and (until[0] + 1, until[1] + 1),
+                     may_end and (may_end[0] + 1, may_end[1] + 1), *(span for span, _ in m.renewals), *cut)
+            lo, hi = steady(spans, day)
+            found = (m, lo, hi, (latest, possible == {latest}, frozenset(possible), until))
             self._remember(found)
-        status: tuple[str, bool, frozenset[str]] = found[3]
+        status: tuple[str, bool, frozenset[str], Span | None] = found[3]
         return status
 
     def _designated(self, m: MeasureState) -> dict[str, tuple[bool, Span, tuple[str, ...]]]:
@@ -698,7 +705,7 @@ class State:
         for m in self._fold.measures.values():
             if by is not None and m.imposer != by:
                 continue
-            status, certain, found = self._measure_status(m)
+            status, certain, found, until = self._measure_status(m)
             if in_force_only:  # possibly in force: said so, certain when it is the only status it may have
                 if "in force" not in found:
                     continue
@@ -713,7 +720,7 @@ class State:
             rows.append(SanctionRow(
                 measure=m.measure, imposer=m.imposer, targets=targets, status=status, certain=certain,
                 adopted=span_text(m.adopted), effective=span_text(m.effective),
-                until=None if m.until is None else span_text(m.until), sectors=m.sectors,
+                until=None if until is None else span_text(until), sectors=m.sectors,
                 description=m.description, events=m.events, persons=None if persons is None else persons.certain,
             ))
         rows.sort(key=lambda r: (r.effective, r.measure))

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from .dates import DayLike, InstantLike, PartialDate, Precision, ordinal_to_text, to_day
+from .dates import MAX_ORDINAL, DayLike, InstantLike, PartialDate, Precision, ordinal_to_text, to_day
 from .errors import EurasiaEventsError, MissingExtraError
 
 if TYPE_CHECKING:
@@ -114,8 +114,11 @@ def _hover(log: Log, event: Event, open_start: bool, open_end: bool) -> str:
 
 
 def _span(text: str) -> tuple[int, int]:
-    """The possible days of a view's date cell: a partial date, or ``A..B`` (a day in between)."""
+    """The possible days of a view's date cell: a partial date, or ``A..B`` (a day in between;
+    ``A..``: some day from A on, or never)."""
     first, _, last = text.partition("..") if "/" not in text and not text.startswith("..") else (text, "", "")
+    if text.endswith("..") and not last:
+        return PartialDate.parse(first).earliest_ordinal, MAX_ORDINAL
     return PartialDate.parse(first).earliest_ordinal, PartialDate.parse(last or first).latest_ordinal
 
 
