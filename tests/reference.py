@@ -523,20 +523,39 @@ class Reference:
                 notes[head] = said if left_high is None else f"partly: {said}"
             counted[head] = (left_low, left_high)
 
-        # One route, no recorded relation: the newest document (latest signature) restates the rest.
-        newest: dict[str, tuple[tuple[int, int], str]] = {}
+        # One route, no recorded relation: the newest document (latest signature; same day: the
+        # greater id) restates the rest. Each that may be the newest (none certainly signed after
+        # it) possibly counts; for sure, the least of those. An older one possibly counts until one
+        # certainly signed after it is certainly in force (or superseded).
+        def surely_after(a: str, b: str) -> bool:
+            (a_lo, a_hi), (b_lo, b_hi) = docs[a]["signed"], docs[b]["signed"]
+            if a_lo == a_hi == b_lo == b_hi:
+                return a > b
+            return a_lo > b_hi
+
+        routes: dict[str, list[str]] = {}
         for head, (_, high) in counted.items():
-            route = docs[head]["route"]
-            if route is not None and high is not None and (
-                    route not in newest or docs[head]["signed"] > newest[route][0]):
-                newest[route] = (docs[head]["signed"], head)
-        for head, (_, high) in list(counted.items()):
-            route = docs[head]["route"]
-            if route in newest and newest[route][1] != head and high is not None:
-                later = newest[route][1]
-                maybe = bool(docs[later]["found"] - {"in force", "superseded"})  # the later one possibly not in force
-                notes[head] = f"{'possibly ' if maybe else ''}restated by {later} (same route; no recorded relation)"
-                counted[head] = (None, high if maybe else None)
+            if docs[head]["route"] is not None and high is not None:
+                routes.setdefault(docs[head]["route"], []).append(head)
+        for heads in routes.values():
+            latest = sorted(heads, key=lambda h: (docs[h]["signed"], h))[-1]
+            maybe_newest = [h for h in heads if all(not surely_after(o, h) for o in heads if o != h)]
+            floor = [counted[h][0] for h in maybe_newest]
+            sure_floor = None if None in floor or len({q.dimension for q in floor}) != 1 else min(floor)
+            for head in heads:
+                high = counted[head][1]
+                if head in maybe_newest:
+                    if len(maybe_newest) == 1:
+                        continue
+                    rivals = ", ".join(sorted(set(maybe_newest) - {head}))
+                    note = f"possibly restated by {rivals} (same route; signed on days that leave the order open)"
+                    notes[head] = f"{notes[head]}; {note}" if head in notes else note
+                    counted[head] = (sure_floor if head == latest else None, high)
+                    continue
+                firm = [o for o in heads if surely_after(o, head) and docs[o]["found"] <= {"in force", "superseded"}]
+                later = max(firm, key=lambda h: (docs[h]["signed"], h)) if firm else latest
+                notes[head] = f"{'' if firm else 'possibly '}restated by {later} (same route; no recorded relation)"
+                counted[head] = (None, None if firm else high)
 
         rows = []
         sums: dict[str, list[Quantity | None]] = {}

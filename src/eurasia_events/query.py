@@ -449,24 +449,41 @@ class State:
                 notes[head] = said if possible_left is None else f"partly: {said}"
             counted_volume[head] = (certain_left, possible_left)
 
-        # Documents on one route with no recorded relation: the newest restates the others
-        # (of two signed on the same days, the greater id: not whichever the fold met first).
-        latest_on_route: dict[str, tuple[Span, str]] = {}
+        # Documents on one route with no recorded relation: the newest restates the others (of
+        # two signed on the same day, the greater id: not whichever the fold met first). Where the
+        # signatures leave open which is newest, each that may be possibly counts, and the route
+        # certainly counts the least of them.
+        on_route: dict[str, list[str]] = {}
         for head in counted_volume:
             route = docs[head][0].route
             if route is not None and counted_volume[head][1] is not None:
-                best = latest_on_route.get(route)
-                if best is None or (docs[head][0].signed, head) > best:
-                    latest_on_route[route] = (docs[head][0].signed, head)
-        for head in list(counted_volume):
-            route = docs[head][0].route
-            if route is not None and route in latest_on_route and latest_on_route[route][1] != head \
-                    and counted_volume[head][1] is not None:
-                newest = latest_on_route[route][1]
-                # Until the newest is certainly in force (or since superseded), this one possibly still counts.
-                firm = docs[newest][3] <= {"in force", "superseded"}
-                notes[head] = f"{'' if firm else 'possibly '}restated by {newest} (same route; no recorded relation)"
-                counted_volume[head] = (None, None if firm else counted_volume[head][1])
+                on_route.setdefault(route, []).append(head)
+
+        def newer(one: str, other: str) -> bool:
+            """Whether ``one`` was certainly signed after ``other``."""
+            a, b = docs[one][0].signed, docs[other][0].signed
+            return a[0] > b[1] or (a[0] == a[1] == b[0] == b[1] and one > other)
+
+        for heads in on_route.values():
+            newest = max(heads, key=lambda name: (docs[name][0].signed, name))
+            candidates = [h for h in heads if not any(newer(other, h) for other in heads)]
+            least = _least([counted_volume[h][0] for h in candidates])
+            for head in heads:
+                high = counted_volume[head][1]
+                if head in candidates:
+                    if len(candidates) > 1:
+                        others = ", ".join(sorted(c for c in candidates if c != head))
+                        said = f"possibly restated by {others} (same route; signed on days that leave the order open)"
+                        notes[head] = f"{notes[head]}; {said}" if head in notes else said
+                        counted_volume[head] = (least if head == newest else None, high)
+                    continue
+                # Until a document certainly newer is certainly in force (or since superseded),
+                # this one possibly still counts.
+                settled = [o for o in heads if newer(o, head) and docs[o][3] <= {"in force", "superseded"}]
+                restater = max(settled, key=lambda n: (docs[n][0].signed, n)) if settled else newest
+                maybe = "" if settled else "possibly "
+                notes[head] = f"{maybe}restated by {restater} (same route; no recorded relation)"
+                counted_volume[head] = (None, None if settled else high)
         return docs, counted_volume, notes, shown
 
     @bulk
@@ -1121,6 +1138,13 @@ _PROJECTS: Final = object()
 """Its id is the memo's key for the project lines last worked out, by project (see :meth:`State._project_line`)."""
 _T = TypeVar("_T")
 _MEMO_LIMIT: Final = 1 << 19  # entries of a query index's memo before it is cleared
+
+
+def _least(volumes: list[Quantity | None]) -> Quantity | None:
+    """The least of the volumes, ``None`` if any is (nothing certain) or their units differ."""
+    if not volumes or any(v is None for v in volumes) or len({v.dimension for v in volumes if v}) > 1:
+        return None
+    return min(v for v in volumes if v is not None)
 
 
 def _volume_totals(docs: dict[str, _Doc], counted: dict[str, tuple[Quantity | None, Quantity | None]],
