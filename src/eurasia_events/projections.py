@@ -377,7 +377,7 @@ def _on_sanctions(state: FoldState, event: SanctionsImposed) -> None:
     # effective date leaves the measure uncertain between the dates sources give.
     adopted = span_of(event)
     effective = field_span(event, "effective", adopted)
-    state.measures[event.measure] = MeasureState(
+    row = MeasureState(
         measure=event.measure, imposer=event.imposer, targets=event.targets, description=event.description,
         sectors=event.sectors, adopted=adopted, effective=effective,
         until=None if event.until is None else field_span(event, "until", NEVER), events=(event.id,),
@@ -385,6 +385,34 @@ def _on_sanctions(state: FoldState, event: SanctionsImposed) -> None:
         persons=((event.persons, effective),) if event.persons else (),
         effective_on_adoption=event.effective is None,
     )
+    pending = state.measures.get(event.measure)
+    if pending is not None and pending.adopted == NEVER:
+        # Acts the fold met first, dated possibly after the adoption, are taken over (those
+        # certainly before it had nothing to act on); a new imposition otherwise starts afresh.
+        def after(span: Span) -> bool:
+            return span[1] >= adopted[0]
+
+        row = row._replace(
+            sectors=row.sectors + tuple(s for s in pending.sectors if s not in row.sectors),
+            designations=row.designations + tuple(d for d in pending.designations if after(d[2])),
+            persons=row.persons + tuple(p for p in pending.persons if after(p[1])),
+            renewals=tuple(r for r in pending.renewals if after(r[0])),
+            lifted=pending.lifted if pending.lifted is not None and after(pending.lifted) else None,
+            events=(*pending.events, event.id))
+    state.measures[event.measure] = row
+
+
+def _pending(event: Any) -> MeasureState:
+    """The acts on a measure the fold meets before its imposition (an act may be dated before
+    it: a delisting of "/2010", imposed 2010-01-01), kept for the imposition to take over. Not a
+    measure: never adopted (:func:`is_pending`), so no view shows it."""
+    return MeasureState(measure=event.measure, imposer="", targets=(), description="", sectors=(),
+                        adopted=NEVER, effective=NEVER, until=None)
+
+
+def is_pending(row: MeasureState) -> bool:
+    """Whether the row holds only acts on a measure whose imposition the fold has not met."""
+    return row.adopted == NEVER
 
 
 def _in_effect(event: Any) -> Span:
@@ -396,9 +424,7 @@ def _in_effect(event: Any) -> Span:
 
 
 def _on_sanctions_extended(state: FoldState, event: SanctionsExtended) -> None:
-    row = state.measures.get(event.measure)
-    if row is None:
-        return  # an extension of a measure the log does not record: nothing to extend
+    row = state.measures.get(event.measure) or _pending(event)
     start = _in_effect(event)
     renewals = row.renewals
     if event.until is not None:
@@ -416,9 +442,7 @@ def _on_sanctions_extended(state: FoldState, event: SanctionsExtended) -> None:
 
 
 def _on_sanctions_delisted(state: FoldState, event: SanctionsDelisted) -> None:
-    row = state.measures.get(event.measure)
-    if row is None:
-        return
+    row = state.measures.get(event.measure) or _pending(event)
     start = _in_effect(event)
     state.measures[event.measure] = row._replace(
         events=(*row.events, event.id),
@@ -428,9 +452,7 @@ def _on_sanctions_delisted(state: FoldState, event: SanctionsDelisted) -> None:
 
 
 def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
-    row = state.measures.get(event.measure)
-    if row is None:
-        return
+    row = state.measures.get(event.measure) or _pending(event)
     lifted = _in_effect(event)
     state.measures[event.measure] = row._replace(lifted=lifted, events=(*row.events, event.id))
 

@@ -37,6 +37,7 @@ from .projections import (
     add_possible,
     agreement_facts,
     fold,
+    is_pending,
     may_anchor,
     measure_until,
     reached,
@@ -710,7 +711,7 @@ class State:
 
     def _sanctions_count_now(self) -> Count:
         certain = possible = 0
-        for m in self._fold.measures.values():
+        for m in self._fold.measures.values():  # (acts awaiting their imposition: never adopted)
             found = self._measure_status(m)[2]
             if "in force" in found:
                 possible += 1
@@ -720,7 +721,7 @@ class State:
     def _sanction_rows(self, who: str | None, by: str | None, *, in_force_only: bool) -> tuple[SanctionRow, ...]:
         rows = []
         for m in self._fold.measures.values():
-            if by is not None and m.imposer != by:
+            if (by is not None and m.imposer != by) or is_pending(m):
                 continue
             status, certain, found, until = self._measure_status(m)
             if in_force_only:  # possibly in force: said so, certain when it is the only status it may have
@@ -753,8 +754,8 @@ class State:
         :class:`Count`) is the number of persons designated, where the acts give it.
         """
         m = self._fold.measures.get(measure)
-        if m is None:
-            known = ", ".join(sorted(self._fold.measures)) or "none"
+        if m is None or is_pending(m):
+            known = ", ".join(sorted(name for name, m in self._fold.measures.items() if not is_pending(m))) or "none"
             raise EurasiaEventsError(f"no sanctions measure {measure!r} adopted by {self.day}; known: {known}")
         found = self._measure_status(m)[2]
         rows = []
