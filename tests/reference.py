@@ -737,41 +737,35 @@ class Reference:
     def measures(self) -> dict[str, dict[str, Any]]:
         """Each sanctions measure as its acts leave it (a new imposition starts it afresh). Acts
         met before the measure's first imposition (dated possibly before it) wait for it; it
-        takes over those whose effect may fall on or after its adoption."""
+        takes over those dated possibly on or after its adoption, the others act on nothing."""
         found: dict[str, dict[str, Any]] = {}
         waiting: dict[str, list[Any]] = {}
 
-        def act_on(m: dict[str, Any], e: Any, adopted: tuple[int, int] | None = None) -> None:
+        def act_on(m: dict[str, Any], e: Any) -> None:
+            m["events"] = (*m["events"], e.id)
             # An act holds from its effective date once it is made: the later of the two.
             act, effective = span(e), field_span(e, "effective", span(e))
             start = (max(act[0], effective[0]), max(act[1], effective[1]))
-            late = adopted is None or start[1] >= adopted[0]  # else it came before: nothing to act on
             if isinstance(e, SanctionsExtended):
-                if e.until is not None and (adopted is None or act[1] >= adopted[0]):
+                if e.until is not None:
                     m["renewals"] = [*m["renewals"], (act, field_span(e, "until", NEVER))]
-                elif e.until is None and not (e.targets or e.sectors or e.persons) \
-                        and (adopted is None or act[1] >= adopted[0]):
+                elif not (e.targets or e.sectors or e.persons):
                     m["renewals"] = [*m["renewals"], (act, None)]  # a bare renewal: no end date
                 m["sectors"] = m["sectors"] + tuple(s for s in e.sectors if s not in m["sectors"])
-                if late:
-                    m["designations"] = m["designations"] + [(t, "listed", start, e.id) for t in e.targets]
-                    m["persons"] = m["persons"] + ([(e.persons, start)] if e.persons else [])
+                m["designations"] = m["designations"] + [(t, "listed", start, e.id) for t in e.targets]
+                m["persons"] = m["persons"] + ([(e.persons, start)] if e.persons else [])
             elif isinstance(e, SanctionsDelisted):
-                if late:
-                    m["designations"] = m["designations"] + [(t, "delisted", start, e.id) for t in e.targets]
-                    m["persons"] = m["persons"] + ([(-e.persons, start)] if e.persons else [])
+                m["designations"] = m["designations"] + [(t, "delisted", start, e.id) for t in e.targets]
+                m["persons"] = m["persons"] + ([(-e.persons, start)] if e.persons else [])
             else:
-                if late:
-                    m["lifted"] = start
-                elif adopted is not None:
-                    m["lifted"] = None  # the last lifting met decides, as the library folds
+                m["lifted"] = start
 
         for e in self.of(SanctionsImposed, SanctionsExtended, SanctionsDelisted, SanctionsLifted):
             m = found.get(e.measure)
             if isinstance(e, SanctionsImposed):
                 adopted = span(e)
                 effective = field_span(e, "effective", adopted)
-                new = {
+                found[e.measure] = {
                     "measure": e.measure, "imposer": e.imposer, "targets": e.targets,
                     "description": e.description, "sectors": e.sectors, "adopted": adopted,
                     "effective": effective,
@@ -781,17 +775,14 @@ class Reference:
                     "persons": [(e.persons, effective)] if e.persons else [],
                     "one_event": e.effective is None}  # adopted and in force together
                 if m is None:
-                    before = waiting.pop(e.measure, [])
-                    for act in before:
-                        act_on(new, act, adopted)
-                    new["events"] = (*(act.id for act in before), e.id)
-                found[e.measure] = new
+                    for act in waiting.pop(e.measure, []):
+                        if span(act)[1] >= adopted[0]:
+                            act_on(found[e.measure], act)
                 continue
             if m is None:
                 waiting.setdefault(e.measure, []).append(e)
-                continue
-            m["events"] = (*m["events"], e.id)
-            act_on(m, e)
+            else:
+                act_on(m, e)
         return found
 
     def measure_until(self, m: dict[str, Any], every: bool) -> tuple[int, int] | None:

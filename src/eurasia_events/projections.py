@@ -195,6 +195,8 @@ class MeasureState(NamedTuple):
     renewals: tuple[tuple[Span, Span], ...] = ()
     """``(days of the act, new last day)`` of each extension that moves the end date, in fold
     order; :data:`NEVER` for a renewal with no end date."""
+    waiting: tuple[Any, ...] = ()
+    """Acts the fold met before the imposition (on a row never adopted): see :func:`_measure_of`."""
     effective_on_adoption: bool = True
     """Whether the measure took effect with its adoption (no effective date of its own): then
     the two are reached together, else the effect may come later on the same partial days."""
@@ -386,28 +388,25 @@ def _on_sanctions(state: FoldState, event: SanctionsImposed) -> None:
         effective_on_adoption=event.effective is None,
     )
     pending = state.measures.get(event.measure)
-    if pending is not None and pending.adopted == NEVER:
-        # Acts the fold met first, dated possibly after the adoption, are taken over (those
-        # certainly before it had nothing to act on); a new imposition otherwise starts afresh.
-        def after(span: Span) -> bool:
-            return span[1] >= adopted[0]
-
-        row = row._replace(
-            sectors=row.sectors + tuple(s for s in pending.sectors if s not in row.sectors),
-            designations=row.designations + tuple(d for d in pending.designations if after(d[2])),
-            persons=row.persons + tuple(p for p in pending.persons if after(p[1])),
-            renewals=tuple(r for r in pending.renewals if after(r[0])),
-            lifted=pending.lifted if pending.lifted is not None and after(pending.lifted) else None,
-            events=(*pending.events, event.id))
     state.measures[event.measure] = row
+    if pending is not None and is_pending(pending):
+        for act in pending.waiting:
+            if span_of(act)[1] >= adopted[0]:  # else it came before: nothing to act on
+                FOLD_HANDLERS[act.TYPE](state, act)
 
 
-def _pending(event: Any) -> MeasureState:
-    """The acts on a measure the fold meets before its imposition (an act may be dated before
-    it: a delisting of "/2010", imposed 2010-01-01), kept for the imposition to take over. Not a
-    measure: never adopted (:func:`is_pending`), so no view shows it."""
-    return MeasureState(measure=event.measure, imposer="", targets=(), description="", sectors=(),
-                        adopted=NEVER, effective=NEVER, until=None)
+def _measure_of(state: FoldState, event: Any) -> MeasureState | None:
+    """The measure an act applies to; ``None`` when the fold has not met its imposition (the
+    act may be dated before it: a delisting of "/2010", imposed 2010-01-01): the act then waits
+    on a row never adopted (:func:`is_pending`, shown by no view) for the imposition, which
+    takes over the acts that may come on or after its adoption."""
+    row = state.measures.get(event.measure)
+    if row is not None and not is_pending(row):
+        return row
+    state.measures[event.measure] = MeasureState(
+        measure=event.measure, imposer="", targets=(), description="", sectors=(), adopted=NEVER,
+        effective=NEVER, until=None, waiting=(*(row.waiting if row else ()), event))
+    return None
 
 
 def is_pending(row: MeasureState) -> bool:
@@ -424,7 +423,9 @@ def _in_effect(event: Any) -> Span:
 
 
 def _on_sanctions_extended(state: FoldState, event: SanctionsExtended) -> None:
-    row = state.measures.get(event.measure) or _pending(event)
+    row = _measure_of(state, event)
+    if row is None:
+        return
     start = _in_effect(event)
     renewals = row.renewals
     if event.until is not None:
@@ -442,7 +443,9 @@ def _on_sanctions_extended(state: FoldState, event: SanctionsExtended) -> None:
 
 
 def _on_sanctions_delisted(state: FoldState, event: SanctionsDelisted) -> None:
-    row = state.measures.get(event.measure) or _pending(event)
+    row = _measure_of(state, event)
+    if row is None:
+        return
     start = _in_effect(event)
     state.measures[event.measure] = row._replace(
         events=(*row.events, event.id),
@@ -452,7 +455,9 @@ def _on_sanctions_delisted(state: FoldState, event: SanctionsDelisted) -> None:
 
 
 def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
-    row = state.measures.get(event.measure) or _pending(event)
+    row = _measure_of(state, event)
+    if row is None:
+        return
     lifted = _in_effect(event)
     state.measures[event.measure] = row._replace(lifted=lifted, events=(*row.events, event.id))
 
