@@ -195,7 +195,8 @@ class Reference:
             # An agreement known only from later events: never signed in the log.
             return {"kind": "agreement", "title": name, "parties": event.parties, "binding": True,
                     "signed": NEVER, "in_force": None, "term": None, "term_from": "entry_into_force",
-                    "start": None, "extensions": [], "ended": None, "superseded_by": None, "commodity": None,
+                    "start": None, "extensions": [], "ended": None, "endings": [], "superseded_by": None,
+                    "commodity": None,
                     "route": None, "annual_volume": None, "events": [], "founds": None, "relations": [],
                     "names_start": False, "one_event": False}
 
@@ -210,6 +211,7 @@ class Reference:
                        "term": None if e.term is None else e.term.value, "term_from": e.term_from,
                        "start": date_span(e.start, when) if isinstance(e, SupplyContract) else None,
                        "extensions": old["extensions"] if old else [], "ended": old["ended"] if old else None,
+                       "endings": old["endings"] if old else [],
                        "superseded_by": old["superseded_by"] if old else None,
                        "commodity": getattr(e, "commodity", None), "route": getattr(e, "route", None),
                        "annual_volume": getattr(e, "annual_volume", None),
@@ -234,6 +236,7 @@ class Reference:
                                                               None if e.until is None else date_span(e.until, NEVER))]
                 else:
                     row["ended"] = (when, e.reason)
+                    row["endings"] = [*row["endings"], (when, e.reason)]
             if isinstance(e, AgreementRelated) and e.earlier == name:
                 row = row or stub(e)
                 row = {**row, "events": [*row["events"], e.id],
@@ -386,7 +389,21 @@ class Reference:
     def statuses(self, row: dict[str, Any]) -> set[str]:
         """Every status the agreement may have on the day."""
         steps, ends, _ = self.milestones(row, every=False)
-        return self.possible(steps, ends, "not yet signed", row["one_event"])
+        found = self.possible(steps, ends, "not yet signed", row["one_event"])
+        # Several ends recorded: the last by date stands (same single day: the one met later).
+        # Each that nothing certainly follows may be it.
+        endings = row["endings"]
+        for i, (when, reason) in enumerate(endings):
+            followed = False
+            for j, (other, _) in enumerate(endings):
+                if j == i:
+                    continue
+                one_day = when[0] == when[1] == other[0] == other[1]
+                followed = followed or other[0] > when[1] or (one_day and j > i)
+            if not followed and (when, reason) != row["ended"]:
+                steps, ends, _ = self.milestones({**row, "ended": (when, reason)}, every=False)
+                found |= self.possible(steps, ends, "not yet signed", row["one_event"])
+        return found
 
     def possible(self, steps: list[Any], ends: list[Any], before: str, one_event: bool) -> set[str]:
         """Every step the day may be at, in each order the ends' dates allow (``before``: none yet);

@@ -1019,3 +1019,27 @@ def test_an_act_dated_possibly_before_the_measure_s_imposition_is_kept(memory_lo
     with pytest.raises(ee.EurasiaEventsError, match=r"known: m-b$"):
         state.designations("m-never-imposed")
     assert every_view(state) == every_view(State(memory_log, "2011-06-01", naive=True))
+
+
+def test_two_ends_in_an_open_order_each_may_be_the_one_that_stands(memory_log: ee.Log) -> None:
+    """Terminated on 2010-01-01 and, by another record, expired some day of 2010: the end
+    recorded last by date stands, and which that is the dates leave open, so in 2011 the
+    treaty is terminated or expired, neither certainly (it was certainly "terminated", the
+    record met last by the fold). Expired on 2009-06-01, the terminated record certainly
+    stands."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", in_force_on_signature=True),
+        ee.AgreementEnded(id="e", date="2010", title="e", sources=Q, agreement="t", reason="expired"),
+        ee.AgreementEnded(id="f", date="2010-01-01", title="f", sources=Q, agreement="t", reason="terminated"),
+        ee.TreatySigned(id="s", date="2000-01-01", title="s", sources=Q, agreement="s", in_force_on_signature=True),
+        ee.AgreementEnded(id="g", date="2009-06-01", title="g", sources=Q, agreement="s", reason="expired"),
+        ee.AgreementEnded(id="h", date="2010-01-01", title="h", sources=Q, agreement="s", reason="terminated"),
+        # Terminated on 2010-12-31, and a later record: expired some day of 2010, maybe that day.
+        ee.TreatySigned(id="u", date="2000-01-01", title="u", sources=Q, agreement="u", in_force_on_signature=True),
+        ee.AgreementEnded(id="i", date="2010-12-31", title="i", sources=Q, agreement="u", reason="terminated"),
+        ee.AgreementEnded(id="j", date="2010", title="j", sources=Q, agreement="u", reason="expired"))
+    state = memory_log.as_of("2011-06-01")
+    assert {r.agreement: (r.status, r.certain) for r in state.agreements()} == \
+        {"s": ("terminated", True), "t": ("terminated", False), "u": ("terminated", False)}
+    assert state.agreements(status="expired").count == ee.Count(0, 2)
+    assert every_view(state) == every_view(State(memory_log, "2011-06-01", naive=True))

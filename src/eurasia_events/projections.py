@@ -167,6 +167,9 @@ class AgreementState(NamedTuple):
     """Later agreements relating to this one (restating, amending, superseding it), in fold order."""
     names_start: bool = False
     """Whether the contract names a start of deliveries (its term then runs from the first deliveries)."""
+    endings: tuple[tuple[Span, str], ...] = ()
+    """Every end recorded (``agreement_ended``), in fold order; ``ended`` is the last. Where
+    their dates leave open which came last, each that may have is weighed."""
     in_force_on_signature: bool = False
     """Whether the entry into force is the signature itself (one event, reached together), not
     an event of its own that may come later on the same partial days."""
@@ -311,6 +314,7 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
         start=_date_span(getattr(event, "start", None), span) if tag == "supply_contract" else None,
         extensions=previous.extensions if previous else (),
         ended=previous.ended if previous else None,
+        endings=previous.endings if previous else (),
         superseded_by=previous.superseded_by if previous else None,
         commodity=getattr(event, "commodity", None),
         route=getattr(event, "route", None),
@@ -357,7 +361,8 @@ def _on_extended(state: FoldState, event: AgreementExtended) -> None:
 
 def _on_ended(state: FoldState, event: AgreementEnded) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
-    state.agreements[event.agreement] = row._replace(ended=(span_of(event), event.reason),
+    ended = (span_of(event), event.reason)
+    state.agreements[event.agreement] = row._replace(ended=ended, endings=(*row.endings, ended),
                                                      events=(*row.events, event.id))
 
 
@@ -903,8 +908,25 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     if may_expire != expires:
         milestones, terminal = _milestones(row, day, may_expire)
     spans.extend(add_possible(milestones, terminal, day, found, "not yet signed", joined=row.in_force_on_signature))
+    if len(row.endings) > 1:  # two ends recorded: the last by date stands, and which is may be open
+        spans.extend(span for span, _ in row.endings)
+        for other in _may_be_last(row.endings):
+            if other != row.ended:
+                milestones, terminal = _milestones(row._replace(ended=other), day, may_expire)
+                spans.extend(add_possible(milestones, terminal, day, found, "not yet signed",
+                                          joined=row.in_force_on_signature))
     possible = frozenset(found)
     return (status, possible == {status}, expires), possible, steady(spans, day)
+
+
+def _may_be_last(items: tuple[tuple[Span, str], ...]) -> list[tuple[Span, str]]:
+    """The items (in fold order) no other certainly comes after: later days, or on one same
+    single day, later in fold order."""
+    def after(later: Span, earlier: Span, listed_later: bool) -> bool:
+        return later[0] > earlier[1] or (listed_later and later[0] == later[1] == earlier[0] == earlier[1])
+
+    return [item for i, item in enumerate(items)
+            if not any(after(other[0], item[0], j > i) for j, other in enumerate(items) if j != i)]
 
 
 _FAR: Final = 1 << 62  # beyond every day
