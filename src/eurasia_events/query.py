@@ -711,7 +711,7 @@ class State:
 
     def _sanctions_count_now(self) -> Count:
         certain = possible = 0
-        for m in self._fold.measures.values():  # (acts awaiting their imposition: never adopted)
+        for m in self._fold.measures.values():  # (a row of acts awaiting their imposition is never in force)
             found = self._measure_status(m)[2]
             if "in force" in found:
                 possible += 1
@@ -755,7 +755,7 @@ class State:
         """
         m = self._fold.measures.get(measure)
         if m is None or is_pending(m):
-            known = ", ".join(sorted(name for name, m in self._fold.measures.items() if not is_pending(m))) or "none"
+            known = ", ".join(sorted(name for name, row in self._fold.measures.items() if not is_pending(row))) or "none"
             raise EurasiaEventsError(f"no sanctions measure {measure!r} adopted by {self.day}; known: {known}")
         found = self._measure_status(m)[2]
         rows = []
