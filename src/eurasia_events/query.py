@@ -755,7 +755,8 @@ class State:
         """
         m = self._fold.measures.get(measure)
         if m is None or is_pending(m):
-            known = ", ".join(sorted(name for name, row in self._fold.measures.items() if not is_pending(row))) or "none"
+            adopted = sorted(name for name, row in self._fold.measures.items() if not is_pending(row))
+            known = ", ".join(adopted) or "none"
             raise EurasiaEventsError(f"no sanctions measure {measure!r} adopted by {self.day}; known: {known}")
         found = self._measure_status(m)[2]
         rows = []
