@@ -776,6 +776,7 @@ class Reference:
                 m["persons"] = m["persons"] + ([(-e.persons, start)] if e.persons else [])
             else:
                 m["lifted"] = start
+                m["liftings"] = [*m["liftings"], (act, start)]
 
         for e in self.of(SanctionsImposed, SanctionsExtended, SanctionsDelisted, SanctionsLifted):
             m = found.get(e.measure)
@@ -787,7 +788,7 @@ class Reference:
                     "description": e.description, "sectors": e.sectors, "adopted": adopted,
                     "effective": effective,
                     "until": None if e.until is None else field_span(e, "until", NEVER), "lifted": None,
-                    "renewals": [],
+                    "renewals": [], "liftings": [],
                     "events": (e.id,), "designations": [(t, "listed", effective, e.id) for t in e.targets],
                     "persons": [(e.persons, effective)] if e.persons else [],
                     "one_event": e.effective is None}  # adopted and in force together
@@ -820,8 +821,16 @@ class Reference:
                 ends.append(("expired", (until[0] + 1, until[1] + 1)))
             if every:
                 status, _ = self.walk(self.first_end(steps, ends), "adopted", True)
-            else:
-                found = self.possible(steps, ends, "not yet adopted", m["one_event"])
+                continue
+            found = self.possible(steps, ends, "not yet adopted", m["one_event"])
+            # Several liftings: the last by date stands (same single day: the one met later).
+            # Each that nothing certainly follows may be it.
+            for i, (act, start) in enumerate(m["liftings"]):
+                followed = any(other[0] > act[1] or (j > i and other[0] == other[1] == act[0] == act[1])
+                               for j, (other, _) in enumerate(m["liftings"]) if j != i)
+                if not followed and start != m["lifted"]:
+                    found |= self.possible(steps, [("lifted", start), *ends[len(ends) - (until is not None):]],
+                                           "not yet adopted", m["one_event"])
         return status, found == {status}, found
 
     def may_be_last(self, when: tuple[int, int], rivals: list[tuple[int, int]]) -> bool:

@@ -1043,3 +1043,19 @@ def test_two_ends_in_an_open_order_each_may_be_the_one_that_stands(memory_log: e
         {"s": ("terminated", True), "t": ("terminated", False), "u": ("terminated", False)}
     assert state.agreements(status="expired").count == ee.Count(0, 2)
     assert every_view(state) == every_view(State(memory_log, "2011-06-01", naive=True))
+
+
+def test_two_liftings_in_an_open_order_each_may_be_the_one_that_stands(memory_log: ee.Log) -> None:
+    """Lifted on 2012-02-01 (a source says 2013), and by a lifting made some day of 2012 to take
+    effect in 2014: if that one came last, the measure is in force until 2014, so on
+    2013-12-31 it is possibly in force (it was certainly lifted: the fold met 2012-02-01 last)."""
+    add(memory_log,
+        ee.SanctionsImposed(id="m", date="2010-02-01", title="m", sources=Q, measure="m-a", imposer="eu",
+                            targets=["sberbank"], description="d"),
+        ee.SanctionsLifted(id="l", date="2012-02-01", title="l", sources=Q, measure="m-a",
+                           disputes=[{"field": "date", "value": "2013", "source": "seed-004"}]),
+        ee.SanctionsLifted(id="k", date="2012", title="k", sources=Q, measure="m-a", effective="2014-01-01"))
+    state = memory_log.as_of("2013-12-31")
+    assert [(r.measure, r.certain) for r in state.sanctions()] == [("m-a", False)]
+    assert state.summary().get(item="sanctions measures in force").value == "0 (possibly 1)"
+    assert every_view(state) == every_view(State(memory_log, "2013-12-31", naive=True))

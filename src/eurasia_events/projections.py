@@ -16,7 +16,7 @@ event type, each returning the new state.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
@@ -66,6 +66,7 @@ Relation = tuple[str, str, "Span", Quantity | None]
 """How a later agreement relates to an earlier one: ``(relation, later agreement, span, part)``."""
 
 S = TypeVar("S")
+T = TypeVar("T")
 Span = tuple[int, int]
 NEVER: Span = (MAX_ORDINAL, MAX_ORDINAL)
 
@@ -198,6 +199,9 @@ class MeasureState(NamedTuple):
     renewals: tuple[tuple[Span, Span], ...] = ()
     """``(days of the act, new last day)`` of each extension that moves the end date, in fold
     order; :data:`NEVER` for a renewal with no end date."""
+    liftings: tuple[tuple[Span, Span], ...] = ()
+    """``(days of the act, days it takes effect)`` of every lifting, in fold order; ``lifted`` is
+    the last. Where their dates leave open which came last, each that may have is weighed."""
     waiting: tuple[Any, ...] = ()
     """Acts the fold met before the imposition (on a row never adopted): see :func:`_measure_of`."""
     effective_on_adoption: bool = True
@@ -464,7 +468,8 @@ def _on_sanctions_lifted(state: FoldState, event: SanctionsLifted) -> None:
     if row is None:
         return
     lifted = _in_effect(event)
-    state.measures[event.measure] = row._replace(lifted=lifted, events=(*row.events, event.id))
+    state.measures[event.measure] = row._replace(lifted=lifted, liftings=(*row.liftings, (span_of(event), lifted)),
+                                                 events=(*row.events, event.id))
 
 
 class PolicyTerm(NamedTuple):
@@ -910,7 +915,7 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     spans.extend(add_possible(milestones, terminal, day, found, "not yet signed", joined=row.in_force_on_signature))
     if len(row.endings) > 1:  # two ends recorded: the last by date stands, and which is may be open
         spans.extend(span for span, _ in row.endings)
-        for other in _may_be_last(row.endings):
+        for other in may_be_last(row.endings):
             if other != row.ended:
                 milestones, terminal = _milestones(row._replace(ended=other), day, may_expire)
                 spans.extend(add_possible(milestones, terminal, day, found, "not yet signed",
@@ -919,7 +924,7 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     return (status, possible == {status}, expires), possible, steady(spans, day)
 
 
-def _may_be_last(items: tuple[tuple[Span, str], ...]) -> list[tuple[Span, str]]:
+def may_be_last(items: Sequence[tuple[Span, T]]) -> list[tuple[Span, T]]:
     """The items (in fold order) no other certainly comes after: later days, or on one same
     single day, later in fold order."""
     def after(later: Span, earlier: Span, listed_later: bool) -> bool:

@@ -39,6 +39,7 @@ from .projections import (
     fold,
     is_pending,
     may_anchor,
+    may_be_last,
     measure_until,
     reached,
     span_text,
@@ -629,6 +630,13 @@ class State:
             if may_end != until:
                 ends = lifted if may_end is None else [*lifted, ("expired", (may_end[0] + 1, may_end[1] + 1))]
             cut = add_possible(milestones, ends, day, possible, "not yet adopted", joined=m.effective_on_adoption)
+            if len(m.liftings) > 1:  # the last lifting by date stands, and which is may be open
+                expiry = ends[len(lifted):]
+                for _, effect in may_be_last(m.liftings):
+                    if effect != m.lifted:
+                        cut.extend(add_possible(milestones, [("lifted", effect), *expiry], day, possible,
+                                                "not yet adopted", joined=m.effective_on_adoption))
+                cut.extend(span for pair in m.liftings for span in pair)
             spans = (m.adopted, m.effective, m.lifted, until and (until[0] + 1, until[1] + 1),
                      may_end and (may_end[0] + 1, may_end[1] + 1), *(span for span, _ in m.renewals), *cut)
             lo, hi = steady(spans, day)
