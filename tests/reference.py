@@ -279,7 +279,7 @@ class Reference:
             planned = row["start"] or row["signed"]
             return max(planned[0], self.day + 1), LAST_DAY
         openings = [e for e in deliveries if isinstance(e, SupplyStarted)]
-        if openings and span(openings[0])[0] >= row["signed"][0]:
+        if openings and span(openings[0])[1] >= row["signed"][0]:  # possibly after the signature
             return span(openings[0])
         return None
 
@@ -290,13 +290,22 @@ class Reference:
         before it; same day: either order), each new end date replacing the expiry, each
         term adding to it. An end of LAST_DAY: possibly never expires."""
         if row["term"] is None:
-            until = None
-        else:
-            start = {"signature": row["signed"], "entry_into_force": row["in_force"],
-                     "start": row["start"] or row["in_force"]}.get(row["term_from"])
-            start = self.anchor(row) or start or row["in_force"] or row["signed"]
-            until = (plus_years(start[0], row["term"]), plus_years(start[1], row["term"]))
-        return self.ends(until, row["extensions"], every)
+            return self.ends(None, row["extensions"], every)
+        named = {"signature": row["signed"], "entry_into_force": row["in_force"],
+                 "start": row["start"] or row["in_force"]}.get(row["term_from"])
+        anchor = self.anchor(row)
+        starts = [anchor or named or row["in_force"] or row["signed"]]
+        if not every and anchor is not None and anchor[1] != LAST_DAY and anchor[0] < row["signed"][1]:
+            # The deliveries may have come before the signature: then the term runs as if the
+            # contract named no start of its own.
+            starts.append(named or row["in_force"] or row["signed"])
+        found = [self.ends((plus_years(start[0], row["term"]), plus_years(start[1], row["term"])),
+                           row["extensions"], every) for start in starts]
+        ends = [end for end in found if end is not None]
+        if not ends:
+            return None
+        last = LAST_DAY if len(ends) < len(found) else max(end[1] for end in ends)
+        return min(end[0] for end in ends), last
 
     def ends(self, until: tuple[int, int] | None, extensions: list[Any], every: bool) -> tuple[int, int] | None:
         """From the earliest to the latest end of every world: ``until`` as the extensions

@@ -1059,3 +1059,34 @@ def test_two_liftings_in_an_open_order_each_may_be_the_one_that_stands(memory_lo
     assert [(r.measure, r.certain) for r in state.sanctions()] == [("m-a", False)]
     assert state.summary().get(item="sanctions measures in force").value == "0 (possibly 1)"
     assert every_view(state) == every_view(State(memory_log, "2013-12-31", naive=True))
+
+
+def test_a_contract_term_from_deliveries_that_may_predate_it_may_run_from_its_planned_start(
+        memory_log: ee.Log) -> None:
+    """A one-year contract signed some day of 2012-2014 ("2013?"), its term from the start of
+    deliveries (planned 2010), and deliveries begun some day of 2014: if they began before the
+    signature, the term ran from the planned start and ended in 2011. On 2014-12-31 the
+    contract is in force or expired (it was certainly in force, the term from 2014)."""
+    add(memory_log,
+        ee.SupplyStarted(id="d", date="2014", title="d", sources=Q, route="power-of-siberia",
+                         commodity="pipeline_gas"),
+        ee.SupplyContract(id="c", date="2013?", title="c", sources=Q, agreement="ag-b", seller="gazprom",
+                          buyer="cnpc", commodity="pipeline_gas", annual_volume="5 bcm/yr", term="1 years",
+                          route="power-of-siberia", start="2010", term_from="start", in_force_on_signature=True),
+        # Signed on 2014-06-01, deliveries some day of 2014: they may have come after (it was
+        # certainly expired, the term from 2010).
+        ee.SupplyStarted(id="e", date="2014", title="e", sources=Q, route="yamal-lng", commodity="lng"),
+        ee.SupplyContract(id="f", date="2014-06-01", title="f", sources=Q, agreement="ag-c", seller="gazprom",
+                          buyer="cnpc", commodity="lng", annual_volume="5 bcm/yr", term="1 years",
+                          route="yamal-lng", start="2010", term_from="start", in_force_on_signature=True),
+        # Signed some day of 2015, deliveries not begun by 2015-06-01: if signed by then, the
+        # deliveries come after it, so the term cannot have run from 2010.
+        ee.SupplyContract(id="g", date="2015", title="g", sources=Q, agreement="ag-d", seller="gazprom",
+                          buyer="cnpc", commodity="oil", annual_volume="5 bcm/yr", term="1 years",
+                          route="espo-pipeline", start="2010", term_from="start", in_force_on_signature=True))
+    state = memory_log.as_of("2014-12-31")
+    assert [(r.agreement, r.status, r.certain) for r in state.agreements()] == \
+        [("ag-b", "in force", False), ("ag-c", "in force", False)]
+    assert every_view(state) == every_view(State(memory_log, "2014-12-31", naive=True))
+    later = memory_log.as_of("2015-06-01")
+    assert later.agreements(status="expired").count == ee.Count(0, 2)  # ag-b, ag-c; not ag-d

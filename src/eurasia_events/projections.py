@@ -687,8 +687,9 @@ def term_anchor(row: AgreementState, supply: Mapping[tuple[str, str], SupplyStat
     That is the first delivery event on the contract's route and commodity, with that
     event's own uncertainty. Before deliveries have started (by ``day``), the start is some
     day after ``day``, no earlier than planned: an open span. ``None`` for any other
-    agreement, or when deliveries on the route began before the contract was signed (its
-    own start is not recorded), or when the log holds levels on the route but not its opening:
+    agreement, or when deliveries on the route certainly began before the contract was signed
+    (its own start is not recorded; where they may have, :func:`expiry` weighs both), or when
+    the log holds levels on the route but not its opening:
     the term then counts from its planned start or entry into force.
     """
     if row.term is None or row.kind != "supply_contract" or row.term_from != "start" or not row.names_start \
@@ -698,8 +699,8 @@ def term_anchor(row: AgreementState, supply: Mapping[tuple[str, str], SupplyStat
     if found is None:
         planned = row.start or row.signed
         return max(planned[0], day + 1), MAX_ORDINAL
-    if found.since is not None and found.since[0] >= row.signed[0]:
-        return found.since
+    if found.since is not None and found.since[1] >= row.signed[0]:
+        return found.since  # deliveries possibly began after the signature (if not certainly: see expiry)
     return None
 
 
@@ -724,7 +725,21 @@ def expiry(row: AgreementState, day: int, anchor: Span | None = None) -> tuple[S
         origin = {"signature": row.signed, "entry_into_force": row.in_force, "start": row.start or row.in_force}
         start = anchor or origin.get(row.term_from) or row.in_force or row.signed
         base = (_add_years(start[0], row.term), _add_years(start[1], row.term))
-    return _expiries(base, row.extensions, day)
+    counted, possible = _expiries(base, row.extensions, day)
+    if anchor is not None and anchor[1] != MAX_ORDINAL and anchor[0] < row.signed[1]:
+        # The deliveries may have begun before the signature: the term then runs from the
+        # planned start (or entry into force), as when the contract's own start is not recorded.
+        _, other = expiry(row, day)
+        possible = _hull(possible, other)
+    return counted, possible
+
+
+def _hull(one: Span | None, other: Span | None) -> Span | None:
+    """The days from the first of two expiries to the last (``None``: never expires)."""
+    if one is None or other is None:
+        some = one or other
+        return None if some is None else (some[0], MAX_ORDINAL)
+    return min(one[0], other[0]), max(one[1], other[1])
 
 
 def measure_until(row: MeasureState, day: int) -> tuple[Span | None, Span | None]:
