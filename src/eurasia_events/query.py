@@ -461,31 +461,8 @@ class State:
             if route is not None and counted_volume[head][1] is not None:
                 on_route.setdefault(route, []).append(head)
 
-        def newer(one: str, other: str) -> bool:
-            """Whether ``one`` was certainly signed after ``other``."""
-            a, b = docs[one][0].signed, docs[other][0].signed
-            return a[0] > b[1] or (a[0] == a[1] == b[0] == b[1] and one > other)
-
         for heads in on_route.values():
-            newest = max(heads, key=lambda name: (docs[name][0].signed, name))
-            candidates = [h for h in heads if not any(newer(other, h) for other in heads)]
-            least = _least([counted_volume[h][0] for h in candidates])
-            for head in heads:
-                high = counted_volume[head][1]
-                if head in candidates:
-                    if len(candidates) > 1:
-                        others = ", ".join(sorted(c for c in candidates if c != head))
-                        said = f"possibly restated by {others} (same route; signed on days that leave the order open)"
-                        notes[head] = f"{notes[head]}; {said}" if head in notes else said
-                        counted_volume[head] = (least if head == newest else None, high)
-                    continue
-                # Until a document certainly newer is certainly in force (or since superseded),
-                # this one possibly still counts.
-                settled = [o for o in heads if newer(o, head) and docs[o][3] <= {"in force", "superseded"}]
-                restater = max(settled, key=lambda n: (docs[n][0].signed, n)) if settled else newest
-                maybe = "" if settled else "possibly "
-                notes[head] = f"{maybe}restated by {restater} (same route; no recorded relation)"
-                counted_volume[head] = (None, None if settled else high)
+            _restate_on_route(heads, docs, counted_volume, notes)
         return docs, counted_volume, notes, shown
 
     @bulk
@@ -1148,6 +1125,60 @@ _PROJECTS: Final = object()
 """Its id is the memo's key for the project lines last worked out, by project (see :meth:`State._project_line`)."""
 _T = TypeVar("_T")
 _MEMO_LIMIT: Final = 1 << 19  # entries of a query index's memo before it is cleared
+
+
+def _restate_on_route(heads: list[str], docs: dict[str, _Doc],
+                      counted: dict[str, tuple[Quantity | None, Quantity | None]], notes: dict[str, str]) -> None:
+    """The documents on one route with no recorded relation: the newest restates the others (of
+    two signed on the same single day, the greater id). Each that no other was certainly signed
+    after may be the newest and possibly counts; the route certainly counts the least of them
+    (kept on the one that is newest by first days). An older one possibly counts until one
+    certainly signed after it is certainly in force (or since superseded). Linear in the heads
+    (a synthetic route holds thousands): "certainly after" is a later first day than the last
+    day, or the same single day and a greater id, so the latest first day and, per single day,
+    the greatest id answer it for all."""
+    signed = {head: docs[head][0].signed for head in heads}
+    firm = [head for head in heads if docs[head][3] <= {"in force", "superseded"}]
+
+    def after_all(among: list[str]) -> tuple[int, dict[int, str], str | None]:
+        """The latest first day, the greatest id per single day, and the newest (by days, id)."""
+        latest = max((signed[h][0] for h in among), default=-1)
+        single: dict[int, str] = {}
+        for h in among:
+            lo, hi = signed[h]
+            if lo == hi and h > single.get(lo, ""):
+                single[lo] = h
+        newest = max(among, key=lambda h: (signed[h], h)) if among else None
+        return latest, single, newest
+
+    def followed(head: str, latest: int, single: dict[int, str]) -> bool:
+        lo, hi = signed[head]
+        return latest > hi or (lo == hi and single.get(lo, "") > head)
+
+    latest, single, newest = after_all(heads)
+    firm_latest, firm_single, firm_newest = after_all(firm)
+    candidates = [h for h in heads if not followed(h, latest, single)]
+    least = _least([counted[h][0] for h in candidates])
+    open_order = set(candidates)
+    for head in heads:
+        high = counted[head][1]
+        if head in open_order:
+            if len(candidates) > 1:
+                others = ", ".join(sorted(c for c in candidates if c != head))
+                said = f"possibly restated by {others} (same route; signed on days that leave the order open)"
+                notes[head] = f"{notes[head]}; {said}" if head in notes else said
+                counted[head] = (least if head == newest else None, high)
+            continue
+        settled = followed(head, firm_latest, firm_single)
+        if not settled:
+            restater = newest
+        elif firm_latest > signed[head][1]:
+            restater = firm_newest  # the newest firm one has the latest first day: certainly after
+        else:
+            restater = firm_single[signed[head][0]]  # only one of the same single day, a greater id
+        maybe = "" if settled else "possibly "
+        notes[head] = f"{maybe}restated by {restater} (same route; no recorded relation)"
+        counted[head] = (None, None if settled else high)
 
 
 def _least(volumes: list[Quantity | None]) -> Quantity | None:
