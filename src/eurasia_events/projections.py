@@ -814,8 +814,7 @@ def _expiry_range(base: Span | None, made: list[tuple[Span, Any, Span | None, bo
     return low, high
 
 
-def _milestones(row: AgreementState, day: int, until: Span | None
-                ) -> tuple[list[tuple[str, Span]], list[tuple[str, Span]]]:
+def _milestones(row: AgreementState, until: Span | None) -> tuple[list[tuple[str, Span]], list[tuple[str, Span]]]:
     """The agreement's milestones to its entry into force and its terminal ones (ended,
     superseded, expired on ``until``)."""
     milestones: list[tuple[str, Span]] = [("signed", row.signed)]
@@ -917,7 +916,7 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     certainly expired.
     """
     expires, may_expire = expiry(row, day, anchor)
-    milestones, terminal = _milestones(row, day, expires)
+    milestones, terminal = _milestones(row, expires)
     status = walk(milestones, terminal, day, "not yet signed")
     found: set[str] = set()
     # Every span read: the expiries move only where an extension's reached() does, or where a
@@ -926,13 +925,13 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
                                 row.superseded_by and row.superseded_by[0], expires, may_expire]
     spans.extend(span for span, _, _ in row.extensions)
     if may_expire != expires:
-        milestones, terminal = _milestones(row, day, may_expire)
+        milestones, terminal = _milestones(row, may_expire)
     spans.extend(add_possible(milestones, terminal, day, found, "not yet signed", joined=row.in_force_on_signature))
     if len(row.endings) > 1:  # two ends recorded: the last by date stands, and which is may be open
         spans.extend(span for span, _ in row.endings)
         for other in may_be_last(row.endings):
             if other != row.ended:
-                milestones, terminal = _milestones(row._replace(ended=other), day, may_expire)
+                milestones, terminal = _milestones(row._replace(ended=other), may_expire)
                 spans.extend(add_possible(milestones, terminal, day, found, "not yet signed",
                                           joined=row.in_force_on_signature))
     possible = frozenset(found)
