@@ -601,11 +601,10 @@ class State:
             until, may_end = measure_until(m, day)
             milestones = [("adopted", m.adopted), ("in force", m.effective)]
             lifted = [] if m.lifted is None else [("lifted", m.lifted)]
-            # A measure valid until a day is still in force on that day.
-            ends = lifted if until is None else [*lifted, ("expired", (until[0] + 1, until[1] + 1))]
+            ends = [*lifted, *_expired(until)]
             latest = walk(milestones, ends, day, "adopted")
             if may_end != until:
-                ends = lifted if may_end is None else [*lifted, ("expired", (may_end[0] + 1, may_end[1] + 1))]
+                ends = [*lifted, *_expired(may_end)]
             cut = add_possible(milestones, ends, day, possible, "not yet adopted", joined=m.effective_on_adoption)
             if len(m.liftings) > 1:  # the last lifting by date stands, and which is may be open
                 expiry = ends[len(lifted):]
@@ -614,8 +613,8 @@ class State:
                         cut.extend(add_possible(milestones, [("lifted", effect), *expiry], day, possible,
                                                 "not yet adopted", joined=m.effective_on_adoption))
                 cut.extend(span for pair in m.liftings for span in pair)
-            spans = (m.adopted, m.effective, m.lifted, until and (until[0] + 1, until[1] + 1),
-                     may_end and (may_end[0] + 1, may_end[1] + 1), *(span for span, _ in m.renewals), *cut)
+            spans = (m.adopted, m.effective, m.lifted, *(span for _, span in _expired(until)),
+                     *(span for _, span in _expired(may_end)), *(span for span, _ in m.renewals), *cut)
             lo, hi = steady(spans, day)
             found = (m, lo, hi, (latest, possible == {latest}, frozenset(possible), until))
             self._remember(found)
@@ -1125,6 +1124,12 @@ _PROJECTS: Final = object()
 """Its id is the memo's key for the project lines last worked out, by project (see :meth:`State._project_line`)."""
 _T = TypeVar("_T")
 _MEMO_LIMIT: Final = 1 << 19  # entries of a query index's memo before it is cleared
+
+
+def _expired(until: Span | None) -> list[tuple[str, Span]]:
+    """A measure's "expired" end for its last day in force (none without one): a measure valid
+    until a day is still in force on that day, expired from the next."""
+    return [] if until is None else [("expired", (until[0] + 1, until[1] + 1))]
 
 
 def _restate_on_route(heads: list[str], docs: dict[str, _Doc],
