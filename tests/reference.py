@@ -585,6 +585,9 @@ class Reference:
 
         rows = []
         sums: dict[str, list[Quantity | None]] = {}
+        # Whatever the dates, one document on a route counts (the newest in force): a route's
+        # possible share is the greatest of its documents', not their sum.
+        route_high: dict[tuple[str, str], Quantity] = {}
         for name, doc in docs.items():
             if not shown(doc):
                 continue
@@ -598,7 +601,13 @@ class Reference:
             for value, at in ((low, 0), (high, 1)):
                 if value is not None:
                     pair = sums.setdefault(value.dimension, [None, None])
-                    pair[at] = add(pair[at], value)
+                    if at == 1:
+                        key = (doc["route"] or f"no route: {name}", value.dimension)
+                        route_high[key] = max(route_high.get(key, value), value)
+                    else:
+                        pair[at] = add(pair[at], value)
+        for (_, dimension), value in route_high.items():
+            sums[dimension][1] = add(sums[dimension][1], value)
         rows.sort(key=lambda r: (r["route"] or "", r["agreement"]))
         totals: dict[str, tuple[Any, Any]] = {}
         if rows:

@@ -1196,8 +1196,13 @@ def _least(volumes: list[Quantity | None]) -> Quantity | None:
 def _volume_totals(docs: dict[str, _Doc], counted: dict[str, tuple[Quantity | None, Quantity | None]],
                    shown: Callable[[AgreementState], bool]) -> dict[str, Any]:
     """The totals of :meth:`State.volumes`: per unit dimension (never mixed), the certain and
-    possible volume counted, the commodity's usual unit (that of the view's first row) first."""
-    sums: dict[str, tuple[Quantity | None, Quantity | None]] = {}
+    possible volume counted, the commodity's usual unit (that of the view's first row) first.
+
+    On one route, whatever the dates turn out to be, one document counts (the newest in force
+    restates the others, see :func:`_restate_on_route`): the route adds the greatest volume
+    any of them possibly counts, not their sum."""
+    sums: dict[str, tuple[Quantity | None, Quantity | None]] = {}  # dimension -> (certain, possible)
+    highs: dict[tuple[str, str | None, str], Quantity] = {}  # (dimension, route, document) -> greatest
     first: tuple[str, str] | None = None
     main = ""
     for name, (row, *_) in docs.items():
@@ -1208,11 +1213,16 @@ def _volume_totals(docs: dict[str, _Doc], counted: dict[str, tuple[Quantity | No
         if first is None or order < first:
             first, main = order, row.annual_volume.dimension
         low, high = counted.get(name, (None, None))
-        for value, at in ((low, 0), (high, 1)):
-            if value is not None:
-                pair = list(sums.get(value.dimension, (None, None)))
-                pair[at] = _add(pair[at], value)
-                sums[value.dimension] = (pair[0], pair[1])
+        if low is not None:
+            certain, possible = sums.get(low.dimension, (None, None))
+            sums[low.dimension] = (_add(certain, low), possible)
+        if high is not None:
+            sums.setdefault(high.dimension, (None, None))
+            key = (high.dimension, row.route, "" if row.route is not None else name)
+            highs[key] = max(highs.get(key, high), high)
+    for (dimension, _, _), high in highs.items():
+        certain, possible = sums[dimension]
+        sums[dimension] = (certain, _add(possible, high))
     totals: dict[str, Any] = {}
     if first is not None:
         # One total in the commodity's usual unit; a document in another unit gets its own.
