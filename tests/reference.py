@@ -573,7 +573,8 @@ class Reference:
                 if head in maybe_newest:
                     if len(maybe_newest) == 1:
                         continue
-                    rivals = ", ".join(sorted(set(maybe_newest) - {head}))
+                    rest = sorted(set(maybe_newest) - {head})
+                    rivals = ", ".join(rest[:3]) + (f" and {len(rest) - 3} more" if len(rest) > 3 else "")
                     note = f"possibly restated by {rivals} (same route; signed on days that leave the order open)"
                     notes[head] = f"{notes[head]}; {note}" if head in notes else note
                     counted[head] = (sure_floor if head == latest else None, high)

@@ -999,6 +999,24 @@ def test_documents_on_one_route_whose_order_is_open_each_possibly_count(memory_l
     assert every_view(state) == every_view(State(memory_log, "2012-06-01", naive=True))
 
 
+def test_a_same_route_note_names_three_rivals_and_counts_the_rest(memory_log: ee.Log) -> None:
+    """Five memoranda on one route, each signed some day of 2010: each may be the newest. A note
+    named every rival (hundreds on a synthetic route); it names the first three by id and counts
+    the others."""
+    add(memory_log, *(ee.Memorandum(id=f"m{n}", date="2010", title=f"m{n}", sources=Q, agreement=f"ag-{n}",
+                                    commodity="oil", route="power-of-siberia", annual_volume=f"{n} bcm/yr")
+                      for n in range(1, 6)))
+    state = memory_log.as_of("2012-06-01")
+    notes = {r.agreement: r.note for r in state.volumes("oil", binding=None)}
+    said = "(same route; signed on days that leave the order open)"
+    assert notes["ag-1"] == f"possibly restated by ag-2, ag-3, ag-4 and 1 more {said}"
+    assert notes["ag-3"] == f"possibly restated by ag-1, ag-2, ag-4 and 1 more {said}"
+    assert notes["ag-5"] == f"possibly restated by ag-1, ag-2, ag-3 and 1 more {said}"
+    total = state.contracted("oil", binding=None)
+    assert (str(total.certain), str(total.possible)) == ("1 bcm/yr", "5 bcm/yr")
+    assert every_view(state) == every_view(State(memory_log, "2012-06-01", naive=True))
+
+
 def test_an_act_dated_possibly_before_the_measure_s_imposition_is_kept(memory_log: ee.Log) -> None:
     """A delisting dated "/2010" (any day up to 2010) of a measure imposed on 2010-01-01 may come
     after the imposition: in 2011 rosneft is possibly still designated, possibly not (the act,

@@ -1132,6 +1132,10 @@ def _expired(until: Span | None) -> list[tuple[str, Span]]:
     return [] if until is None else [("expired", (until[0] + 1, until[1] + 1))]
 
 
+_NAMED: Final = 3
+"""Rivals a same-route note names (a synthetic route holds hundreds)."""
+
+
 def _restate_on_route(heads: list[str], docs: dict[str, _Doc],
                       counted: dict[str, tuple[Quantity | None, Quantity | None]], notes: dict[str, str]) -> None:
     """The documents on one route with no recorded relation: the newest restates the others (of
@@ -1165,11 +1169,14 @@ def _restate_on_route(heads: list[str], docs: dict[str, _Doc],
     candidates = [h for h in heads if not followed(h, latest, single)]
     least = _least([counted[h][0] for h in candidates])
     open_order = set(candidates)
+    named = sorted(candidates)[:_NAMED + 1]  # a note names a few rivals, then counts the rest
     for head in heads:
         high = counted[head][1]
         if head in open_order:
             if len(candidates) > 1:
-                others = ", ".join(sorted(c for c in candidates if c != head))
+                others = ", ".join([c for c in named if c != head][:_NAMED])
+                if len(candidates) - 1 > _NAMED:
+                    others += f" and {len(candidates) - 1 - _NAMED} more"
                 said = f"possibly restated by {others} (same route; signed on days that leave the order open)"
                 notes[head] = f"{notes[head]}; {said}" if head in notes else said
                 counted[head] = (least if head == newest else None, high)
