@@ -1109,3 +1109,48 @@ def test_a_contract_term_from_deliveries_that_may_predate_it_may_run_from_its_pl
     assert every_view(state) == every_view(State(memory_log, "2014-12-31", naive=True))
     later = memory_log.as_of("2015-06-01")
     assert later.agreements(status="expired").count == ee.Count(0, 2)  # ag-b, ag-c; not ag-d
+
+
+def test_a_contract_term_from_deliveries_possibly_expires_from_the_earlier_reading(memory_log: ee.Log) -> None:
+    """Each reading of a term from deliveries that may predate the signature can give the
+    earliest expiry. One-year contracts: signed "2011?" (2010-2012), deliveries some day of 2011,
+    planned start 2012: signed in 2010 and supplied from January 2011, the term ran from then,
+    so it is possibly expired on 2012-06-01 (the deliveries' reading is the earlier). Signed
+    "2010?" (2009-2011), deliveries some day of 2011, planned start 2010: signed in May 2011
+    after deliveries began, the term ran from the planned start and ended before June, so it
+    is possibly expired on 2011-06-01 (the planned start's reading is the earlier)."""
+    def contract(name: str, date: str, route: str, commodity: str, start: str) -> ee.SupplyContract:
+        return ee.SupplyContract(id=name, date=date, title=name, sources=Q, agreement=name, seller="gazprom",
+                                 buyer="cnpc", commodity=commodity, annual_volume="5 bcm/yr", term="1 years",
+                                 route=route, start=start, term_from="start", in_force_on_signature=True)
+
+    add(memory_log,
+        ee.SupplyStarted(id="d", date="2011", title="d", sources=Q, route="power-of-siberia",
+                         commodity="pipeline_gas"),
+        contract("early-deliveries", "2011?", "power-of-siberia", "pipeline_gas", "2012"),
+        ee.SupplyStarted(id="e", date="2011", title="e", sources=Q, route="yamal-lng", commodity="lng"),
+        contract("early-plan", "2010?", "yamal-lng", "lng", "2010"))
+    for day, name in (("2012-06-01", "early-deliveries"), ("2011-06-01", "early-plan")):
+        state = memory_log.as_of(day)
+        assert not state.agreements().get(agreement=name).certain, day
+        assert name in [r.agreement for r in state.agreements(status="expired")], day  # possibly
+        assert name in [r.agreement for r in state.agreements(status="in force")], day  # possibly
+        assert every_view(state) == every_view(State(memory_log, day, naive=True))
+
+
+def test_of_two_ends_on_one_single_day_the_one_recorded_later_stands(memory_log: ee.Log) -> None:
+    """Terminated on 2010-01-01, then another record: expired on 2010-01-01. On one single day
+    the record appended later is the later (as for two documents on a route, the tie is broken
+    one way): certainly expired. Over a span ending on that day, the order stays open."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", in_force_on_signature=True),
+        ee.AgreementEnded(id="e", date="2010-01-01", title="e", sources=Q, agreement="t", reason="terminated"),
+        ee.AgreementEnded(id="f", date="2010-01-01", title="f", sources=Q, agreement="t", reason="expired"),
+        ee.TreatySigned(id="s", date="2000-01-01", title="s", sources=Q, agreement="s", in_force_on_signature=True),
+        ee.AgreementEnded(id="g", date="2009-12-31", title="g", sources=Q, agreement="s", reason="terminated"),
+        ee.AgreementEnded(id="h", date="2009-12/2010-01-01", title="h", sources=Q, agreement="s", reason="expired"))
+    state = memory_log.as_of("2011-06-01")
+    assert {r.agreement: (r.status, r.certain) for r in state.agreements()} == \
+        {"t": ("expired", True), "s": ("terminated", False)}
+    assert state.agreements(status="expired").count == ee.Count(1, 2)
+    assert every_view(state) == every_view(State(memory_log, "2011-06-01", naive=True))

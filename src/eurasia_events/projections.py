@@ -730,16 +730,9 @@ def expiry(row: AgreementState, day: int, anchor: Span | None = None) -> tuple[S
         # The deliveries may have begun before the signature: the term then runs from the
         # planned start (or entry into force), as when the contract's own start is not recorded.
         _, other = expiry(row, day)
-        possible = _hull(possible, other)
+        assert possible is not None and other is not None  # a term: every reading has an expiry
+        possible = min(possible[0], other[0]), max(possible[1], other[1])
     return counted, possible
-
-
-def _hull(one: Span | None, other: Span | None) -> Span | None:
-    """The days from the first of two expiries to the last (``None``: never expires)."""
-    if one is None or other is None:
-        some = one or other
-        return None if some is None else (some[0], MAX_ORDINAL)
-    return min(one[0], other[0]), max(one[1], other[1])
 
 
 def measure_until(row: MeasureState, day: int) -> tuple[Span | None, Span | None]:
