@@ -730,7 +730,9 @@ def expiry(row: AgreementState, day: int, anchor: Span | None = None) -> tuple[S
         # The deliveries may have begun before the signature: the term then runs from the
         # planned start (or entry into force), as when the contract's own start is not recorded.
         _, other = expiry(row, day)
-        assert possible is not None and other is not None  # a term: every reading has an expiry
+        # A term: every reading has an expiry.
+        assert possible is not None
+        assert other is not None
         possible = min(possible[0], other[0]), max(possible[1], other[1])
     return counted, possible
 
