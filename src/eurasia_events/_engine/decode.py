@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar
+from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar, Union
 
 import attrs
 import msgspec
@@ -302,19 +302,16 @@ class Shared:
         return lo, hi, tuple(pairs)
 
 
-class _Envelope(msgspec.Struct, forbid_unknown_fields=True):
-    """A record's envelope; its data is decoded by its type's struct once the type is known."""
-
-    seq: Annotated[int, msgspec.Meta(ge=1)]
-    recorded: str
-    schema: Literal[1]  # older schemas are upcast on the slow path
-    type: str
-    prev: str
-    data: msgspec.Raw
-    hash: str
+def _record_struct(type_: str, data: Any) -> Any:
+    """The struct of one type's whole record: the envelope, tagged by its ``type``, around the
+    type's data struct. A union of these decodes a line in one call, the type picking the struct."""
+    return msgspec.defstruct(
+        f"{type_}Record", [("seq", Annotated[int, msgspec.Meta(ge=1)]), ("recorded", str),
+                           ("schema", Literal[1]),  # older schemas are upcast on the slow path
+                           ("prev", str), ("data", data), ("hash", str)],
+        tag_field="type", tag=type_, forbid_unknown_fields=True)
 
 
-_ENVELOPE: Final = msgspec.json.Decoder(_Envelope)
 _recorded_micros: Final = functools.lru_cache(maxsize=1)(recorded_micros)  # a batch shares its instant
 assert CURRENT_SCHEMA == 1, "the envelope's schema literal follows CURRENT_SCHEMA"
 
@@ -329,8 +326,10 @@ class RecordDecoder:
     def __init__(self, entities: Iterable[str], sources: Iterable[str] | Mapping[str, Source]) -> None:
         entity, source = _literal(sorted(entities)), _literal(sorted(sources))
         self._data = {tag: data_struct(tag, entity, source) for tag in EVENT_TYPES}
-        self._decoders = {tag: msgspec.json.Decoder(struct) for tag, struct in self._data.items()}
+        records = {_record_struct(tag, struct): tag for tag, struct in self._data.items()}
+        self._records = msgspec.json.Decoder(Union[tuple(records)])  # type: ignore[valid-type]  # noqa: UP007
         self._finishers = {tag: _finisher(tag) for tag in EVENT_TYPES}
+        self._tags = {struct: (tag, self._finishers[tag]) for struct, tag in records.items()}
         kinds = {key: found.kind for key, found in sources.items()} if isinstance(sources, Mapping) else {}
         self._shared = Shared(kinds)
 
@@ -340,9 +339,9 @@ class RecordDecoder:
         if len(raw) > MAX_LINE_BYTES:
             return None
         try:
-            record = _ENVELOPE.decode(raw)
-            tag = record.type
-            row = self._finishers[tag](self._decoders[tag].decode(record.data), record.seq, self._shared)
+            record = self._records.decode(raw)
+            tag, finish = self._tags[type(record)]
+            row = finish(record.data, record.seq, self._shared)
             micros = _recorded_micros(record.recorded)
         except Exception:  # any surprise: the slow path names the problem
             return None
