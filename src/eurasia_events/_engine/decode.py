@@ -327,7 +327,7 @@ class RecordDecoder:
         entity, source = _literal(sorted(entities)), _literal(sorted(sources))
         self._data = {tag: data_struct(tag, entity, source) for tag in EVENT_TYPES}
         records = {_record_struct(tag, struct): tag for tag, struct in self._data.items()}
-        self._records = msgspec.json.Decoder(Union[tuple(records)])  # type: ignore[valid-type]  # noqa: UP007
+        self._records = msgspec.json.Decoder(Union[tuple(records)])  # noqa: UP007
         self._finishers = {tag: _finisher(tag) for tag in EVENT_TYPES}
         self._tags = {struct: (tag, self._finishers[tag]) for struct, tag in records.items()}
         kinds = {key: found.kind for key, found in sources.items()} if isinstance(sources, Mapping) else {}
