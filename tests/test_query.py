@@ -1154,3 +1154,20 @@ def test_of_two_ends_on_one_single_day_the_one_recorded_later_stands(memory_log:
         {"t": ("expired", True), "s": ("terminated", False)}
     assert state.agreements(status="expired").count == ee.Count(1, 2)
     assert every_view(state) == every_view(State(memory_log, "2011-06-01", naive=True))
+
+
+def test_a_new_end_date_possibly_not_yet_made_leaves_the_one_before_possible(memory_log: ee.Log) -> None:
+    """A ten-year treaty of 2000, extended on 2005-01-01 until 2012-03-01, and again, some day of
+    2012, until 2020. On 2012-06-01 the second extension may not be made yet: in force until
+    2020, or expired since March, neither certainly (the later extension, counted, must not hide
+    the earlier one when it may not have been made)."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", term="10 years",
+                        in_force_on_signature=True),
+        ee.AgreementExtended(id="a", date="2005-01-01", title="a", sources=Q, agreement="t", until="2012-03-01"),
+        ee.AgreementExtended(id="b", date="2012", title="b", sources=Q, agreement="t", until="2020-01-01"))
+    state = memory_log.as_of("2012-06-01")
+    row = state.agreements().get(agreement="t")
+    assert (row.status, row.certain, row.in_force_until) == ("in force", False, "2020-01-01")
+    assert state.agreements(status="expired").count == ee.Count(0, 1)
+    assert every_view(state) == every_view(State(memory_log, "2012-06-01", naive=True))
