@@ -1171,3 +1171,20 @@ def test_a_new_end_date_possibly_not_yet_made_leaves_the_one_before_possible(mem
     assert (row.status, row.certain, row.in_force_until) == ("in force", False, "2020-01-01")
     assert state.agreements(status="expired").count == ee.Count(0, 1)
     assert every_view(state) == every_view(State(memory_log, "2012-06-01", naive=True))
+
+
+def test_a_same_day_document_is_restated_by_the_newest_one_certainly_in_force(memory_log: ee.Log) -> None:
+    """Three contracts on one route, all signed on 2010-01-01 (the greater id is the newer): a and
+    b in force on signature, c some day of 2010. On 2010-06-01 c may not be in force yet, so a is
+    restated, certainly, by b: the newest one certainly in force, not the newest one."""
+    def memo(name: str, **extra: Any) -> ee.SupplyContract:
+        return ee.SupplyContract(id=name, date="2010-01-01", title=name, sources=Q, agreement=name,
+                                 commodity="oil", route="power-of-siberia", annual_volume="5 bcm/yr", **extra)
+
+    add(memory_log, memo("a", in_force_on_signature=True), memo("b", in_force_on_signature=True), memo("c"),
+        ee.EnteredIntoForce(id="c-in-force", date="2010", title="c", sources=Q, agreement="c"))
+    state = memory_log.as_of("2010-06-01")
+    notes = {r.agreement: r.note for r in state.volumes("oil", binding=None)}
+    assert notes["a"] == "restated by b (same route; no recorded relation)"
+    assert notes["b"] == "possibly restated by c (same route; no recorded relation)"
+    assert every_view(state) == every_view(State(memory_log, "2010-06-01", naive=True))
