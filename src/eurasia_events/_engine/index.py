@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import attrs
 
-from eurasia_events.projections import FoldState, fold, touched
+from eurasia_events.projections import TOUCHES, FoldState, fold, touched
 
 from .gc import paused
 from .rows import Row, key_after, row_class, sort_key, typed
@@ -95,6 +95,8 @@ class Index:
         if self._touching is None:
             found: dict[tuple[str, Any], array.array[int]] = {}
             for key, row in zip(self.keys, self.events, strict=True):
+                if row[0] not in TOUCHES:
+                    continue  # a per-event view's event (most of a log): it touches no fold key
                 touches = touched(row)
                 for touch in touches if len(touches) < 2 else dict.fromkeys(touches):
                     keys = found.get(touch)
