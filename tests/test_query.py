@@ -1188,3 +1188,50 @@ def test_a_same_day_document_is_restated_by_the_newest_one_certainly_in_force(me
     assert notes["a"] == "restated by b (same route; no recorded relation)"
     assert notes["b"] == "possibly restated by c (same route; no recorded relation)"
     assert every_view(state) == every_view(State(memory_log, "2010-06-01", naive=True))
+
+
+def test_which_contracts_count_their_term_from_the_first_deliveries(memory_log: ee.Log) -> None:
+    """One-year contracts. Only a contract whose term runs from the start of deliveries, naming
+    one, with a term, counts it from the first deliveries on its route, and only when they may
+    have begun on or after its signature:
+
+    - "by-signature": term from the signature (a start named, deliveries in 2016): expired in 2011;
+    - "unnamed-start": term from the start, none named (deliveries in 2016): from its signature;
+    - "after-deliveries": signed 2014-06-01, deliveries since 2010: from its planned start,
+      2015-01-01, so in force on 2015-06-01, certainly;
+    - "same-day": deliveries began on its signature day, 2014-06-01: from then, expired on
+      2015-06-01 (its planned start, 2016, is not what it runs from);
+    - "levels-only": the route's levels are recorded but not its opening: from its planned start;
+    - "no-term": no term, so nothing to count: in force."""
+    def contract(name: str, date: str, route: str, commodity: str, **extra: Any) -> ee.SupplyContract:
+        return ee.SupplyContract(id=name, date=date, title=name, sources=Q, agreement=name, seller="gazprom",
+                                 buyer="cnpc", commodity=commodity, annual_volume="5 bcm/yr", route=route,
+                                 in_force_on_signature=True, **extra)
+
+    def opened(name: str, date: str, route: str, commodity: str) -> ee.SupplyStarted:
+        return ee.SupplyStarted(id=name, date=date, title=name, sources=Q, route=route, commodity=commodity)
+
+    year = {"term": "1 years"}
+    add(memory_log,
+        contract("by-signature", "2010-01-01", "power-of-siberia", "pipeline_gas", start="2015",
+                 term_from="signature", **year),
+        opened("d1", "2016-01-01", "power-of-siberia", "pipeline_gas"),
+        contract("unnamed-start", "2010-01-01", "espo-pipeline", "pipeline_gas", term_from="start", **year),
+        opened("d0", "2016-01-01", "espo-pipeline", "pipeline_gas"),
+        opened("d2", "2010-01-01", "yamal-lng", "lng"),
+        contract("after-deliveries", "2014-06-01", "yamal-lng", "lng", start="2015-01-01", term_from="start", **year),
+        opened("d3", "2014-06-01", "espo-pipeline", "oil"),
+        contract("same-day", "2014-06-01", "espo-pipeline", "oil", start="2016-01-01", term_from="start", **year),
+        ee.SupplyLevel(id="d4", date="2013", title="d4", sources=Q, route="power-of-siberia", commodity="oil",
+                       stage="plateau"),
+        contract("levels-only", "2014-01-01", "power-of-siberia", "oil", start="2015", term_from="start", **year),
+        opened("d5", "2014", "power-of-siberia", "lng"),
+        contract("no-term", "2014-06-01", "power-of-siberia", "lng", start="2014-01-01", term_from="start"))
+    expected = {"2012-06-01": {"by-signature": ("expired", True), "unnamed-start": ("expired", True)},
+                "2015-06-01": {"after-deliveries": ("in force", True), "same-day": ("expired", True)},
+                "2016-06-01": {"levels-only": ("expired", False), "no-term": ("in force", True)}}
+    for day, statuses in expected.items():
+        state = memory_log.as_of(day)
+        found = {r.agreement: (r.status, r.certain) for r in state.agreements()}
+        assert {name: found[name] for name in statuses} == statuses, day
+        assert every_view(state) == every_view(State(memory_log, day, naive=True))

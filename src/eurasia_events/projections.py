@@ -692,10 +692,9 @@ def term_anchor(row: AgreementState, supply: Mapping[tuple[str, str], SupplyStat
     the log holds levels on the route but not its opening:
     the term then counts from its planned start or entry into force.
     """
-    if row.term is None or row.kind != "supply_contract" or row.term_from != "start" or not row.names_start \
-            or row.route is None or row.commodity is None:
+    if not may_anchor(row):
         return None
-    found = supply.get((row.route, row.commodity))
+    found = supply.get((row.route, row.commodity))  # type: ignore[arg-type]  # may_anchor: both set
     if found is None:
         planned = row.start or row.signed
         return max(planned[0], day + 1), MAX_ORDINAL
