@@ -810,7 +810,9 @@ class Reference:
                     "renewals": [], "liftings": [],
                     "events": (e.id,), "designations": [(t, "listed", effective, e.id) for t in e.targets],
                     "persons": [(e.persons, effective)] if e.persons else [],
-                    "one_event": e.effective is None}  # adopted and in force together
+                    # Adopted and in force together, unless a source disputes that with a date
+                    # of its own for the effect (then it may come later).
+                    "one_event": e.effective is None and effective == adopted}
                 if m is None:
                     for act in waiting.pop(e.measure, []):
                         if span(act)[1] >= adopted[0]:

@@ -1235,3 +1235,17 @@ def test_which_contracts_count_their_term_from_the_first_deliveries(memory_log: 
         found = {r.agreement: (r.status, r.certain) for r in state.agreements()}
         assert {name: found[name] for name in statuses} == statuses, day
         assert every_view(state) == every_view(State(memory_log, day, naive=True))
+
+
+def test_a_measure_in_force_on_adoption_by_one_source_may_take_effect_later_by_another(memory_log: ee.Log) -> None:
+    """Adopted in January 2010 with no effective date of its own (in force on adoption), and a
+    second source dating its effect "2010": on 2010-06-01 it is in force or adopted and not yet
+    in force, neither certainly; in 2011, certainly in force."""
+    add(memory_log, ee.SanctionsImposed(
+        id="m", date="2010-01", title="m", sources=Q, measure="m-a", imposer="eu", targets=["RU"],
+        description="measure", disputes=[{"field": "effective", "value": "2010", "source": "seed-001"}]))
+    for day, certain in (("2010-06-01", False), ("2011-01-01", True)):
+        state = memory_log.as_of(day)
+        row = state.sanctions().get(measure="m-a")
+        assert (row.status, row.certain, row.effective) == ("in force", certain, "2010-01-01..2010-12-31"), day
+        assert every_view(state) == every_view(State(memory_log, day, naive=True))
