@@ -1249,3 +1249,21 @@ def test_a_measure_in_force_on_adoption_by_one_source_may_take_effect_later_by_a
         row = state.sanctions().get(measure="m-a")
         assert (row.status, row.certain, row.effective) == ("in force", certain, "2010-01-01..2010-12-31"), day
         assert every_view(state) == every_view(State(memory_log, day, naive=True))
+
+
+def test_an_extension_lengthens_both_readings_of_a_term_from_deliveries(memory_log: ee.Log) -> None:
+    """A one-year contract signed 2014-06-01, deliveries some day of 2014 (planned from 2010), its
+    term extended by ten years on 2014-07-01: from the deliveries it runs to 2025, from the
+    planned start to 2021. On 2022-06-01 it is in force or expired, neither certainly."""
+    add(memory_log,
+        ee.SupplyStarted(id="d", date="2014", title="d", sources=Q, route="power-of-siberia",
+                         commodity="pipeline_gas"),
+        ee.SupplyContract(id="c", date="2014-06-01", title="c", sources=Q, agreement="c", seller="gazprom",
+                          buyer="cnpc", commodity="pipeline_gas", annual_volume="5 bcm/yr", term="1 years",
+                          route="power-of-siberia", start="2010", term_from="start", in_force_on_signature=True),
+        ee.AgreementExtended(id="x", date="2014-07-01", title="x", sources=Q, agreement="c", term="10 years"))
+    state = memory_log.as_of("2022-06-01")
+    row = state.agreements().get(agreement="c")
+    assert (row.status, row.certain) == ("in force", False)
+    assert state.agreements(status="expired").count == ee.Count(0, 1)
+    assert every_view(state) == every_view(State(memory_log, "2022-06-01", naive=True))
