@@ -190,6 +190,7 @@ class Reference:
     def agreement(self, name: str) -> dict[str, Any] | None:
         """What the events say about one agreement, read in fold order (None if nothing)."""
         row: dict[str, Any] | None = None
+        recorded: tuple[int, int] | None = None  # the last entry into force read, as its own event
 
         def stub(event: Event) -> dict[str, Any]:
             # An agreement known only from later events: never signed in the log.
@@ -237,6 +238,12 @@ class Reference:
                 else:
                     row["ended"] = (when, e.reason)
                     row["endings"] = [*row["endings"], (when, e.reason)]
+            if isinstance(e, EnteredIntoForce) and e.agreement == name:
+                recorded = when
+            if isinstance(e, SIGNINGS) and e.agreement == name and recorded is not None and row is not None:
+                # An entry into force recorded as its own event beats "in force on signature",
+                # in any order: the last such record read so far.
+                row = {**row, "in_force": recorded, "one_event": False}
             if isinstance(e, AgreementRelated) and e.earlier == name:
                 row = row or stub(e)
                 row = {**row, "events": [*row["events"], e.id],

@@ -9,6 +9,7 @@ import weakref
 from typing import Any
 from unittest import mock
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -1267,3 +1268,25 @@ def test_an_extension_lengthens_both_readings_of_a_term_from_deliveries(memory_l
     assert (row.status, row.certain) == ("in force", False)
     assert state.agreements(status="expired").count == ee.Count(0, 1)
     assert every_view(state) == every_view(State(memory_log, "2022-06-01", naive=True))
+
+
+def test_a_recorded_entry_into_force_stands_over_in_force_on_signature_in_either_order(memory_log: ee.Log) -> None:
+    """A one-year treaty "in force on signature", signed some day from 2010 on, and an entry into
+    force recorded as its own event, some day of 2010: the recorded entry into force stands, so
+    in June 2012 the treaty is expired (or not yet signed), whichever record was appended first
+    (recorded second, the signing replaced it: its term ran from a signature of any year)."""
+    def signed(name: str) -> ee.TreatySigned:
+        return ee.TreatySigned(id=name, date="2010/..", title=name, sources=Q, agreement=name, term="1 years",
+                               in_force_on_signature=True)
+
+    def in_force(name: str) -> ee.EnteredIntoForce:
+        return ee.EnteredIntoForce(id=f"{name}-in-force", date="2010", title=name, sources=Q, agreement=name)
+
+    # z: signed twice after its entry into force was recorded; the second signing keeps it too.
+    add(memory_log, signed("x"), in_force("x"), in_force("y"), signed("y"), in_force("z"), signed("z"),
+        attrs.evolve(signed("z"), id="z-again"))
+    state = memory_log.as_of("2012-06-01")
+    assert {r.agreement: (r.status, r.certain, r.in_force_from) for r in state.agreements()} == \
+        dict.fromkeys(("x", "y", "z"), ("expired", False, "2010-01-01..2010-12-31"))
+    assert state.agreements(status="in force").count == ee.Count(0, 0)
+    assert every_view(state) == every_view(State(memory_log, "2012-06-01", naive=True))

@@ -174,6 +174,9 @@ class AgreementState(NamedTuple):
     in_force_on_signature: bool = False
     """Whether the entry into force is the signature itself (one event, reached together), not
     an event of its own that may come later on the same partial days."""
+    in_force_recorded: bool = False
+    """Whether the entry into force is an event of its own (``entered_into_force``): a signing
+    "in force on signature" then does not replace it, whichever the fold meets first."""
 
 
 class MeasureState(NamedTuple):
@@ -305,6 +308,10 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
     term = event.term
     agreement = event.agreement
     previous = state.agreements.get(agreement)
+    # An entry into force recorded as its own event stands over "in force on signature",
+    # whichever of the two the fold meets first (their dates may leave the order open).
+    recorded = previous is not None and previous.in_force_recorded
+    joined = bool(event.in_force_on_signature) and not recorded
     state.agreements[agreement] = AgreementState(
         agreement=agreement,
         kind=tag if tag in ("supply_contract", "joint_statement") else getattr(event, "kind", tag),
@@ -312,7 +319,7 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
         parties=event.parties,
         binding=bool(event.binding),
         signed=span,
-        in_force=span if event.in_force_on_signature else (previous.in_force if previous else None),
+        in_force=span if joined else (previous.in_force if previous else None),
         term=None if term is None else term.value,
         term_from=event.term_from,
         start=_date_span(getattr(event, "start", None), span) if tag == "supply_contract" else None,
@@ -327,7 +334,8 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
         founds=getattr(event, "founds", None),
         relations=previous.relations if previous else (),
         names_start=getattr(event, "start", None) is not None,
-        in_force_on_signature=bool(event.in_force_on_signature),
+        in_force_on_signature=joined,
+        in_force_recorded=recorded,
     )
     for old in event.supersedes:
         row = state.agreements.get(old) or _stub(old, event)
@@ -352,7 +360,7 @@ def _on_related(state: FoldState, event: AgreementRelated) -> None:
 def _on_in_force(state: FoldState, event: EnteredIntoForce) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
     state.agreements[event.agreement] = row._replace(in_force=span_of(event), in_force_on_signature=False,
-                                                     events=(*row.events, event.id))
+                                                     in_force_recorded=True, events=(*row.events, event.id))
 
 
 def _on_extended(state: FoldState, event: AgreementExtended) -> None:
