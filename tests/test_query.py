@@ -1131,7 +1131,10 @@ def test_a_contract_term_from_deliveries_possibly_expires_from_the_earlier_readi
         contract("early-deliveries", "2011?", "power-of-siberia", "pipeline_gas", "2012"),
         ee.SupplyStarted(id="e", date="2011", title="e", sources=Q, route="yamal-lng", commodity="lng"),
         contract("early-plan", "2010?", "yamal-lng", "lng", "2010"))
-    for day, name in (("2012-06-01", "early-deliveries"), ("2011-06-01", "early-plan")):
+    # ... and the latest: signed in 2012 after deliveries began in 2011, "early-deliveries" ran
+    # from its planned start, some day of 2012, so on 2013-06-01 it may still be in force.
+    for day, name in (("2012-06-01", "early-deliveries"), ("2011-06-01", "early-plan"),
+                      ("2013-06-01", "early-deliveries")):
         state = memory_log.as_of(day)
         assert not state.agreements().get(agreement=name).certain, day
         assert name in [r.agreement for r in state.agreements(status="expired")], day  # possibly
@@ -1255,7 +1258,8 @@ def test_a_measure_in_force_on_adoption_by_one_source_may_take_effect_later_by_a
 def test_an_extension_lengthens_both_readings_of_a_term_from_deliveries(memory_log: ee.Log) -> None:
     """A one-year contract signed 2014-06-01, deliveries some day of 2014 (planned from 2010), its
     term extended by ten years on 2014-07-01: from the deliveries it runs to 2025, from the
-    planned start to 2021. On 2022-06-01 it is in force or expired, neither certainly."""
+    planned start to 2021. On 2022-06-01 it is in force or expired, neither certainly; in 2026,
+    expired either way, certainly."""
     add(memory_log,
         ee.SupplyStarted(id="d", date="2014", title="d", sources=Q, route="power-of-siberia",
                          commodity="pipeline_gas"),
@@ -1268,6 +1272,8 @@ def test_an_extension_lengthens_both_readings_of_a_term_from_deliveries(memory_l
     assert (row.status, row.certain) == ("in force", False)
     assert state.agreements(status="expired").count == ee.Count(0, 1)
     assert every_view(state) == every_view(State(memory_log, "2022-06-01", naive=True))
+    row = memory_log.as_of("2026-06-01").agreements().get(agreement="c")
+    assert (row.status, row.certain) == ("expired", True)
 
 
 def test_a_recorded_entry_into_force_stands_over_in_force_on_signature_in_either_order(memory_log: ee.Log) -> None:
