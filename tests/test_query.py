@@ -25,6 +25,16 @@ def add(log: ee.Log, *items: ee.Event | ee.Amendment, recorded: str | None = Non
     log.append(items, recorded=recorded)
 
 
+def treaty(name: str) -> ee.TreatySigned:
+    """A treaty signed on 2000-01-01, in force on signature."""
+    return ee.TreatySigned(id=name, date="2000-01-01", title=name, sources=Q, agreement=name,
+                           in_force_on_signature=True)
+
+
+def ended(event_id: str, date: str, agreement: str, reason: str) -> ee.AgreementEnded:
+    return ee.AgreementEnded(id=event_id, date=date, title=event_id, sources=Q, agreement=agreement, reason=reason)
+
+
 def test_in_force_interval_and_expiry_from_a_term(memory_log: ee.Log) -> None:
     """Signed, then in force from entry into force, expired after the term; an extension moves the expiry."""
     add(memory_log,
@@ -652,10 +662,10 @@ def test_an_agreement_terminated_or_expired_first_is_neither_in_force_nor_certai
     add(memory_log,
         ee.TreatySigned(id="t", date="2005-03-01", title="t", sources=Q, agreement="t", in_force_on_signature=True,
                         term="10 years"),
-        ee.AgreementEnded(id="e", date="2015", title="e", sources=Q, agreement="t", reason="terminated"),
+        ended("e", "2015", "t", "terminated"),
         ee.TreatySigned(id="s", date="2005-03-01", title="s", sources=Q, agreement="s", in_force_on_signature=True,
                         term="10 years"),
-        ee.AgreementEnded(id="f", date="2015-03-01", title="f", sources=Q, agreement="s", reason="terminated"))
+        ended("f", "2015-03-01", "s", "terminated"))
     for day in ("2015-06-01", "2016-06-01"):
         state = memory_log.as_of(day)
         assert state.summary().get(item="agreements in force").value == "0"
@@ -860,7 +870,7 @@ def test_an_end_on_the_same_partial_days_as_the_signature_may_still_come_later(m
     by its year, is never signed without being in force."""
     add(memory_log,
         ee.TreatySigned(id="t", date="2010", title="t", sources=Q, agreement="t"),
-        ee.AgreementEnded(id="e", date="2010", title="e", sources=Q, agreement="t", reason="terminated"),
+        ended("e", "2010", "t", "terminated"),
         ee.TreatySigned(id="u", date="2010", title="u", sources=Q, agreement="u", in_force_on_signature=True))
     state = memory_log.as_of("2010-06-01")
     assert state.agreements(status="signed").count == ee.Count(0, 1)
@@ -1048,16 +1058,16 @@ def test_two_ends_in_an_open_order_each_may_be_the_one_that_stands(memory_log: e
     record met last by the fold). Expired on 2009-06-01, the terminated record certainly
     stands."""
     add(memory_log,
-        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", in_force_on_signature=True),
-        ee.AgreementEnded(id="e", date="2010", title="e", sources=Q, agreement="t", reason="expired"),
-        ee.AgreementEnded(id="f", date="2010-01-01", title="f", sources=Q, agreement="t", reason="terminated"),
-        ee.TreatySigned(id="s", date="2000-01-01", title="s", sources=Q, agreement="s", in_force_on_signature=True),
-        ee.AgreementEnded(id="g", date="2009-06-01", title="g", sources=Q, agreement="s", reason="expired"),
-        ee.AgreementEnded(id="h", date="2010-01-01", title="h", sources=Q, agreement="s", reason="terminated"),
+        treaty("t"),
+        ended("e", "2010", "t", "expired"),
+        ended("f", "2010-01-01", "t", "terminated"),
+        treaty("s"),
+        ended("g", "2009-06-01", "s", "expired"),
+        ended("h", "2010-01-01", "s", "terminated"),
         # Terminated on 2010-12-31, and a later record: expired some day of 2010, maybe that day.
-        ee.TreatySigned(id="u", date="2000-01-01", title="u", sources=Q, agreement="u", in_force_on_signature=True),
-        ee.AgreementEnded(id="i", date="2010-12-31", title="i", sources=Q, agreement="u", reason="terminated"),
-        ee.AgreementEnded(id="j", date="2010", title="j", sources=Q, agreement="u", reason="expired"))
+        treaty("u"),
+        ended("i", "2010-12-31", "u", "terminated"),
+        ended("j", "2010", "u", "expired"))
     state = memory_log.as_of("2011-06-01")
     assert {r.agreement: (r.status, r.certain) for r in state.agreements()} == \
         {"s": ("terminated", True), "t": ("terminated", False), "u": ("terminated", False)}
@@ -1147,12 +1157,12 @@ def test_of_two_ends_on_one_single_day_the_one_recorded_later_stands(memory_log:
     the record appended later is the later (as for two documents on a route, the tie is broken
     one way): certainly expired. Over a span ending on that day, the order stays open."""
     add(memory_log,
-        ee.TreatySigned(id="t", date="2000-01-01", title="t", sources=Q, agreement="t", in_force_on_signature=True),
-        ee.AgreementEnded(id="e", date="2010-01-01", title="e", sources=Q, agreement="t", reason="terminated"),
-        ee.AgreementEnded(id="f", date="2010-01-01", title="f", sources=Q, agreement="t", reason="expired"),
-        ee.TreatySigned(id="s", date="2000-01-01", title="s", sources=Q, agreement="s", in_force_on_signature=True),
-        ee.AgreementEnded(id="g", date="2009-12-31", title="g", sources=Q, agreement="s", reason="terminated"),
-        ee.AgreementEnded(id="h", date="2009-12/2010-01-01", title="h", sources=Q, agreement="s", reason="expired"))
+        treaty("t"),
+        ended("e", "2010-01-01", "t", "terminated"),
+        ended("f", "2010-01-01", "t", "expired"),
+        treaty("s"),
+        ended("g", "2009-12-31", "s", "terminated"),
+        ended("h", "2009-12/2010-01-01", "s", "expired"))
     state = memory_log.as_of("2011-06-01")
     assert {r.agreement: (r.status, r.certain) for r in state.agreements()} == \
         {"t": ("expired", True), "s": ("terminated", False)}
