@@ -199,7 +199,7 @@ class Reference:
                     "start": None, "extensions": [], "ended": None, "endings": [], "superseded_by": None,
                     "commodity": None,
                     "route": None, "annual_volume": None, "events": [], "founds": None, "relations": [],
-                    "names_start": False, "one_event": False}
+                    "names_start": False, "one_event": False, "entries": []}
 
         for e in self.events:
             when = span(e)
@@ -219,6 +219,7 @@ class Reference:
                        "events": [*(old["events"] if old else []), e.id], "founds": getattr(e, "founds", None),
                        "relations": old["relations"] if old else [],
                        "names_start": getattr(e, "start", None) is not None,
+                       "entries": old["entries"] if old else [],
                        "one_event": bool(e.in_force_on_signature)}  # signed and in force together
             if isinstance(e, SIGNINGS) and name in e.supersedes:
                 row = row or stub(e)
@@ -231,6 +232,7 @@ class Reference:
                 row = {**row, "events": [*row["events"], e.id]}
                 if isinstance(e, EnteredIntoForce):
                     row["in_force"] = when
+                    row["entries"] = [*row["entries"], when]
                     row["one_event"] = False
                 elif isinstance(e, AgreementExtended):
                     row["extensions"] = [*row["extensions"], (when, None if e.term is None else e.term.value,
@@ -406,19 +408,30 @@ class Reference:
         """Every status the agreement may have on the day."""
         steps, ends, _ = self.milestones(row, every=False)
         found = self.possible(steps, ends, "not yet signed", row["one_event"])
-        # Several ends recorded: the last by date stands (same single day: the one met later).
-        # Each that nothing certainly follows may be it.
-        endings = row["endings"]
-        for i, (when, reason) in enumerate(endings):
-            followed = False
-            for j, (other, _) in enumerate(endings):
-                if j == i:
-                    continue
-                one_day = when[0] == when[1] == other[0] == other[1]
-                followed = followed or other[0] > when[1] or (one_day and j > i)
-            if not followed and (when, reason) != row["ended"]:
-                steps, ends, _ = self.milestones({**row, "ended": (when, reason)}, every=False)
-                found |= self.possible(steps, ends, "not yet signed", row["one_event"])
+
+        def may_stand(items: list[Any]) -> list[Any]:
+            """Several records of one fact (ends, entries into force): the last by date stands
+            (same single day: the one met later); each that nothing certainly follows may be it."""
+            kept = []
+            for i, item in enumerate(items):
+                when = item[0]
+                followed = False
+                for j, other in enumerate(items):
+                    if j == i:
+                        continue
+                    one_day = when[0] == when[1] == other[0][0] == other[0][1]
+                    followed = followed or other[0][0] > when[1] or (one_day and j > i)
+                if not followed:
+                    kept.append(item)
+            return kept
+
+        endings = may_stand(row["endings"]) or [row["ended"]]
+        entries = [when for when, in may_stand([(when,) for when in row["entries"]])] or [row["in_force"]]
+        for in_force in entries:
+            for ended in endings:
+                if (in_force, ended) != (row["in_force"], row["ended"]):
+                    steps, ends, _ = self.milestones({**row, "in_force": in_force, "ended": ended}, every=False)
+                    found |= self.possible(steps, ends, "not yet signed", row["one_event"])
         return found
 
     def possible(self, steps: list[Any], ends: list[Any], before: str, one_event: bool) -> set[str]:

@@ -1306,3 +1306,21 @@ def test_a_recorded_entry_into_force_stands_over_in_force_on_signature_in_either
         dict.fromkeys(("x", "y", "z"), ("expired", False, "2010-01-01..2010-12-31"))
     assert state.agreements(status="in force").count == ee.Count(0, 0)
     assert every_view(state) == every_view(State(memory_log, "2012-06-01", naive=True))
+
+
+def test_two_entries_into_force_in_an_open_order_each_may_be_the_one_that_stands(memory_log: ee.Log) -> None:
+    """Signed in 2009; in force, by one record, on 2010-06-01, and by another, some day of 2010.
+    The record last by date stands, so on 2010-08-01 the treaty is in force or not yet (it was
+    certainly in force: the record the fold met last). With a ten-year term from its entry into
+    force it is, in 2020, in force or expired, neither certainly."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2009-01-01", title="t", sources=Q, agreement="t", term="10 years",
+                        term_from="entry_into_force"),
+        ee.EnteredIntoForce(id="a", date="2010", title="a", sources=Q, agreement="t"),
+        ee.EnteredIntoForce(id="b", date="2010-06-01", title="b", sources=Q, agreement="t"))
+    for day, status in (("2010-08-01", "in force"), ("2020-08-01", "expired")):
+        state = memory_log.as_of(day)
+        row = state.agreements().get(agreement="t")
+        assert (row.status, row.certain) == (status, False), day
+        assert every_view(state) == every_view(State(memory_log, day, naive=True))
+    assert memory_log.as_of("2021-01-01").agreements().get(agreement="t").certain

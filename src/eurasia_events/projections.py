@@ -177,6 +177,9 @@ class AgreementState(NamedTuple):
     in_force_recorded: bool = False
     """Whether the entry into force is an event of its own (``entered_into_force``): a signing
     "in force on signature" then does not replace it, whichever the fold meets first."""
+    entries: tuple[Span, ...] = ()
+    """Every entry into force recorded as its own event, in fold order; ``in_force`` is the
+    last. Where their dates leave open which came last, each that may have is weighed."""
 
 
 class MeasureState(NamedTuple):
@@ -336,6 +339,7 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
         names_start=getattr(event, "start", None) is not None,
         in_force_on_signature=joined,
         in_force_recorded=recorded,
+        entries=previous.entries if previous else (),
     )
     for old in event.supersedes:
         row = state.agreements.get(old) or _stub(old, event)
@@ -359,8 +363,10 @@ def _on_related(state: FoldState, event: AgreementRelated) -> None:
 
 def _on_in_force(state: FoldState, event: EnteredIntoForce) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
-    state.agreements[event.agreement] = row._replace(in_force=span_of(event), in_force_on_signature=False,
-                                                     in_force_recorded=True, events=(*row.events, event.id))
+    span = span_of(event)
+    state.agreements[event.agreement] = row._replace(in_force=span, in_force_on_signature=False,
+                                                     in_force_recorded=True, entries=(*row.entries, span),
+                                                     events=(*row.events, event.id))
 
 
 def _on_extended(state: FoldState, event: AgreementExtended) -> None:
@@ -929,13 +935,23 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     if may_expire != expires:
         milestones, terminal = _milestones(row, may_expire)
     spans.extend(add_possible(milestones, terminal, day, found, "not yet signed", joined=row.in_force_on_signature))
-    if len(row.endings) > 1:  # two ends recorded: the last by date stands, and which is may be open
-        spans.extend(span for span, _ in row.endings)
-        for other in may_be_last(row.endings):
-            if other != row.ended:
-                milestones, terminal = _milestones(row._replace(ended=other), may_expire)
-                spans.extend(add_possible(milestones, terminal, day, found, "not yet signed",
-                                          joined=row.in_force_on_signature))
+    # Two ends, or two entries into force, recorded: the last by date stands, and which that
+    # is the dates may leave open: each that may be is weighed, with each of the other kind.
+    entries = [row.in_force] if len(row.entries) < 2 else [span for span, _ in may_be_last(
+        [(span, None) for span in row.entries])]
+    endings = [row.ended] if len(row.endings) < 2 else may_be_last(row.endings)
+    spans.extend(row.entries)
+    spans.extend(span for span, _ in row.endings)
+    for in_force in entries:
+        for ended in endings:
+            if (in_force, ended) == (row.in_force, row.ended):
+                continue  # weighed above
+            other = row._replace(in_force=in_force, ended=ended)
+            _, other_expires = expiry(other, day, anchor) if in_force != row.in_force else (None, may_expire)
+            spans.append(other_expires)
+            milestones, terminal = _milestones(other, other_expires)
+            spans.extend(add_possible(milestones, terminal, day, found, "not yet signed",
+                                      joined=row.in_force_on_signature))
     possible = frozenset(found)
     return (status, possible == {status}, expires), possible, steady(spans, day)
 
