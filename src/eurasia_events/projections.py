@@ -174,12 +174,11 @@ class AgreementState(NamedTuple):
     in_force_on_signature: bool = False
     """Whether the entry into force is the signature itself (one event, reached together), not
     an event of its own that may come later on the same partial days."""
-    in_force_recorded: bool = False
-    """Whether the entry into force is an event of its own (``entered_into_force``): a signing
-    "in force on signature" then does not replace it, whichever the fold meets first."""
     entries: tuple[Span, ...] = ()
-    """Every entry into force recorded as its own event, in fold order; ``in_force`` is the
-    last. Where their dates leave open which came last, each that may have is weighed."""
+    """Every entry into force recorded as its own event (``entered_into_force``), in fold order;
+    ``in_force`` is then the last, and a signing "in force on signature" does not replace it,
+    whichever the fold meets first. Where their dates leave open which came last, each that may
+    have is weighed."""
 
 
 class MeasureState(NamedTuple):
@@ -313,7 +312,7 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
     previous = state.agreements.get(agreement)
     # An entry into force recorded as its own event stands over "in force on signature",
     # whichever of the two the fold meets first (their dates may leave the order open).
-    recorded = previous is not None and previous.in_force_recorded
+    recorded = previous is not None and bool(previous.entries)
     joined = bool(event.in_force_on_signature) and not recorded
     state.agreements[agreement] = AgreementState(
         agreement=agreement,
@@ -338,7 +337,6 @@ def _on_signed(state: FoldState, event: AgreementEvent) -> None:
         relations=previous.relations if previous else (),
         names_start=getattr(event, "start", None) is not None,
         in_force_on_signature=joined,
-        in_force_recorded=recorded,
         entries=previous.entries if previous else (),
     )
     for old in event.supersedes:
@@ -365,8 +363,7 @@ def _on_in_force(state: FoldState, event: EnteredIntoForce) -> None:
     row = state.agreements.get(event.agreement) or _stub(event.agreement, event)
     span = span_of(event)
     state.agreements[event.agreement] = row._replace(in_force=span, in_force_on_signature=False,
-                                                     in_force_recorded=True, entries=(*row.entries, span),
-                                                     events=(*row.events, event.id))
+                                                     entries=(*row.entries, span), events=(*row.events, event.id))
 
 
 def _on_extended(state: FoldState, event: AgreementExtended) -> None:
