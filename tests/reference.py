@@ -410,14 +410,15 @@ class Reference:
         found = self.possible(steps, ends, "not yet signed", row["one_event"])
 
         def may_stand(items: list[Any]) -> list[Any]:
-            """Several records of one fact (ends, entries into force): the last by date stands
-            (same single day: the one met later); each that nothing certainly follows may be it."""
+            """Several records of one fact (ends, entries into force): the last made by the day
+            stands (same single day: the one met later); each that nothing certainly made by the
+            day certainly follows may be it."""
             kept = []
             for i, item in enumerate(items):
                 when = item[0]
                 followed = False
                 for j, other in enumerate(items):
-                    if j == i:
+                    if j == i or by(other[0], self.day) is not True:
                         continue
                     one_day = when[0] == when[1] == other[0][0] == other[0][1]
                     followed = followed or other[0][0] > when[1] or (one_day and j > i)
@@ -864,10 +865,11 @@ class Reference:
                 status, _ = self.walk(self.first_end(steps, ends), "adopted", True)
                 continue
             found = self.possible(steps, ends, "not yet adopted", m["one_event"])
-            # Several liftings: the last by date stands (same single day: the one met later).
-            # Each that nothing certainly follows may be it.
+            # Several liftings: the last made by the day stands (same single day: the one met
+            # later). Each that nothing certainly made by the day certainly follows may be it.
             for i, (act, start) in enumerate(m["liftings"]):
-                followed = any(other[0] > act[1] or (j > i and other[0] == other[1] == act[0] == act[1])
+                followed = any(by(other, self.day) is True
+                               and (other[0] > act[1] or (j > i and other[0] == other[1] == act[0] == act[1]))
                                for j, (other, _) in enumerate(m["liftings"]) if j != i)
                 if not followed and start != m["lifted"]:
                     found |= self.possible(steps, [("lifted", start), *ends[len(ends) - (until is not None):]],

@@ -1324,3 +1324,25 @@ def test_two_entries_into_force_in_an_open_order_each_may_be_the_one_that_stands
         assert (row.status, row.certain) == (status, False), day
         assert every_view(state) == every_view(State(memory_log, day, naive=True))
     assert memory_log.as_of("2021-01-01").agreements().get(agreement="t").certain
+
+
+def test_a_later_record_not_yet_made_leaves_the_earlier_one_standing(memory_log: ee.Log) -> None:
+    """Of two liftings, or two ends, the last made by the day stands. A measure lifted on
+    2010-02-01 and again some day of 2012 with effect from 2012-12-01: on 2012-06-01 the second
+    may not be made yet, so the first may stand (lifted), or the second (in force until December):
+    neither certainly (it was certainly in force: the later act was read as made). A treaty
+    terminated on 2010-02-01 and recorded expired some day of 2012: on 2012-06-01 possibly
+    terminated. Once the later record is certainly made, it stands."""
+    add(memory_log,
+        ee.SanctionsImposed(id="m", date="2010-01-01", title="m", sources=Q, measure="m-a", imposer="eu",
+                            targets=["RU"], description="measure"),
+        ee.SanctionsLifted(id="l1", date="2010-02-01", title="l1", sources=Q, measure="m-a"),
+        ee.SanctionsLifted(id="l2", date="2012", title="l2", sources=Q, measure="m-a", effective="2012-12-01"),
+        treaty("t"), ended("e1", "2010-02-01", "t", "terminated"), ended("e2", "2012", "t", "expired"))
+    state = memory_log.as_of("2012-06-01")
+    assert state.sanctions().count == ee.Count(0, 1)
+    assert state.agreements(status="terminated").count == ee.Count(0, 1)
+    assert every_view(state) == every_view(State(memory_log, "2012-06-01", naive=True))
+    later = memory_log.as_of("2013-01-02")
+    assert later.sanctions().count == ee.Count(0, 0)
+    assert later.agreements(status="expired").count == ee.Count(1, 1)

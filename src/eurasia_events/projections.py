@@ -935,8 +935,8 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     # Two ends, or two entries into force, recorded: the last by date stands, and which that
     # is the dates may leave open: each that may be is weighed, with each of the other kind.
     entries = [row.in_force] if len(row.entries) < 2 else [span for span, _ in may_be_last(
-        [(span, None) for span in row.entries])]
-    endings = [row.ended] if len(row.endings) < 2 else may_be_last(row.endings)
+        [(span, None) for span in row.entries], day)]
+    endings = [row.ended] if len(row.endings) < 2 else may_be_last(row.endings, day)
     spans.extend(row.entries)
     spans.extend(span for span, _ in row.endings)
     for in_force in entries:
@@ -953,11 +953,14 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     return (status, possible == {status}, expires), possible, steady(spans, day)
 
 
-def may_be_last(items: Sequence[tuple[Span, T]]) -> list[tuple[Span, T]]:
-    """The items (in fold order) no other certainly comes after: later days, or on one same
-    single day, later in fold order."""
+def may_be_last(items: Sequence[tuple[Span, T]], day: int) -> list[tuple[Span, T]]:
+    """The items (records of one fact, in fold order) that may be the last made by ``day``: no
+    other certainly made by then certainly comes after it (later days, or on one same single
+    day, later in fold order). One that certainly comes after but may not be made yet leaves
+    the earlier standing until it is."""
     def after(later: Span, earlier: Span, listed_later: bool) -> bool:
-        return later[0] > earlier[1] or (listed_later and later[0] == later[1] == earlier[0] == earlier[1])
+        return later[1] <= day and (
+            later[0] > earlier[1] or (listed_later and later[0] == later[1] == earlier[0] == earlier[1]))
 
     return [item for i, item in enumerate(items)
             if not any(after(other[0], item[0], j > i) for j, other in enumerate(items) if j != i)]

@@ -608,7 +608,7 @@ class State:
             cut = add_possible(milestones, ends, day, possible, "not yet adopted", joined=m.effective_on_adoption)
             if len(m.liftings) > 1:  # the last lifting by date stands, and which is may be open
                 expiry = ends[len(lifted):]
-                for _, effect in may_be_last(m.liftings):
+                for _, effect in may_be_last(m.liftings, day):
                     if effect != m.lifted:
                         cut.extend(add_possible(milestones, [("lifted", effect), *expiry], day, possible,
                                                 "not yet adopted", joined=m.effective_on_adoption))
