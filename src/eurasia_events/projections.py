@@ -932,23 +932,25 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     if may_expire != expires:
         milestones, terminal = _milestones(row, may_expire)
     spans.extend(add_possible(milestones, terminal, day, found, "not yet signed", joined=row.in_force_on_signature))
-    # Two ends, or two entries into force, recorded: the last by date stands, and which that
-    # is the dates may leave open: each that may be is weighed, with each of the other kind.
-    entries = [row.in_force] if len(row.entries) < 2 else [span for span, _ in may_be_last(
-        [(span, None) for span in row.entries], day)]
-    endings = [row.ended] if len(row.endings) < 2 else may_be_last(row.endings, day)
-    spans.extend(row.entries)
-    spans.extend(span for span, _ in row.endings)
-    for in_force in entries:
-        for ended in endings:
-            if (in_force, ended) == (row.in_force, row.ended):
-                continue  # weighed above
-            other = row._replace(in_force=in_force, ended=ended)
-            _, other_expires = expiry(other, day, anchor) if in_force != row.in_force else (None, may_expire)
-            spans.append(other_expires)
-            milestones, terminal = _milestones(other, other_expires)
-            spans.extend(add_possible(milestones, terminal, day, found, "not yet signed",
-                                      joined=row.in_force_on_signature))
+    if len(row.entries) > 1 or len(row.endings) > 1:
+        # Two ends, or two entries into force, recorded: the last made by the day stands, and
+        # which that is the dates may leave open: each that may be is weighed, with each of the
+        # other kind (one of each is the row itself, weighed above).
+        entries: list[Span | None] = [span for span, _ in may_be_last([(span, None) for span in row.entries], day)]
+        endings: list[tuple[Span, str] | None] = [*may_be_last(row.endings, day)]
+        entries, endings = entries or [row.in_force], endings or [row.ended]
+        spans.extend(row.entries)
+        spans.extend(span for span, _ in row.endings)
+        for in_force in entries:
+            for ended in endings:
+                if (in_force, ended) == (row.in_force, row.ended):
+                    continue  # weighed above
+                other = row._replace(in_force=in_force, ended=ended)
+                _, other_expires = expiry(other, day, anchor) if in_force != row.in_force else (None, may_expire)
+                spans.append(other_expires)
+                milestones, terminal = _milestones(other, other_expires)
+                spans.extend(add_possible(milestones, terminal, day, found, "not yet signed",
+                                          joined=row.in_force_on_signature))
     possible = frozenset(found)
     return (status, possible == {status}, expires), possible, steady(spans, day)
 

@@ -607,10 +607,10 @@ class State:
                 ends = [*lifted, *_expired(may_end)]
             cut = add_possible(milestones, ends, day, possible, "not yet adopted", joined=m.effective_on_adoption)
             if len(m.liftings) > 1:  # the last lifting by date stands, and which is may be open
-                expiry = ends[len(lifted):]
+                expired = ends[len(lifted):]
                 for _, effect in may_be_last(m.liftings, day):
                     if effect != m.lifted:
-                        cut.extend(add_possible(milestones, [("lifted", effect), *expiry], day, possible,
+                        cut.extend(add_possible(milestones, [("lifted", effect), *expired], day, possible,
                                                 "not yet adopted", joined=m.effective_on_adoption))
                 cut.extend(span for pair in m.liftings for span in pair)
             spans = (m.adopted, m.effective, m.lifted, *(span for _, span in _expired(until)),
