@@ -63,6 +63,8 @@ from eurasia_events import (
 FIRST_DAY = dt.date.min.toordinal()
 LAST_DAY = dt.date.max.toordinal()
 NEVER = (LAST_DAY, LAST_DAY)
+STEP_RANK = {"not yet signed": 0, "not yet adopted": 0, "signed": 1, "adopted": 1, "in force": 2}
+"""How far along a status is: every end (expired, lifted, terminated...) after "in force"."""
 PAST = {"restates": "restated", "implements": "implemented"}
 SIGNINGS = (TreatySigned, JointStatement, Memorandum, SupplyContract)
 NO_EFFECT = (Statement, CodedInteraction)
@@ -398,42 +400,62 @@ class Reference:
         return status, certain
 
     def status(self, row: dict[str, Any]) -> tuple[str, bool, Any]:
-        """The agreement's status on the day, every extension possibly made counted; certain when
-        it is the only status the agreement may have (:meth:`statuses`)."""
+        """The agreement's status on the day: the latest step possibly reached in any reading
+        (each entry into force and end that may stand), every extension possibly made counted;
+        certain when it is the only status the agreement may have (:meth:`statuses`)."""
         steps, ends, until = self.milestones(row)
         status, _ = self.walk(self.first_end(steps, ends), "not yet signed", True)
+        for in_force in self.entries(row):
+            for ended in self.may_stand(row["endings"]) or [row["ended"]]:
+                steps, ends, _ = self.milestones({**row, "in_force": in_force, "ended": ended})
+                other, _ = self.walk(self.first_end(steps, ends), "not yet signed", True)
+                status = other if STEP_RANK.get(other, 9) > STEP_RANK.get(status, 9) else status
         return status, self.statuses(row) == {status}, until
 
     def statuses(self, row: dict[str, Any]) -> set[str]:
         """Every status the agreement may have on the day."""
         steps, ends, _ = self.milestones(row, every=False)
         found = self.possible(steps, ends, "not yet signed", row["one_event"])
-
-        def may_stand(items: list[Any]) -> list[Any]:
-            """Several records of one fact (ends, entries into force): the last made by the day
-            stands (same single day: the one met later); each that nothing certainly made by the
-            day certainly follows may be it."""
-            kept = []
-            for i, item in enumerate(items):
-                when = item[0]
-                followed = False
-                for j, other in enumerate(items):
-                    if j == i or by(other[0], self.day) is not True:
-                        continue
-                    one_day = when[0] == when[1] == other[0][0] == other[0][1]
-                    followed = followed or other[0][0] > when[1] or (one_day and j > i)
-                if not followed:
-                    kept.append(item)
-            return kept
-
-        endings = may_stand(row["endings"]) or [row["ended"]]
-        entries = [when for when, in may_stand([(when,) for when in row["entries"]])] or [row["in_force"]]
-        for in_force in entries:
+        endings = self.may_stand(row["endings"]) or [row["ended"]]
+        for in_force in self.entries(row):
             for ended in endings:
                 if (in_force, ended) != (row["in_force"], row["ended"]):
                     steps, ends, _ = self.milestones({**row, "in_force": in_force, "ended": ended}, every=False)
                     found |= self.possible(steps, ends, "not yet signed", row["one_event"])
         return found
+
+    def may_stand(self, items: list[Any]) -> list[Any]:
+        """Several records of one fact (ends, entries into force): the last made by the day
+        stands (same single day: the one met later); each that nothing certainly made by the
+        day certainly follows may be it."""
+        kept = []
+        for i, item in enumerate(items):
+            when = item[0]
+            followed = False
+            for j, other in enumerate(items):
+                if j == i or by(other[0], self.day) is not True:
+                    continue
+                one_day = when[0] == when[1] == other[0][0] == other[0][1]
+                followed = followed or other[0][0] > when[1] or (one_day and j > i)
+            if not followed:
+                kept.append(item)
+        return kept
+
+    def entries(self, row: dict[str, Any]) -> list[Any]:
+        """The entries into force that may be the one standing on the day (the row's own if it
+        records fewer than two)."""
+        return [when for when, in self.may_stand([(when,) for when in row["entries"]])] or [row["in_force"]]
+
+    def shown(self, row: dict[str, Any]) -> tuple[Any, Any]:
+        """What a row says of the entry into force and the expiry: from the earliest to the
+        latest day of every entry into force that may stand, and of the expiry counted from each."""
+        ins = [when for when in self.entries(row) if when is not None]
+        untils = [self.expiry({**row, "in_force": when}, True) for when in (ins or [row["in_force"]])]
+        untils = [until for until in untils if until is not None]
+
+        def hull(spans: list[tuple[int, int]]) -> Any:
+            return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+        return hull(ins), hull(untils)
 
     def possible(self, steps: list[Any], ends: list[Any], before: str, one_event: bool) -> set[str]:
         """Every step the day may be at, in each order the ends' dates allow (``before``: none yet);
@@ -462,7 +484,8 @@ class Reference:
         for name, row in self.rows_of_agreements().items():
             if by(row["signed"], self.day) is False:
                 continue
-            state, certain, until = self.status(row)
+            state, certain, _ = self.status(row)
+            in_force, until = self.shown(row)
             if status is not None:  # the agreements possibly of that status, each row saying it
                 found = self.statuses(row)
                 state, certain = status, found == {status}
@@ -475,7 +498,7 @@ class Reference:
             rows.append({"agreement": name, "title": row["title"], "kind": row["kind"], "status": state,
                          "certain": certain, "binding": row["binding"], "parties": row["parties"],
                          "signed": text(row["signed"]),
-                         "in_force_from": None if row["in_force"] is None else text(row["in_force"]),
+                         "in_force_from": None if in_force is None else text(in_force),
                          "in_force_until": None if until is None else text(until),
                          "commodity": row["commodity"], "annual_volume": row["annual_volume"],
                          "events": tuple(row["events"]), "ratified": self.ratified(name)})
@@ -855,25 +878,30 @@ class Reference:
         """The latest step possibly reached, whether certain (the only status possible) and
         every status possible (in each order the ends' dates allow)."""
         steps = [("adopted", m["adopted"]), ("in force", m["effective"])]
+        # Several liftings: the last made by the day stands (same single day: the one met
+        # later). Each that nothing certainly made by the day certainly follows may be it.
+        standing = []
+        for i, (act, start) in enumerate(m["liftings"]):
+            followed = any(by(other, self.day) is True
+                           and (other[0] > act[1] or (j > i and other[0] == other[1] == act[0] == act[1]))
+                           for j, (other, _) in enumerate(m["liftings"]) if j != i)
+            if not followed and start != m["lifted"]:
+                standing.append(start)
         status = found = None
         for every in (True, False):  # the status counts every renewal possibly made; possible: any
             ends = [("lifted", m["lifted"])] if m["lifted"] is not None else []
             until = self.measure_until(m, every)
-            if until is not None:  # in force on its last day: expired from the day after
-                ends.append(("expired", (until[0] + 1, until[1] + 1)))
-            if every:
+            expired = [] if until is None else [("expired", (until[0] + 1, until[1] + 1))]  # from the day after
+            ends.extend(expired)
+            if every:  # the latest step any reading possibly reaches
                 status, _ = self.walk(self.first_end(steps, ends), "adopted", True)
+                for start in standing:
+                    other, _ = self.walk(self.first_end(steps, [("lifted", start), *expired]), "adopted", True)
+                    status = other if STEP_RANK.get(other, 9) > STEP_RANK.get(status, 9) else status
                 continue
             found = self.possible(steps, ends, "not yet adopted", m["one_event"])
-            # Several liftings: the last made by the day stands (same single day: the one met
-            # later). Each that nothing certainly made by the day certainly follows may be it.
-            for i, (act, start) in enumerate(m["liftings"]):
-                followed = any(by(other, self.day) is True
-                               and (other[0] > act[1] or (j > i and other[0] == other[1] == act[0] == act[1]))
-                               for j, (other, _) in enumerate(m["liftings"]) if j != i)
-                if not followed and start != m["lifted"]:
-                    found |= self.possible(steps, [("lifted", start), *ends[len(ends) - (until is not None):]],
-                                           "not yet adopted", m["one_event"])
+            for start in standing:
+                found |= self.possible(steps, [("lifted", start), *expired], "not yet adopted", m["one_event"])
         return status, found == {status}, found
 
     def may_be_last(self, when: tuple[int, int], rivals: list[tuple[int, int]]) -> bool:

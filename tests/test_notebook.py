@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import textwrap
@@ -142,6 +143,24 @@ def test_intervals(log: ee.Log) -> None:
         assert begin[0] <= begin[1]
         assert begin[0] <= state.day.toordinal()
         assert begin[0] <= end[0] <= end[1]
+
+
+def test_intervals_span_every_record_that_may_stand(memory_log: ee.Log) -> None:
+    """A treaty in force by one record on 2010-06-01 and by another some day of 2010, ended by
+    one on 2012-02-01 and by another some day of 2012: its bar runs from some day of 2010 to
+    some day of 2012, as its row says, not from the records the fold met last."""
+    cite = [{"source": "seed-004", "quote": "q"}]
+    memory_log.append([
+        ee.TreatySigned(id="s", date="2009-01-01", title="s", sources=cite, agreement="t", term="10 years"),
+        ee.EnteredIntoForce(id="f1", date="2010", title="f1", sources=cite, agreement="t"),
+        ee.EnteredIntoForce(id="f2", date="2010-06-01", title="f2", sources=cite, agreement="t"),
+        ee.AgreementEnded(id="e1", date="2012-02-01", title="e1", sources=cite, agreement="t", reason="terminated"),
+        ee.AgreementEnded(id="e2", date="2012", title="e2", sources=cite, agreement="t", reason="suspended")])
+    state = memory_log.as_of("2013-06-01")
+    begin, end, still = agreement_intervals(state)["t"]
+    year = lambda y: (dt.date(y, 1, 1).toordinal(), dt.date(y, 12, 31).toordinal())  # noqa: E731
+    assert (begin, end, still) == (year(2010), year(2012), False)
+    assert state.agreements().get(agreement="t").in_force_from == "2010-01-01..2010-12-31"
 
 
 BLOCKED = textwrap.dedent("""

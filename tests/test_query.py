@@ -1326,6 +1326,24 @@ def test_two_entries_into_force_in_an_open_order_each_may_be_the_one_that_stands
     assert memory_log.as_of("2021-01-01").agreements().get(agreement="t").certain
 
 
+def test_two_entries_into_force_in_an_open_order_show_every_date_that_may_stand(memory_log: ee.Log) -> None:
+    """The treaty above, in force by one record on 2010-06-01 and by another some day of 2010:
+    the row says in force from some day of 2010, until some day of 2020 (the term counted from
+    either), not the dates of the record the fold met last. Once a third entry into force is
+    certainly made after both, it alone is shown."""
+    add(memory_log,
+        ee.TreatySigned(id="t", date="2009-01-01", title="t", sources=Q, agreement="t", term="10 years",
+                        term_from="entry_into_force"),
+        ee.EnteredIntoForce(id="a", date="2010", title="a", sources=Q, agreement="t"),
+        ee.EnteredIntoForce(id="b", date="2010-06-01", title="b", sources=Q, agreement="t"),
+        ee.EnteredIntoForce(id="c", date="2012-03-01", title="c", sources=Q, agreement="t"))
+    for day in ("2010-08-01", "2011-08-01"):
+        row = memory_log.as_of(day).agreements().get(agreement="t")
+        assert (row.in_force_from, row.in_force_until) == ("2010-01-01..2010-12-31", "2020-01-01..2020-12-31"), day
+    row = memory_log.as_of("2012-03-01").agreements().get(agreement="t")
+    assert (row.in_force_from, row.in_force_until) == ("2012-03-01", "2022-03-01")
+
+
 def test_a_later_record_not_yet_made_leaves_the_earlier_one_standing(memory_log: ee.Log) -> None:
     """Of two liftings, or two ends, the last made by the day stands. A measure lifted on
     2010-02-01 and again some day of 2012 with effect from 2012-12-01: on 2012-06-01 the second
@@ -1346,3 +1364,28 @@ def test_a_later_record_not_yet_made_leaves_the_earlier_one_standing(memory_log:
     later = memory_log.as_of("2013-01-02")
     assert later.sanctions().count == ee.Count(0, 0)
     assert later.agreements(status="expired").count == ee.Count(1, 1)
+
+
+def test_the_status_shown_is_the_latest_any_reading_reaches(memory_log: ee.Log) -> None:
+    """A row shows the latest status possibly reached, over every record that may stand. The
+    measure lifted on 2010-02-01 and again some day of 2012 with effect from December is, in
+    June 2012, possibly lifted (the first lifting standing): shown lifted, not "in force" (the
+    fold's last lifting, not yet in effect). A half-year treaty in force by one record on
+    2010-01-01 and by another some day from June 2010 is, in August 2010, possibly expired (the
+    first standing, the second not made yet): shown expired, not "in force"."""
+    add(memory_log,
+        ee.SanctionsImposed(id="m", date="2010-01-01", title="m", sources=Q, measure="m-a", imposer="eu",
+                            targets=["RU"], description="measure"),
+        ee.SanctionsLifted(id="l1", date="2010-02-01", title="l1", sources=Q, measure="m-a"),
+        ee.SanctionsLifted(id="l2", date="2012", title="l2", sources=Q, measure="m-a", effective="2012-12-01"),
+        ee.TreatySigned(id="t", date="2009-01-01", title="t", sources=Q, agreement="t", term="0.5 years",
+                        term_from="entry_into_force"),
+        ee.EnteredIntoForce(id="a", date="2010-01-01", title="a", sources=Q, agreement="t"),
+        ee.EnteredIntoForce(id="b", date="2010-06-01/2010-12-31", title="b", sources=Q, agreement="t"))
+    state = memory_log.as_of("2012-06-01")
+    assert [(r.status, r.certain) for r in state.sanctions(in_force_only=False)] == [("lifted", False)]
+    assert every_view(state) == every_view(State(memory_log, "2012-06-01", naive=True))
+    state = memory_log.as_of("2010-08-01")
+    row = state.agreements().get(agreement="t")
+    assert (row.status, row.certain) == ("expired", False)
+    assert state.agreements(status="in force").count == ee.Count(0, 1)

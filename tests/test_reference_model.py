@@ -595,3 +595,31 @@ def test_a_later_supersession_keeps_the_earlier() -> None:
                recorded="2026-01-01T00:00:00Z")
     row = log.as_of("2014-06-01").agreements().get(agreement="ag-a")
     assert (row.status, row.certain) == ("superseded", True)
+
+
+def test_records_of_one_fact_in_an_open_order_equal_the_reference() -> None:
+    """Two entries into force, two ends and two liftings whose dates leave open which came last
+    (the random logs meet them rarely): every view, on every edge day, equals the reference."""
+    log = new_log(ee.MemoryStore())
+    treaty = {"sources": CITE, "kind": "treaty", "term": "10 years", "term_from": "entry_into_force"}
+    log.append([ee.TreatySigned(id="s", date="2009-01-01", title="s", agreement="ag-a", **treaty),
+                ee.EnteredIntoForce(id="f1", date="2010", title="f1", sources=CITE, agreement="ag-a"),
+                ee.EnteredIntoForce(id="f2", date="2010-06-01", title="f2", sources=CITE, agreement="ag-a"),
+                ee.TreatySigned(id="t", date="2011-01-01", title="t", agreement="ag-b", **treaty),
+                ee.EnteredIntoForce(id="g", date="2011-03-01", title="g", sources=CITE, agreement="ag-b"),
+                ee.AgreementEnded(id="e1", date="2012-02-01", title="e1", sources=CITE, agreement="ag-b",
+                                  reason="terminated"),
+                ee.AgreementEnded(id="e2", date="2012", title="e2", sources=CITE, agreement="ag-b",
+                                  reason="suspended"),
+                ee.TreatySigned(id="u", date="2009-01-01", title="u", agreement="ag-c",
+                                **{**treaty, "term": "0.5 years"}),
+                ee.EnteredIntoForce(id="h1", date="2010-01-01", title="h1", sources=CITE, agreement="ag-c"),
+                ee.EnteredIntoForce(id="h2", date="2010-06-01/2010-12-31", title="h2", sources=CITE, agreement="ag-c"),
+                ee.SanctionsImposed(id="m", date="2010-01-01", title="m", sources=CITE, measure="m-a", imposer="eu",
+                                    targets=["RU"], description="d"),
+                ee.SanctionsLifted(id="l1", date="2010-02-01", title="l1", sources=CITE, measure="m-a"),
+                ee.SanctionsLifted(id="l2", date="2012", title="l2", sources=CITE, measure="m-a",
+                                   effective="2012-12-01")],
+               recorded="2026-01-01T00:00:00Z")
+    for day in edges(log):
+        check_state(log, day, None, full=False)

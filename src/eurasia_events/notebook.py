@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 from .dates import to_day
 from .errors import MissingExtraError
 from .events import Forum, Meeting
-from .projections import Span, agreement_status, term_anchor, trail_items
+from .projections import Span, agreement_status, hull, may_be_last, shown_in_force, term_anchor, trail_items
 from .quantities import Quantity
 from .views import Count
 
@@ -285,13 +285,17 @@ def agreement_intervals(state: State) -> dict[str, Interval]:
     last = state.day.toordinal()
     found = {}
     for row in state.fold.agreements.values():
-        if row.in_force is None or row.in_force[0] > last:
+        start = shown_in_force(row, last)
+        if start is None or start[0] > last:
             continue
         _, _, until = agreement_status(row, last, term_anchor(row, state.fold.supply, last))
-        ends = [span for span in (until, row.ended[0] if row.ended else None,
+        ended = None  # from the first to the last day of each end that may be the one standing
+        for span, _ in may_be_last(row.endings, last):
+            ended = hull(ended, span)
+        ends = [span for span in (until, ended,
                                   row.superseded_by[0] if row.superseded_by else None) if span is not None]
         end = min(ends, key=lambda span: span[0]) if ends else None
-        found[row.agreement] = _interval(row.in_force, end, last)
+        found[row.agreement] = _interval(start, end, last)
     return found
 
 

@@ -835,6 +835,23 @@ def _milestones(row: AgreementState, until: Span | None) -> tuple[list[tuple[str
     return milestones, terminal
 
 
+AGREEMENT_STEPS: Final = ("not yet signed", "signed", "in force")
+MEASURE_STEPS: Final = ("not yet adopted", "adopted", "in force")
+
+
+def furthest(first: str, second: str, steps: Sequence[str]) -> str:
+    """Of the statuses two readings reach, the later along ``steps`` (an end comes after every
+    step; of two ends, the first given stands).
+
+    >>> furthest("in force", "lifted", MEASURE_STEPS), furthest("expired", "terminated", AGREEMENT_STEPS)
+    ('lifted', 'expired')
+    """
+    def rank(status: str) -> int:
+        return steps.index(status) if status in steps else len(steps)
+
+    return second if rank(second) > rank(first) else first
+
+
 def walk(milestones: list[tuple[str, Span]], terminal: list[tuple[str, Span]], day: int, before: str) -> str:
     """The last milestone possibly reached by ``day`` (``before`` if none), the terminal
     milestone that may begin first counted."""
@@ -932,27 +949,55 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     if may_expire != expires:
         milestones, terminal = _milestones(row, may_expire)
     spans.extend(add_possible(milestones, terminal, day, found, "not yet signed", joined=row.in_force_on_signature))
+    shown = expires
     if len(row.entries) > 1 or len(row.endings) > 1:
         # Two ends, or two entries into force, recorded: the last made by the day stands, and
         # which that is the dates may leave open: each that may be is weighed, with each of the
         # other kind (one of each is the row itself, weighed above).
-        entries: list[Span | None] = [span for span, _ in may_be_last([(span, None) for span in row.entries], day)]
+        entries: list[Span | None] = [*standing_entries(row, day)]
         endings: list[tuple[Span, str] | None] = [*may_be_last(row.endings, day)]
-        entries, endings = entries or [row.in_force], endings or [row.ended]
+        endings = endings or [row.ended]
         spans.extend(row.entries)
         spans.extend(span for span, _ in row.endings)
         for in_force in entries:
+            counted, other_expires = expiry(row._replace(in_force=in_force), day, anchor) \
+                if in_force != row.in_force else (expires, may_expire)
+            shown = hull(shown, counted)
             for ended in endings:
                 if (in_force, ended) == (row.in_force, row.ended):
                     continue  # weighed above
                 other = row._replace(in_force=in_force, ended=ended)
-                _, other_expires = expiry(other, day, anchor) if in_force != row.in_force else (None, may_expire)
+                status = furthest(status, walk(*_milestones(other, counted), day, "not yet signed"), AGREEMENT_STEPS)
                 spans.append(other_expires)
                 milestones, terminal = _milestones(other, other_expires)
                 spans.extend(add_possible(milestones, terminal, day, found, "not yet signed",
                                           joined=row.in_force_on_signature))
     possible = frozenset(found)
-    return (status, possible == {status}, expires), possible, steady(spans, day)
+    return (status, possible == {status}, shown), possible, steady(spans, day)
+
+
+def standing_entries(row: AgreementState, day: int) -> list[Span | None]:
+    """The agreement's entries into force that may be the one standing on ``day`` (see
+    :func:`may_be_last`): ``[row.in_force]`` unless two or more are recorded."""
+    if len(row.entries) < 2:
+        return [row.in_force]
+    return [span for span, _ in may_be_last([(span, None) for span in row.entries], day)] or [row.in_force]
+
+
+def shown_in_force(row: AgreementState, day: int) -> Span | None:
+    """The days the agreement entered into force, as a row shows them on ``day``: from the
+    earliest to the latest day of each entry into force that may be the one standing."""
+    shown = None
+    for span in standing_entries(row, day):
+        shown = hull(shown, span)
+    return shown
+
+
+def hull(first: Span | None, second: Span | None) -> Span | None:
+    """The days from the earlier start to the later end of two spans (``None``: left out)."""
+    if first is None or second is None:
+        return first or second
+    return min(first[0], second[0]), max(first[1], second[1])
 
 
 def may_be_last(items: Sequence[tuple[Span, T]], day: int) -> list[tuple[Span, T]]:

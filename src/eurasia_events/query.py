@@ -25,6 +25,7 @@ from .entities import EntityKind
 from .errors import EurasiaEventsError
 from .events import Event
 from .projections import (
+    MEASURE_STEPS,
     AgreementState,
     FoldState,
     LevelReached,
@@ -37,11 +38,13 @@ from .projections import (
     add_possible,
     agreement_facts,
     fold,
+    furthest,
     is_pending,
     may_anchor,
     may_be_last,
     measure_until,
     reached,
+    shown_in_force,
     span_text,
     steady,
     switched_on,
@@ -204,12 +207,13 @@ class State:
                 rows = []
                 for row in chosen:
                     state, certain, until = self._status(row)
+                    in_force = shown_in_force(row, self._ordinal)
                     if status is not None:  # possibly that status: said so, certain when it is the only one
                         state, certain = status, self._possible(row) == {status}
                     rows.append(AgreementRow(
                         agreement=row.agreement, title=row.title, kind=row.kind, status=state, certain=certain,
                         binding=row.binding, parties=row.parties, signed=span_text(row.signed),
-                        in_force_from=None if row.in_force is None else span_text(row.in_force),
+                        in_force_from=None if in_force is None else span_text(in_force),
                         in_force_until=None if until is None else span_text(until),
                         commodity=row.commodity, annual_volume=row.annual_volume, events=row.events,
                         ratified=self._ratified(row.agreement),
@@ -610,6 +614,8 @@ class State:
                 expired = ends[len(lifted):]
                 for _, effect in may_be_last(m.liftings, day):
                     if effect != m.lifted:
+                        reading = walk(milestones, [("lifted", effect), *_expired(until)], day, "adopted")
+                        latest = furthest(latest, reading, MEASURE_STEPS)
                         cut.extend(add_possible(milestones, [("lifted", effect), *expired], day, possible,
                                                 "not yet adopted", joined=m.effective_on_adoption))
                 cut.extend(span for pair in m.liftings for span in pair)
