@@ -15,7 +15,7 @@ import functools
 import weakref
 from collections.abc import Callable, Hashable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 from ._engine.gc import bulk, paused
 from ._engine.index import DayView
@@ -691,8 +691,14 @@ class State:
         """
         who = None if target is None else self.log.entities.resolve(target).id
         by = None if imposer is None else self.log.entities.resolve(imposer).id
-        return View("sanctions", self._sanction_rows(who, by, in_force_only=in_force_only), fields_of(SanctionRow),
-                    title=self._title("Sanctions"))
+        chosen = self._sanctions_chosen(who, by, in_force_only=in_force_only)
+
+        def make() -> tuple[SanctionRow, ...]:
+            with paused():
+                return self._sanction_rows(chosen)
+
+        return View("sanctions", make, fields_of(SanctionRow), title=self._title("Sanctions"),
+                    sure=sum(certain for *_, certain in chosen), size=len(chosen))
 
     def _sanctions_count(self) -> Count:
         """How many sanctions measures certainly, and possibly, are in force on the day: the
@@ -708,25 +714,38 @@ class State:
                 certain += len(found) == 1
         return Count(certain, possible)
 
-    def _sanction_rows(self, who: str | None, by: str | None, *, in_force_only: bool) -> tuple[SanctionRow, ...]:
-        rows = []
+    def _sanctions_chosen(self, who: str | None, by: str | None, *, in_force_only: bool
+                          ) -> list[tuple[MeasureState, str, bool]]:
+        """The measures :meth:`sanctions` shows, each with the status its row says and whether certain."""
+        chosen = []
         for m in self._fold.measures.values():
             if (by is not None and m.imposer != by) or is_pending(m):
                 continue
-            status, certain, found, until = self._measure_status(m)
+            status, certain, found, _ = self._measure_status(m)
             if in_force_only:  # possibly in force: said so, certain when it is the only status it may have
                 if "in force" not in found:
                     continue
                 status, certain = "in force", len(found) == 1
-            designated = self._designated(m)
-            targets = m.targets if status == "adopted" else tuple(designated)
-            if who is not None:
-                if who not in targets:
-                    continue
-                certain = certain and (status == "adopted" or designated[who][0])
+            if who is not None:  # designating the target on the day
+                if status == "adopted":
+                    if who not in m.targets:
+                        continue
+                else:
+                    designated = self._designated(m).get(who)
+                    if designated is None:
+                        continue
+                    certain = certain and designated[0]
+            chosen.append((m, status, certain))
+        return chosen
+
+    def _sanction_rows(self, chosen: list[tuple[MeasureState, str, bool]]) -> tuple[SanctionRow, ...]:
+        rows = []
+        for m, status, certain in chosen:
+            until = self._measure_status(m)[3]
             persons = self._persons(m)
             rows.append(SanctionRow(
-                measure=m.measure, imposer=m.imposer, targets=targets, status=status, certain=certain,
+                measure=m.measure, imposer=m.imposer, status=status, certain=certain,
+                targets=m.targets if status == "adopted" else tuple(self._designated(m)),
                 adopted=span_text(m.adopted), effective=span_text(m.effective),
                 until=None if until is None else span_text(until), sectors=m.sectors,
                 description=m.description, events=m.events, persons=None if persons is None else persons.certain,
@@ -875,22 +894,27 @@ class State:
         possible: possibly closed, or not said). A seller's stake shrinks only if the log
         records what it held.
         """
-        rows = []
-        money: dict[str, tuple[Quantity | None, Quantity | None]] = {}
+        day = self._ordinal
+        deals: list[tuple[Row, str, Span | None]] = []  # each deal shown, its stage and closing
+        money: dict[str, list[_Sum | None]] = {}  # per key: [certain, possible]
         shares: dict[str, dict[str, tuple[Decimal, Decimal]]] = {}
         closings: dict[str, list[Row]] = {}
         for event in self._of("deal_closed"):
-            if event.status.value == "happened" and reached(event.span, self._ordinal) is not False:
+            if event.status_text == "happened" and event.lo <= day:
                 closings.setdefault(event.deal, []).append(event)
 
         def count(key: str, amount: Quantity, certain: bool) -> None:
-            sure, maybe = money.get(key, (None, None))
-            money[key] = (_add(sure, amount) if certain else sure, _add(maybe, amount))
+            sums = money.get(key)
+            if sums is None:
+                sums = money[key] = [None, None]
+            if certain:
+                sums[0] = _Sum.plus(sums[0], amount)
+            sums[1] = _Sum.plus(sums[1], amount)
 
         for event in self._of("loan", "investment"):
-            if event.status.value != "happened":
+            if event.status_text != "happened":
                 continue
-            certain = self._certain(event)
+            certain = event.hi <= day
             closed_by = closings.get(event.id, [])
             # What was paid or drawn by the day, each part with whether it certainly was: a
             # loan drawn in tranches closes once per tranche (a closing naming no amount is
@@ -901,64 +925,87 @@ class State:
                 closed_parts = [(event.amount, True)]
             elif closed_by:
                 closed_span = min(e.span for e in closed_by)
-                if any(e.amount is None for e in closed_by):
-                    closed_parts = [(event.amount, bool(reached(closed_span, self._ordinal)))]
+                if any(e.amount_text is None for e in closed_by):
+                    closed_parts = [(event.amount, closed_span[1] <= day)]
                 else:
-                    closed_parts = [(e.amount, bool(reached(e.span, self._ordinal))) for e in closed_by]
+                    closed_parts = [(e.amount, e.hi <= day) for e in closed_by]
             else:
                 closed_span, closed_parts = None, [(event.amount, False)]
             if closed_span is not None:
-                seen = reached(closed_span, self._ordinal)
-                stage, closed_sure, closed_maybe = "closed", bool(seen), True
+                stage, closed_sure, closed_maybe = "closed", closed_span[1] <= day, True
             elif event.completion == "signed":
                 stage, closed_sure, closed_maybe = "signed", False, False
             else:
                 stage, closed_sure, closed_maybe = "not stated", False, True
-            common = {"event": event.id, "date": str(event.date), "amount": event.amount, "certain": certain,
-                      "title": event.title, "stage": stage,
-                      "closed": None if closed_span is None else span_text(closed_span)}
-            if event.TYPE == "loan":
-                row = FinanceRow(kind=event.kind, source_of_funds=event.lender, recipient=event.borrower,
-                                 project=event.project, stake=None, **common)
-            else:
-                row = FinanceRow(kind="investment", source_of_funds=event.investor, recipient=event.project,
-                                 project=event.project, stake=event.stake, **common)
-                if event.stake is not None and closed_maybe:
-                    # Bounds: a buyer certainly holds what certainly closed; a seller certainly
-                    # keeps only what possibly did not close.
-                    holders = shares.setdefault(event.project, {})
-                    low, high = holders.get(event.investor, (Decimal(0), Decimal(0)))
-                    holders[event.investor] = (low + (event.stake.value if closed_sure else 0),
-                                               high + event.stake.value)
-                    if event.seller in holders:
-                        low, high = holders[event.seller]
-                        holders[event.seller] = (low - event.stake.value,
-                                                 high - (event.stake.value if closed_sure else 0))
-            rows.append(row)
-            if row.amount is not None:
-                count(row.amount.unit, row.amount, certain)
+            deals.append((event, stage, closed_span))
+            if event.TYPE == "investment" and event.stake_text is not None and closed_maybe:
+                # Bounds: a buyer certainly holds what certainly closed; a seller certainly
+                # keeps only what possibly did not close.
+                stake = event.stake.value
+                holders = shares.setdefault(event.project, {})
+                low, high = holders.get(event.investor, (Decimal(0), Decimal(0)))
+                holders[event.investor] = (low + (stake if closed_sure else 0), high + stake)
+                if event.seller in holders:
+                    low, high = holders[event.seller]
+                    holders[event.seller] = (low - stake, high - (stake if closed_sure else 0))
+            if event.amount_text is not None:
+                amount = event.amount
+                count(amount.unit, amount, certain)
             for part, part_sure in closed_parts:
                 if part is not None and closed_maybe:
                     count(f"closed {part.unit}", part, certain and closed_sure and part_sure)
-        totals: dict[str, Any] = {unit: Total(sure, maybe) for unit, (sure, maybe) in sorted(money.items())}
+
+        def make() -> tuple[FinanceRow, ...]:
+            with paused():
+                rows = []
+                for event, stage, closed_span in deals:
+                    common = {"event": event.id, "date": _date_text(event.date_text), "amount": event.amount,
+                              "certain": event.hi <= day, "title": event.title, "stage": stage,
+                              "closed": None if closed_span is None else span_text(closed_span)}
+                    if event.TYPE == "loan":
+                        rows.append(FinanceRow(kind=event.kind, source_of_funds=event.lender,
+                                               recipient=event.borrower, project=event.project, stake=None,
+                                               **common))
+                    else:
+                        rows.append(FinanceRow(kind="investment", source_of_funds=event.investor,
+                                               recipient=event.project, project=event.project, stake=event.stake,
+                                               **common))
+                return tuple(rows)
+
+        totals: dict[str, Any] = {unit: Total(*(None if part is None else part.total() for part in sums))
+                                  for unit, sums in sorted(money.items())}
         if shares:
             totals["shares"] = {
                 project: {investor: Total(Quantity(low, "%") if low > 0 else None, Quantity(high, "%"))
                           for investor, (low, high) in holders.items() if high > 0}
                 for project, holders in shares.items()}
-        return View("finance", tuple(rows), fields_of(FinanceRow), totals, title=self._title("Finance"))
+        return View("finance", make, fields_of(FinanceRow), totals, title=self._title("Finance"),
+                    sure=sum(event.hi <= day for event, _, _ in deals), size=len(deals))
 
     @bulk
     def meetings(self, participant: str | None = None) -> View[MeetingRow]:
         """Summits, visits, talks and forums held by the day; filter by a participant (name or alias)."""
         who = None if participant is None else self.log.entities.resolve(participant).id
-        rows = [
-            MeetingRow(event=e.id, date=str(e.date), kind="forum" if e.TYPE == "forum" else e.kind,
-                       title=e.title, location=e.location, parties=e.parties, certain=self._certain(e))
-            for e in self._of("meeting", "forum")
-            if e.status.value == "happened" and (who is None or who in e.parties)
-        ]
-        return View("meetings", tuple(rows), fields_of(MeetingRow), title=self._title("Meetings"))
+        day = self._ordinal
+
+        def held() -> list[Row]:
+            return [e for e in self._of("meeting", "forum")
+                    if e.status_text == "happened" and (who is None or who in e.parties)]
+
+        def make() -> tuple[MeetingRow, ...]:
+            with paused():
+                return tuple(MeetingRow(event=e.id, date=_date_text(e.date_text),
+                                        kind="forum" if e.TYPE == "forum" else e.kind, title=e.title,
+                                        location=e.location, parties=e.parties, certain=e.hi <= day)
+                             for e in held())
+
+        if who is None:  # counted from the index's columns
+            count = self._held("meeting", "forum")
+        else:
+            found = held()
+            count = Count(sum(e.hi <= day for e in found), len(found))
+        return View("meetings", make, fields_of(MeetingRow), title=self._title("Meetings"),
+                    sure=count.certain, size=count.possible)
 
     @bulk
     def trade(self) -> View[TradeRow]:
@@ -970,19 +1017,29 @@ class State:
         :meth:`trade_total`, which refuses to mix reporters, flows, scopes, units or
         overlapping periods.
         """
-        latest: dict[tuple[str, str, str | None, str | None, str, str | None], TradeRow] = {}
+        day = self._ordinal
+        latest: dict[tuple[str, str, str | None, str | None, str, str | None], Row] = {}
         for e in self._of("trade_statistic"):
-            if reached((e.period.earliest_ordinal, e.period.latest_ordinal), self._ordinal) is False:
-                continue
-            scope = e.commodity or "all goods"
-            key = (str(e.period), e.flow, e.exporter, e.importer, scope, e.reporter)
-            latest[key] = TradeRow(event=e.id, period=str(e.period), flow=e.flow, exporter=e.exporter,
-                                   importer=e.importer, value=e.value, change=e.change, reported=str(e.date),
-                                   certain=self._certain(e) and e.period.latest_ordinal <= self._ordinal,
-                                   reporter=e.reporter, scope=scope)
-        rows = sorted(latest.values(), key=lambda r: (PartialDate.parse(r.period).earliest_ordinal, r.flow,
-                                                       r.scope, r.reporter or ""))
-        return View("trade", tuple(rows), fields_of(TradeRow), title=self._title("Trade"))
+            period = _date_text(e.period_text)
+            if PartialDate.parse(period).earliest_ordinal > day:
+                continue  # a period certainly not ended by the day
+            latest[(period, e.flow, e.exporter, e.importer, e.commodity or "all goods", e.reporter)] = e
+
+        def certain(e: Row) -> bool:
+            return e.hi <= day and PartialDate.parse(e.period_text).latest_ordinal <= day
+
+        def make() -> tuple[TradeRow, ...]:
+            with paused():
+                rows = [TradeRow(event=e.id, period=period, flow=e.flow, exporter=e.exporter, importer=e.importer,
+                                 value=e.value, change=e.change, reported=_date_text(e.date_text),
+                                 certain=certain(e), reporter=e.reporter, scope=scope)
+                        for (period, _, _, _, scope, _), e in latest.items()]
+                rows.sort(key=lambda r: (PartialDate.parse(r.period).earliest_ordinal, r.flow, r.scope,
+                                         r.reporter or ""))
+                return tuple(rows)
+
+        return View("trade", make, fields_of(TradeRow), title=self._title("Trade"),
+                    sure=sum(map(certain, latest.values())), size=len(latest))
 
     def trade_total(self, rows: Iterable[TradeRow]) -> Total:
         """The sum of trade figures that measure the same thing over periods that do not overlap.
@@ -1108,6 +1165,31 @@ def _stages(stages: Iterable[str]) -> str:
     for stage in stages:
         counts[stage] = counts.get(stage, 0) + 1
     return ", ".join(f"{stage} {n}" for stage, n in sorted(counts.items())) or "none"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _date_text(text: str) -> str:
+    """A stored date's text as the rows show it (:class:`PartialDate`'s own spelling)."""
+    return str(PartialDate.parse(text))
+
+
+class _Sum(NamedTuple):
+    """Amounts of one unit added up: their value, and the bound they share (``~`` if theirs
+    differ), as adding the quantities one by one gives it, without a quantity for each step."""
+
+    value: Decimal
+    unit: str
+    bound: str
+
+    @staticmethod
+    def plus(total: _Sum | None, amount: Quantity) -> _Sum:
+        if total is None:
+            return _Sum(amount.value, amount.unit, amount.bound)
+        assert amount.unit == total.unit  # the key says the unit
+        return _Sum(total.value + amount.value, total.unit, total.bound if total.bound == amount.bound else "~")
+
+    def total(self) -> Quantity:
+        return Quantity(self.value, self.unit, self.bound)
 
 
 def _add(total: Quantity | None, value: Quantity) -> Quantity:
