@@ -878,15 +878,8 @@ class Reference:
         """The latest step possibly reached, whether certain (the only status possible) and
         every status possible (in each order the ends' dates allow)."""
         steps = [("adopted", m["adopted"]), ("in force", m["effective"])]
-        # Several liftings: the last made by the day stands (same single day: the one met
-        # later). Each that nothing certainly made by the day certainly follows may be it.
-        standing = []
-        for i, (act, start) in enumerate(m["liftings"]):
-            followed = any(by(other, self.day) is True
-                           and (other[0] > act[1] or (j > i and other[0] == other[1] == act[0] == act[1]))
-                           for j, (other, _) in enumerate(m["liftings"]) if j != i)
-            if not followed and start != m["lifted"]:
-                standing.append(start)
+        # Several liftings ((act, effect) each): the last made by the day stands.
+        standing = [start for _, start in self.may_stand(m["liftings"]) if start != m["lifted"]]
         status = found = None
         for every in (True, False):  # the status counts every renewal possibly made; possible: any
             ends = [("lifted", m["lifted"])] if m["lifted"] is not None else []

@@ -289,9 +289,7 @@ def agreement_intervals(state: State) -> dict[str, Interval]:
         if start is None or start[0] > last:
             continue
         _, _, until = agreement_status(row, last, term_anchor(row, state.fold.supply, last))
-        ended = None  # from the first to the last day of each end that may be the one standing
-        for span, _ in may_be_last(row.endings, last):
-            ended = hull(ended, span)
+        ended = hull(span for span, _ in may_be_last(row.endings, last))  # each end that may stand
         ends = [span for span in (until, ended,
                                   row.superseded_by[0] if row.superseded_by else None) if span is not None]
         end = min(ends, key=lambda span: span[0]) if ends else None

@@ -932,10 +932,11 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     read once; the answer holds on the days ``lo <= d < hi`` (see :func:`steady`).
 
     The status is the last milestone possibly reached by the day, every extension possibly
-    made counted. It is certain only when it is the one status the agreement may have: a
-    ten-year treaty extended on a date that may come after its tenth year is possibly
-    expired, not certainly in force, and once expired with or without the extension it is
-    certainly expired.
+    made counted, in the furthest reading of the records that may stand (two entries into
+    force or ends in an open order); the expiry spans the one counted from each. It is
+    certain only when it is the one status the agreement may have: a ten-year treaty
+    extended on a date that may come after its tenth year is possibly expired, not certainly
+    in force, and once expired with or without the extension it is certainly expired.
     """
     expires, may_expire = expiry(row, day, anchor)
     milestones, terminal = _milestones(row, expires)
@@ -949,7 +950,7 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
     if may_expire != expires:
         milestones, terminal = _milestones(row, may_expire)
     spans.extend(add_possible(milestones, terminal, day, found, "not yet signed", joined=row.in_force_on_signature))
-    shown = expires
+    shown = [expires]  # the expiry counted from each entry into force that may stand
     if len(row.entries) > 1 or len(row.endings) > 1:
         # Two ends, or two entries into force, recorded: the last made by the day stands, and
         # which that is the dates may leave open: each that may be is weighed, with each of the
@@ -962,7 +963,7 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
         for in_force in entries:
             counted, other_expires = expiry(row._replace(in_force=in_force), day, anchor) \
                 if in_force != row.in_force else (expires, may_expire)
-            shown = hull(shown, counted)
+            shown.append(counted)
             for ended in endings:
                 if (in_force, ended) == (row.in_force, row.ended):
                     continue  # weighed above
@@ -973,7 +974,7 @@ def agreement_facts(row: AgreementState, day: int, anchor: Span | None = None
                 spans.extend(add_possible(milestones, terminal, day, found, "not yet signed",
                                           joined=row.in_force_on_signature))
     possible = frozenset(found)
-    return (status, possible == {status}, shown), possible, steady(spans, day)
+    return (status, possible == {status}, hull(shown)), possible, steady(spans, day)
 
 
 def standing_entries(row: AgreementState, day: int) -> list[Span | None]:
@@ -987,17 +988,18 @@ def standing_entries(row: AgreementState, day: int) -> list[Span | None]:
 def shown_in_force(row: AgreementState, day: int) -> Span | None:
     """The days the agreement entered into force, as a row shows them on ``day``: from the
     earliest to the latest day of each entry into force that may be the one standing."""
-    shown = None
-    for span in standing_entries(row, day):
-        shown = hull(shown, span)
-    return shown
+    return hull(standing_entries(row, day))
 
 
-def hull(first: Span | None, second: Span | None) -> Span | None:
-    """The days from the earlier start to the later end of two spans (``None``: left out)."""
-    if first is None or second is None:
-        return first or second
-    return min(first[0], second[0]), max(first[1], second[1])
+def hull(spans: Iterable[Span | None]) -> Span | None:
+    """The days from the earliest start to the latest end of the spans (``None`` items are left
+    out; ``None`` if nothing is left).
+
+    >>> hull([(10, 20), None, (5, 12)])
+    (5, 20)
+    """
+    found = [span for span in spans if span is not None]
+    return (min(lo for lo, _ in found), max(hi for _, hi in found)) if found else None
 
 
 def may_be_last(items: Sequence[tuple[Span, T]], day: int) -> list[tuple[Span, T]]:
