@@ -8,6 +8,7 @@ decoder taking valid records itself (a decline answers the same, slower)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import inspect
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import attrs
 import pytest
 
 import eurasia_events as ee
@@ -45,11 +47,14 @@ def fillers(count: int, year: int) -> list[ee.Event]:
 
 
 def checkpointed(*items: ee.Event | ee.Amendment, snapshot_every: int = 32) -> ee.Log:
-    """A log of ``items`` whose index (checkpoints every 2 events) is built to its end."""
+    """A log of ``items`` whose index (checkpoints every 2 events, a full copy of the state every
+    ``snapshot_every`` checkpoints whatever was written, runs of 2 deltas merged) is built to its end."""
     log = new_log(ee.MemoryStore())
     log.append(items)
     with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2), \
-            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", snapshot_every):
+            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", snapshot_every), \
+            mock.patch("eurasia_events._engine.index.SNAPSHOT_SHARE", 0.0), \
+            mock.patch("eurasia_events._engine.index.MERGE_EVERY", 2):
         log.as_of("2040-01-01").agreements()
         log.as_of("2041-01-01").agreements()  # a second query builds to the end
     return log
@@ -631,4 +636,93 @@ def test_an_event_on_a_retracted_agreement_is_patched_from_the_agreement_being_g
     log.append([force])
     fresh = log_of(*others, force)
     for day in ("2012-06-01", "2014-06-01", "2016-06-01"):
+        assert answers(log.as_of(day)) == answers(fresh.as_of(day))
+
+
+def growing_state(count: int) -> list[ee.Event]:
+    """``count`` sanctions measures imposed on successive days from 1990, every tenth event an
+    extension of the first (one key written again and again, in many stretches)."""
+    first = dt.date(1990, 1, 1).toordinal()
+    items: list[ee.Event] = []
+    for n in range(count):
+        day = dt.date.fromordinal(first + n).isoformat()
+        if n % 10 == 9:
+            items.append(ee.SanctionsExtended(id=f"x{n}", date=day, title="more", sources=Q, measure="m0",
+                                              until=dt.date.fromordinal(first + n + 400).isoformat()))
+        else:
+            items.append(ee.SanctionsImposed(id=f"m{n}", measure=f"m{n}", date=day, title="package", sources=Q,
+                                             imposer="eu", targets=["RU"], description="d", until="2040-01-01"))
+    return items
+
+
+def keys_held(state: Any) -> int:
+    return sum(map(len, attrs.astuple(state, recurse=False)))
+
+
+def test_full_copies_of_the_state_grow_apart_as_the_state_grows() -> None:
+    """A full copy waits until the stretches since the last one wrote half the state's keys (here
+    at least one checkpoint apart): together the copies hold at most three times the final state
+    (one copy per checkpoint would hold about 90,000 keys here: quadratic in the log), and the
+    answers are a fresh log's."""
+    items = growing_state(600)
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2), \
+            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 1):
+        log = log_of(*items)
+        log.as_of("2040-01-01").agreements()
+        log.as_of("2041-01-01").agreements()  # a second query builds to the end
+    index = log.engine.index()
+    final = keys_held(log.as_of("2041-01-01").fold)
+    assert final >= 540
+    assert 8 <= len(index.snapshots) < 100
+    assert sum(keys_held(s) for s in index.snapshots) <= 3 * final
+    fresh = log_of(*items)
+    for day in ("1990-03-01", "1990-09-09", "1991-04-01", "1991-08-20", "2030-01-01"):
+        assert answers(log.as_of(day)) == answers(fresh.as_of(day))
+
+
+def test_a_query_merges_runs_of_deltas_as_one_layer_each() -> None:
+    """From a snapshot on, each run of MERGE_EVERY deltas is read as one merged layer (later
+    writes winning, as one after the other): a query far from the last snapshot reads a few
+    layers, not one per checkpoint, and answers as a fresh log."""
+    items = growing_state(300)
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2), \
+            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 1000), \
+            mock.patch("eurasia_events._engine.index.MERGE_EVERY", 4):
+        log = log_of(*items)
+        log.as_of("2040-01-01").agreements()
+        log.as_of("2041-01-01").agreements()
+    index = log.engine.index()
+    assert index.snapshot_slots == [0]  # the empty state's only: every checkpoint is read through deltas
+    last = len(index.bounds) - 1
+    assert last >= 140
+    layers = index.day(dt.date(2041, 1, 1).toordinal()).layers
+    assert len(layers) <= 3 + last // 4 + 1  # single deltas of the last run, the runs, the snapshot
+    fresh = log_of(*items)
+    for day in ("1990-02-11", "1990-05-02", "1990-08-30", "1991-01-01", "2030-01-01"):
+        assert answers(log.as_of(day)) == answers(fresh.as_of(day))
+
+
+def test_checkpoints_built_again_after_a_drop_take_full_copies_where_a_fresh_index_does() -> None:
+    """A change past the refold limit drops the later checkpoints; built again, they take their
+    full copies where a fresh index of the same events does (the keys written since the last
+    copy counted from the checkpoints kept), and answer as a fresh log."""
+    items = growing_state(200)
+    fix = ee.Correction(id="fix", target="m0", reason="r", changes={"until": "1990-06-01"})  # m0: extended often
+    spacing = (mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2),
+               mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 1))
+    with spacing[0], spacing[1]:
+        log, fresh = log_of(*items), log_of(*items)
+        log.as_of("2040-01-01").agreements()
+        log.as_of("2041-01-01").agreements()
+        built = len(log.engine.index().bounds)
+        with mock.patch("eurasia_events._engine.index._REFOLD_LIMIT", 2):
+            log.append([fix])
+        assert len(log.engine.index().bounds) < built  # dropped, not patched
+        fresh.append([fix])
+        for each in (log, fresh):
+            each.as_of("2040-01-01").agreements()
+            each.as_of("2041-01-01").agreements()
+    assert len(log.engine.index().snapshot_slots) > 3
+    assert log.engine.index().snapshot_slots == fresh.engine.index().snapshot_slots
+    for day in ("1990-01-05", "1990-04-01", "2030-01-01"):
         assert answers(log.as_of(day)) == answers(fresh.as_of(day))

@@ -264,16 +264,18 @@ def append_batches(log: ee.Log, batches: list[list[Any]], probe: dt.date | None 
 @given(log_batches(ENTITIES, SOURCES), st.lists(DAYS, min_size=1, max_size=3))
 def test_fast_path_equals_naive_fold(batches: list[list[Any]], days: list[dt.date]) -> None:
     """For random logs appended in random (often retroactive) order, every view from the
-    checkpointed path (checkpoints every 2 events, snapshots every 3 checkpoints, retroactive
-    events patched into later checkpoints) equals a naive fold of the filtered events."""
+    checkpointed path (checkpoints every 2 events, snapshots at least 3 checkpoints apart,
+    runs of 2 deltas merged, retroactive events patched into later checkpoints) equals a naive
+    fold of the filtered events."""
     memory_log = fresh_log()
     with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2), \
-            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 3):
+            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 3), \
+            mock.patch("eurasia_events._engine.index.MERGE_EVERY", 2):
         append_batches(memory_log, batches, probe=days[0])
         for day in days:
             assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
-    assert memory_log.engine.index() is not None
-    assert (memory_log.engine.index().every, memory_log.engine.index().snapshot_every) == (2, 3)
+    index = memory_log.engine.index()
+    assert (index.every, index.snapshot_every, index.merge_every) == (2, 3, 2)
     for day in days:  # the same index, queried again after the spacings are back to normal
         assert every_view(memory_log.as_of(day)) == every_view(State(memory_log, day, naive=True))
     for number in range(len(batches)):
@@ -395,10 +397,12 @@ def test_checkpoints_built_after_a_patch_hold_the_patched_event(memory_log: ee.L
 def test_checkpoints_built_after_a_retraction_leave_the_retracted_agreement_out(memory_log: ee.Log) -> None:
     """Checkpoints built to a middle day, an earlier agreement retracted (its key patched as
     gone from the later checkpoints), then a later day queried: the checkpoints built then,
-    each keeping only what its own stretch wrote, carry the retraction forward."""
+    each keeping only what its own stretch wrote, carry the retraction forward, and so do their
+    runs merged into one layer each."""
     add(memory_log, *[gas(f"c{i}", f"20{10 + i}-01-01", "1 bcm/yr", None) for i in range(12)])
     with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2), \
-            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 100):  # no full copy after the first
+            mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 100), \
+            mock.patch("eurasia_events._engine.index.MERGE_EVERY", 2):  # no full copy after the first
         assert memory_log.as_of("2013-06-01").contracted().certain == ee.Quantity.parse("4 bcm/yr")
         built = len(memory_log.engine.index().bounds)
         add(memory_log, ee.Retraction(id="no-c1", target="c1", reason="r"))

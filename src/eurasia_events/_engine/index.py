@@ -23,13 +23,24 @@ from eurasia_events.projections import TOUCHES, FoldState, fold, touched
 from .gc import paused
 from .rows import Row, key_after, row_class, sort_key, typed
 
-__all__ = ["CHECKPOINT_EVERY", "SNAPSHOT_EVERY", "DayView", "Index", "flatten"]
+__all__ = ["CHECKPOINT_EVERY", "MERGE_EVERY", "SNAPSHOT_EVERY", "SNAPSHOT_SHARE", "DayView", "Index", "flatten"]
 
 CHECKPOINT_EVERY: Final = 256
 """Events between two checkpoints."""
 SNAPSHOT_EVERY: Final = 128
-"""Checkpoints between full copies of the fold state; those in between keep only what their own
-stretch of events wrote (a query merges at most this many small layers)."""
+"""Checkpoints at least between two full copies of the fold state; those in between keep only
+what their own stretch of events wrote."""
+SNAPSHOT_SHARE: Final = 0.5
+"""A full copy also waits until the stretches since the last one wrote this share of the
+state's keys: the copies grow apart as the state grows, and together hold at most
+``1 / SNAPSHOT_SHARE`` keys for each key written, linear in the log (about three times the
+final state where it grows by new keys). Copies at a fixed spacing add up to a quadratic: 98
+bytes a record at a million events, so about ten times that at ten million. A query merges on
+top of the copy it starts from at most about this share of the state, in the order of what
+copying the state costs it anyway."""
+MERGE_EVERY: Final = 16
+"""Deltas merged into one layer, in runs from a snapshot on: a query reads fewer than this many
+single deltas, then one merged layer for each whole run back to the snapshot."""
 _BEFORE_ALL: Final = -1  # the bound of checkpoint 0: no event
 _AFTER_ALL: Final = 1 << 80  # above every sort key: a query on every event
 _MAX_PATCHES: Final = 16  # past this many patch layers, a checkpoint's patches are merged into one
@@ -43,8 +54,9 @@ class Index:
     Checkpoint ``i`` is the fold of every event whose sort key is below ``bounds[i]``. It is
     stored as layers, newest first: ``patches[i]`` (retroactive events patched in), the
     ``deltas`` of checkpoint ``i`` and of those before it back to the last snapshot (what each
-    one's own stretch of events wrote) and ``snapshots[i // snapshot_every]`` (a full copy);
-    layers are shared and never mutated, so a state handed out stays exact.
+    one's own stretch of events wrote; whole runs of them read as one ``merged`` layer, see
+    :data:`MERGE_EVERY`) and that snapshot (a full copy, see :data:`SNAPSHOT_SHARE`); layers
+    are shared and never mutated, so a state handed out stays exact.
 
     Bounds are sort keys, not event counts, so inserting an event does not shift the later
     checkpoints. A change (an event inserted or removed) refolds, from the checkpoint before
@@ -73,9 +85,13 @@ class Index:
         self.patches: list[tuple[FoldState, ...]] = [()]
         self.deltas: list[FoldState] = [FoldState()]
         self.snapshots: list[FoldState] = [FoldState()]
+        self.snapshot_slots: list[int] = [0]  # the checkpoint each snapshot is
+        self._written: list[int] = [0]  # per checkpoint: keys its stretch and those before it wrote
+        # Per checkpoint, when it ends a run of MERGE_EVERY deltas from a snapshot: those deltas merged.
+        self.merged: list[FoldState | None] = [None]
         # Read at construction, so tests can use small spacings.
         self.every = CHECKPOINT_EVERY
-        self.snapshot_every = SNAPSHOT_EVERY
+        self.snapshot_every, self.snapshot_share, self.merge_every = SNAPSHOT_EVERY, SNAPSHOT_SHARE, MERGE_EVERY
         # The state at the last checkpoint, kept mutable to build the next ones; dropped
         # whenever a checkpoint changes.
         self._running: tuple[int, FoldState] | None = None
@@ -134,8 +150,11 @@ class Index:
         return bisect.bisect_right(self.keys, key_after(day))
 
     def _layers(self, slot: int) -> tuple[FoldState, ...]:
-        snapshot = slot - slot % self.snapshot_every  # its own delta is empty
-        return (*self.patches[slot], *self.deltas[slot:snapshot:-1], self.snapshots[slot // self.snapshot_every])
+        at = bisect.bisect_right(self.snapshot_slots, slot) - 1
+        snapshot = self.snapshot_slots[at]  # its own delta is empty
+        runs = snapshot + (slot - snapshot) // self.merge_every * self.merge_every  # the last run merged
+        merged = self.merged[runs:snapshot:-self.merge_every]
+        return (*self.patches[slot], *self.deltas[slot:runs:-1], *merged, self.snapshots[at])  # type: ignore[arg-type]  # a run's end holds its merge
 
     def state_at(self, count: int) -> tuple[tuple[FoldState, ...], int]:
         """The layers (newest first, for :func:`flatten`) of the nearest checkpoint at or before
@@ -183,8 +202,12 @@ class Index:
             running = self._running_at(slot)
             fold(running, self.events[start:end])
             maps: list[_Recording] = [getattr(running, name) for name in _FIELDS]
-            if (slot + 1) % self.snapshot_every == 0:
+            self._written.append(self._written[-1] + sum(len(m.written) for m in maps))
+            last = self.snapshot_slots[-1]
+            if (slot + 1 - last >= self.snapshot_every
+                    and self._written[-1] - self._written[last] >= self.snapshot_share * sum(map(len, maps))):
                 self.snapshots.append(FoldState(**{name: dict(m) for name, m in zip(_FIELDS, maps, strict=True)}))
+                self.snapshot_slots.append(slot + 1)
                 delta = FoldState()
             else:
                 delta = FoldState(**{name: _layer({key: m.get(key, _GONE) for key in m.written})
@@ -194,7 +217,18 @@ class Index:
             self.bounds.append(self.keys[end])
             self.patches.append(())
             self.deltas.append(delta)
+            self.merged.append(self._merge(slot + 1))
             self._running = (slot + 1, running)
+
+    def _merge(self, slot: int) -> FoldState | None:
+        """The deltas of the run of :data:`MERGE_EVERY` that checkpoint ``slot`` ends, merged
+        into one layer (later wins, keys in first-written order, as :func:`flatten` merges them)."""
+        first = slot - self.merge_every
+        if first < self.snapshot_slots[-1] or (slot - self.snapshot_slots[-1]) % self.merge_every:
+            return None
+        deltas = self.deltas[first + 1 : slot + 1]
+        return FoldState(**{name: _layer({k: v for d in deltas for k, v in getattr(d, name).items()})
+                            for name in _FIELDS})
 
     def _running_at(self, slot: int) -> FoldState:
         """A private, mutable copy of checkpoint ``slot`` that records what is written to it,
@@ -212,8 +246,9 @@ class Index:
         # Checkpoints whose bound is above the key would have held the change: drop them.
         self._running = None
         keep = bisect.bisect_right(self.bounds, key)
-        del self.bounds[keep:], self.patches[keep:], self.deltas[keep:]
-        del self.snapshots[(keep - 1) // self.snapshot_every + 1 :]
+        del self.bounds[keep:], self.patches[keep:], self.deltas[keep:], self._written[keep:], self.merged[keep:]
+        kept = bisect.bisect_right(self.snapshot_slots, keep - 1)
+        del self.snapshots[kept:], self.snapshot_slots[kept:]
 
     def _changed(self, position: int, inserted: Row | None, removed: Row | None) -> None:
         """After an event came or went: count the change, keep what undoes it, update the groups."""
