@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import eurasia_events as ee
+from eurasia_events import projections
+from eurasia_events.projections import span_of
 from logkit import QUOTE, log_of
 
 Q = QUOTE
@@ -70,3 +73,18 @@ def test_a_member_row_names_the_joining_event() -> None:
                                      member="AM"))
     row = log.as_of("2016-01-01").members("eaeu").get(member="AM")
     assert (row.since, row.events) == ("2015-01-02", ("j",))
+
+
+def test_equal_spans_in_the_fold_are_one_tuple_and_answer_the_same_once_forgotten() -> None:
+    """Two measures adopted the same month keep one span object between them (the fold holds
+    hundreds of thousands); once the spans kept are forgotten (past their bound), new ones are
+    made and every answer stays the same."""
+    first, second = sanction(date="2022-06"), sanction(id="n", measure="n", date="2022-06")
+    assert span_of(first) == span_of(second)
+    assert span_of(first) is span_of(second)
+    fold = log_of(first, second).as_of("2022-12-01").fold
+    assert fold.measures["m"].adopted is fold.measures["n"].adopted
+    before = log_of(first, second).as_of("2022-12-01").sanctions().to_records()
+    with mock.patch("eurasia_events.projections._SPANS_KEPT", 1):
+        assert log_of(first, second).as_of("2022-12-01").sanctions().to_records() == before
+        assert len(projections._SPANS) <= 1  # forgotten as they pass the bound
