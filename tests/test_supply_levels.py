@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import eurasia_events as ee
+from eurasia_events.projections import FoldState, fold, trail_items
 from eurasia_events.views import SupplyRow
 from logkit import copy_registries, forge_line, new_log
 
@@ -61,6 +62,20 @@ def test_a_ramp_up_then_a_plateau_are_levels_by_day_and_the_opening_keeps_its_da
         project = log.as_of(day).projects().get(project="power-of-siberia")
         assert (project.stage, project.since, project.opened) == ("opened", "2019-12-02", "2019-12-02"), day
     assert row(log, "2025-01-01").level_event == "plateau"
+
+
+def test_a_new_level_keeps_the_routes_earlier_levels_without_copying_them() -> None:
+    """A route's levels grow by one item per level, sharing the earlier ones (a synthetic route
+    holds thousands; a copy per level made the fold quadratic), and read back in fold order."""
+    key = ("power-of-siberia", "pipeline_gas")
+    state = fold(FoldState(), [opening("first", "2019-12-02"),
+                               level("ramp", "2021-01-01", "ramp_up", level="10 bcm/yr")])
+    earlier = state.supply[key].levels
+    fold(state, [level("plateau", "2024-12-01", "plateau", level="38 bcm/yr"),
+                 opening("again", "2025-01-01", capacity="40 bcm/yr")])
+    levels = state.supply[key].levels
+    assert levels[1][1] is earlier  # the newest item, then the trail of the earlier ones, shared
+    assert [item.event for item in trail_items(levels)] == ["ramp", "plateau", "again"]
 
 
 def test_a_level_never_opens_a_route() -> None:

@@ -274,7 +274,7 @@ class SupplyState(NamedTuple):
     """``None`` while the log holds levels for the route but no opening."""
     capacity: Quantity | None
     event: str | None
-    levels: tuple[LevelReached, ...] = ()
+    levels: Trail = None  # of LevelReached
 
 
 class ProjectState(NamedTuple):
@@ -554,11 +554,11 @@ def _on_supply(state: FoldState, event: SupplyStarted) -> None:
     project = state.projects.get(event.route) or ProjectState(project=event.route, stages=None)
     if found is None or found.since is None:
         state.supply[key] = SupplyState(since=span_of(event), capacity=event.capacity, event=event.id,
-                                        levels=found.levels if found else ())
+                                        levels=found.levels if found else None)
         stage = "opened"
     else:
         level = LevelReached(span=span_of(event), level=event.capacity, stage=None, capacity=None, event=event.id)
-        state.supply[key] = found._replace(levels=(*found.levels, level))
+        state.supply[key] = found._replace(levels=push(found.levels, level))
         stage = "delivering"
     state.projects[event.route] = ProjectState(project=project.project, capacity=project.capacity,
                                                length=project.length,
@@ -572,7 +572,7 @@ def _on_level(state: FoldState, event: SupplyLevel) -> None:
     found = state.supply.get(key) or SupplyState(since=None, capacity=None, event=None)
     level = LevelReached(span=span_of(event), level=event.level, stage=event.stage, capacity=event.capacity,
                          event=event.id)
-    state.supply[key] = found._replace(levels=(*found.levels, level))
+    state.supply[key] = found._replace(levels=push(found.levels, level))
 
 
 def _not_folded(state: FoldState, event: Event) -> None:

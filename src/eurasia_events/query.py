@@ -1364,7 +1364,7 @@ def _before(earlier: Span, later: Span) -> bool:
 def _levels(supply: SupplyState, day: int) -> list[LevelReached]:
     """The levels on a route possibly reached by ``day``, in fold order (a later
     ``supply_started`` with no capacity, in older logs, states no level at all)."""
-    return [item for item in supply.levels if reached(item.span, day) is not False
+    return [item for item in trail_items(supply.levels) if reached(item.span, day) is not False
             and (item.stage is not None or item.level is not None)]
 
 
