@@ -726,3 +726,22 @@ def test_checkpoints_built_again_after_a_drop_take_full_copies_where_a_fresh_ind
     assert log.engine.index().snapshot_slots == fresh.engine.index().snapshot_slots
     for day in ("1990-01-05", "1990-04-01", "2030-01-01"):
         assert answers(log.as_of(day)) == answers(fresh.as_of(day))
+
+
+def test_the_engine_drops_its_sorted_rows_once_the_index_holds_them_and_copies_them_when_asked() -> None:
+    """Building the query index drops the engine's own sorted list (the index keeps one: 8 bytes a
+    record); asked again, the engine copies the index's, in the same fold order, and a list handed
+    out stays as it was when a retroactive event comes."""
+    items = [*fillers(6, 2010), *fillers(6, 2012)]
+    log = log_of(*items)
+    before = log.engine.rows()
+    log.as_of("2030-01-01").agreements()
+    again = log.engine.rows()
+    assert again == before
+    assert again is not before  # made again from the index's: the first was let go
+    retro = meeting(200, id="retro", date="2011-06-01")
+    log.append([retro])
+    assert again == before  # a list handed out is never changed
+    now = log.engine.rows()
+    assert [row[1] for row in now] == [row[1] for row in log_of(*items, retro).engine.rows()]
+    assert "retro" in {row[1] for row in now}

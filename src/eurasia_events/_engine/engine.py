@@ -269,8 +269,11 @@ class Engine:
         """The stored rows of the events as known at ``known_at``, in fold order (shared: do not change)."""
         if known_at is None:
             if self._sorted is None:
-                with paused():  # the sort keys are a million short-lived objects at most
-                    self._sorted = sorted(self._current.values(), key=sort_key)
+                if self._index is not None:  # the index keeps them sorted: a copy, which later changes leave alone
+                    self._sorted = list(self._index.events)
+                else:
+                    with paused():  # the sort keys are a million short-lived objects at most
+                        self._sorted = sorted(self._current.values(), key=sort_key)
             return self._sorted
         return self._known_at(known_at)[0]
 
@@ -326,6 +329,7 @@ class Engine:
             if self._index is None:
                 with paused(freeze=self.freeze_gc):
                     self._index = Index(self.rows(None), freeze=self.freeze_gc)
+                self._sorted = None  # the index holds its own list of them (8 bytes a record)
             return self._index
         rows, found = self._known_at(known_at)
         if found is None:
