@@ -73,10 +73,10 @@ NEVER: Span = (MAX_ORDINAL, MAX_ORDINAL)
 
 def span_of(event: Event) -> Span:
     """The possible days of an event (or a sketch of one): its date, widened by every disputed date."""
-    return shared(event.span)
+    return _interned(event.span)
 
 
-def shared(span: Span) -> Span:
+def _interned(span: Span) -> Span:
     """One tuple for every equal span: the fold keeps hundreds of thousands of spans, most of
     them the same few thousand days and months (a tenth of the query index at a million events
     when each was its own tuple)."""
@@ -91,7 +91,7 @@ _SPANS_KEPT: Final = 1 << 20
 
 
 def _date_span(date: Any, fallback: Span) -> Span:
-    return fallback if date is None else shared((date.earliest_ordinal, date.latest_ordinal))
+    return fallback if date is None else _interned((date.earliest_ordinal, date.latest_ordinal))
 
 
 def field_span(event: Any, name: str, fallback: Span) -> Span:
@@ -103,7 +103,7 @@ def field_span(event: Any, name: str, fallback: Span) -> Span:
             other = PartialDate.parse(text)
         except EurasiaEventsError:
             continue  # a dispute that gives no date (older records were not checked) cannot widen
-        span = shared((min(span[0], other.earliest_ordinal), max(span[1], other.latest_ordinal)))
+        span = _interned((min(span[0], other.earliest_ordinal), max(span[1], other.latest_ordinal)))
     return span
 
 
