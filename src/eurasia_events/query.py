@@ -992,12 +992,14 @@ class State:
             return [e for e in self._of("meeting", "forum")
                     if e.status_text == "happened" and (who is None or who in e.parties)]
 
+        found: list[Row] | None = None  # a participant's meetings, filtered once for the count and the rows
+
         def make() -> tuple[MeetingRow, ...]:
             with paused():
                 return tuple(MeetingRow(event=e.id, date=_date_text(e.date_text),
                                         kind="forum" if e.TYPE == "forum" else e.kind, title=e.title,
                                         location=e.location, parties=e.parties, certain=e.hi <= day)
-                             for e in held())
+                             for e in (held() if found is None else found))
 
         if who is None:  # counted from the index's columns
             count = self._held("meeting", "forum")
