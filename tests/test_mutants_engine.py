@@ -681,9 +681,9 @@ def test_full_copies_of_the_state_grow_apart_as_the_state_grows() -> None:
 
 
 def test_a_query_merges_runs_of_deltas_as_one_layer_each() -> None:
-    """From a snapshot on, each run of MERGE_EVERY deltas is read as one merged layer (later
-    writes winning, as one after the other): a query far from the last snapshot reads a few
-    layers, not one per checkpoint, and answers as a fresh log."""
+    """From a snapshot on, each run of MERGE_EVERY deltas is kept as one merged layer (later
+    writes winning, as one after the other), made where the run ends: a query far from the last
+    snapshot reads a few layers, not one per checkpoint, and answers as a fresh log."""
     items = growing_state(300)
     with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2), \
             mock.patch("eurasia_events._engine.index.SNAPSHOT_EVERY", 1000), \
@@ -697,6 +697,8 @@ def test_a_query_merges_runs_of_deltas_as_one_layer_each() -> None:
     assert last >= 140
     layers = index.day(dt.date(2041, 1, 1).toordinal()).layers
     assert len(layers) <= 3 + last // 4 + 1  # single deltas of the last run, the runs, the snapshot
+    # A merged layer only where a run ends (one at every checkpoint would hold 4 times the deltas).
+    assert [slot for slot, layer in enumerate(index.merged) if layer is not None] == list(range(4, last + 1, 4))
     fresh = log_of(*items)
     for day in ("1990-02-11", "1990-05-02", "1990-08-30", "1991-01-01", "2030-01-01"):
         assert answers(log.as_of(day)) == answers(fresh.as_of(day))
