@@ -992,7 +992,7 @@ class State:
             return [e for e in self._of("meeting", "forum")
                     if e.status_text == "happened" and (who is None or who in e.parties)]
 
-        found: list[Row] | None = None  # a participant's meetings, filtered once for the count and the rows
+        found = None if who is None else held()  # a participant's: filtered once, for the count and the rows
 
         def make() -> tuple[MeetingRow, ...]:
             with paused():
@@ -1001,11 +1001,8 @@ class State:
                                         location=e.location, parties=e.parties, certain=e.hi <= day)
                              for e in (held() if found is None else found))
 
-        if who is None:  # counted from the index's columns
-            count = self._held("meeting", "forum")
-        else:
-            found = held()
-            count = Count(sum(e.hi <= day for e in found), len(found))
+        count = self._held("meeting", "forum") if found is None else (  # all: from the index's columns
+            Count(sum(e.hi <= day for e in found), len(found)))
         return View("meetings", make, fields_of(MeetingRow), title=self._title("Meetings"),
                     sure=count.certain, size=count.possible)
 

@@ -223,10 +223,10 @@ class Index:
     def _merge(self, slot: int) -> FoldState | None:
         """The deltas of the run of :data:`MERGE_EVERY` that checkpoint ``slot`` ends, merged
         into one layer (later wins, keys in first-written order, as :func:`flatten` merges them)."""
-        first = slot - self.merge_every
-        if first < self.snapshot_slots[-1] or (slot - self.snapshot_slots[-1]) % self.merge_every:
-            return None
-        deltas = self.deltas[first + 1 : slot + 1]
+        since = slot - self.snapshot_slots[-1]
+        if since == 0 or since % self.merge_every:
+            return None  # a snapshot itself, or no run ends here
+        deltas = self.deltas[slot - self.merge_every + 1 : slot + 1]
         return FoldState(**{name: _layer({k: v for d in deltas for k, v in getattr(d, name).items()})
                             for name in _FIELDS})
 
