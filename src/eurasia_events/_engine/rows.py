@@ -1,11 +1,12 @@
 """Compact rows: the in-memory form of an event, and the only module that knows their layout.
 
 A row holds the fields the views read (an event's fields without its sources, notes,
-disputes and long free text; dates, figures and the status as their text), then the
-record's ``seq``, the event's possible days ``lo`` and ``hi`` (its date widened by
-disputed dates) and ``disputed``, the disputed fields and values, flat. It is stored as a
-plain tuple of text, numbers and tuples of them, which the cyclic garbage collector stops
-tracking after one pass. :func:`typed` views one as the named tuple of its type
+disputes and long free text; dates, figures and the status as their text), then its
+``key`` (its place in fold order: see :func:`sort_key`; the record's ``seq`` is read off
+it), the event's possible days ``lo`` and ``hi`` (its date widened by disputed dates) and
+``disputed``, the disputed fields and values, flat. It is stored as a plain tuple of
+text, numbers and tuples of them, which the cyclic garbage collector stops tracking after
+one pass. :func:`typed` views one as the named tuple of its type
 (:func:`row_class`), with the event's ``TYPE``, attribute names and value types, so the
 fold and the views read rows and events alike. The full event is built from the stored
 record when asked for.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import operator
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NamedTuple
 
@@ -26,8 +28,8 @@ from eurasia_events.dates import PartialDate
 from eurasia_events.events import EVENT_TYPES, Event, Status
 from eurasia_events.quantities import Quantity
 
-__all__ = ["DROPPED", "AmendmentRow", "Row", "event_id", "renumbered", "row_class", "row_of", "seq_of", "sort_key",
-           "typed"]
+__all__ = ["DROPPED", "SEQ_BITS", "AmendmentRow", "Row", "event_id", "packed", "renumbered", "row_class", "row_of",
+           "seq_of", "sort_key", "typed"]
 
 DROPPED: Final = frozenset({"sources", "notes", "disputes", "related", "expected", "purpose",
                             "text", "place", "initiator_name", "recipient_name"})
@@ -37,8 +39,8 @@ last four are a coded interaction's dataset text: a million of them in an import
 Row = Any
 """A row: a plain tuple as stored, or its named-tuple view (see :func:`typed`)."""
 
-_SEQ_BITS: Final = 40  # a sort key's low bits: the sequence number (logs of up to 2**40 records)
-_AFTER_EVERY_SEQ: Final = (1 << _SEQ_BITS) - 1
+SEQ_BITS: Final = 40  # a sort key's low bits: the sequence number (logs of up to 2**40 records)
+_AFTER_EVERY_SEQ: Final = (1 << SEQ_BITS) - 1
 
 
 class AmendmentRow(NamedTuple):
@@ -58,7 +60,7 @@ def event_id(row: tuple[Any, ...]) -> str:
 
 def seq_of(row: tuple[Any, ...]) -> int:
     """The ``seq`` of the record an event's row was read from."""
-    found: int = row[-4]
+    found: int = row[-4] & _AFTER_EVERY_SEQ
     return found
 
 
@@ -67,19 +69,24 @@ def renumbered(row: tuple[Any, ...], seq: int) -> tuple[Any, ...]:
     how a log combining several numbers their records."""
     if row[0] in ("correction", "retraction"):
         return (*row[:3], seq)
-    return (*row[:-4], seq, *row[-3:])
+    return (*row[:-4], packed(row[-3], seq), *row[-3:])
 
 
-def sort_key(row: tuple[Any, ...]) -> int:
-    """Fold order, (earliest possible day, seq), packed in one int: it sorts and bisects
-    several times faster than a tuple, and takes less memory."""
-    key: int = (row[-3] << _SEQ_BITS) | row[-4]
-    return key
+def packed(lo: int, seq: int) -> int:
+    """The sort key of an event whose earliest possible day is ``lo``, read from record ``seq``:
+    fold order, (earliest possible day, seq), packed in one int. It sorts and bisects several
+    times faster than a tuple, and takes less memory."""
+    return (lo << SEQ_BITS) | seq
+
+
+sort_key: Final[Callable[[tuple[Any, ...]], int]] = operator.itemgetter(-4)
+"""An event row's place in fold order (:func:`packed`), which the row keeps: read, not computed
+(a rebuild sorts a million rows by it, and the index keeps an array of them)."""
 
 
 def key_after(day: int) -> int:
     """The sort key just after every event whose earliest possible day is ``day``."""
-    return (day << _SEQ_BITS) | _AFTER_EVERY_SEQ
+    return (day << SEQ_BITS) | _AFTER_EVERY_SEQ
 
 
 _CLASS_ATTRS: Final = ("binding", "in_force_on_signature", "term_from")
@@ -102,6 +109,11 @@ class _RowBase(tuple):  # type: ignore[type-arg]
             elif isinstance(value, tuple):
                 for item in value:
                     yield name, item
+
+    @property
+    def seq(self) -> int:
+        """The ``seq`` of the record the row was read from."""
+        return seq_of(self)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -143,7 +155,7 @@ def row_class(type_: str) -> type:
     kept = kept_fields(type_)
     names = [f.name if stored_as(f) == "value" else f"{f.name}_text" for f in kept]
     base = collections.namedtuple(  # type: ignore[misc]
-        f"{cls.__name__}Row", ["tag", *names, "seq", "lo", "hi", "disputed"])
+        f"{cls.__name__}Row", ["tag", *names, "key", "lo", "hi", "disputed"])
     body: dict[str, Any] = {
         "__slots__": (), "TYPE": type_, "__module__": __name__,
         "_ENTITY_FIELDS": tuple(f.name for f in kept if f.metadata.get("entity")),
@@ -173,5 +185,5 @@ def row_of(event: Event, seq: int) -> tuple[Any, ...]:
     """The stored row of a full event."""
     values = [_as_stored(getattr(event, f.name), stored_as(f)) for f in kept_fields(event.TYPE)]
     lo, hi = event.span
-    return (event.TYPE, *values, seq, lo, hi,
+    return (event.TYPE, *values, packed(lo, seq), lo, hi,
             tuple(text for d in event.disputes if d.rank != "deprecated" for text in (d.field, d.value)))
