@@ -136,15 +136,19 @@ def test_the_fast_decoder_takes_a_record_of_exactly_the_line_limit() -> None:
 
 def test_equal_values_of_different_records_share_one_object() -> None:
     """Rows hold each distinct date, figure, entity list, list of slugs and of choices once (a
-    million rows hold a few thousand of them): records decoded from separate lines share the
-    first one's objects."""
+    million rows hold a few thousand of them), and each distinct value of a field declared
+    ``repeated`` (a place, a slug naming an agreement or a measure): records decoded from separate
+    lines share the first one's objects."""
     treaty = ee.TreatySigned(id="t-1", date="2014-05-21", title="t", sources=QUOTE, parties=["RU", "CN"],
-                             agreement="a", supersedes=["old-1", "old-2"], term="30 years")
-    measure = ee.SanctionsImposed(id="s-1", date="2014-07-31", title="t", sources=QUOTE, measure="m", imposer="eu",
-                                  targets=["RU"], description="d", sectors=["energy", "finance"])
+                             agreement="power-of-siberia-2014", supersedes=["old-1", "old-2"], term="30 years")
+    measure = ee.SanctionsImposed(id="s-1", date="2014-07-31", title="t", sources=QUOTE, measure="eu-2014-sectoral",
+                                  imposer="eu", targets=["RU"], description="d", sectors=["energy", "finance"])
+    talks = meeting(1, location="Vladivostok")
     fast = decoder()
-    for event, shared in ((treaty, ("2014-05-21", ("RU", "CN"), ("old-1", "old-2"), "30 years")),
-                          (measure, ("2014-07-31", ("RU",), ("energy", "finance")))):
+    for event, shared in ((treaty, ("2014-05-21", ("RU", "CN"), ("old-1", "old-2"), "30 years",
+                                    "power-of-siberia-2014")),
+                          (measure, ("2014-07-31", ("RU",), ("energy", "finance"), "eu-2014-sectoral")),
+                          (talks, ("Vladivostok",))):
         first, digest = encode_record(1, ee.Instant.parse(T1), event, GENESIS)
         second, _ = forge_line(2, {**data_of(event), "id": "other"}, type_=event.TYPE, prev=digest)
         one, two = fast.line(first.rstrip(b"\n"))[4], fast.line(second)[4]
@@ -152,6 +156,22 @@ def test_equal_values_of_different_records_share_one_object() -> None:
         for value in shared:
             at = one.index(value)
             assert two[at] is one[at], value
+
+
+def test_a_log_keeps_no_slot_per_repeated_text_once_its_records_are_in(tmp_path: Path) -> None:
+    """The repeated texts a load has seen are forgotten once its records are in (the rows hold
+    one of each; a million rows naming 150,000 agreements would otherwise keep as many cache
+    slots): loading and appending leave the cache empty, and the rows still share their texts."""
+    copy_registries(tmp_path)
+    log = ee.load(tmp_path, create=True)
+    log.append([meeting(1, location="Vladivostok"), meeting(2, location="Vladivostok")])
+    loaded = ee.load(tmp_path)
+    assert loaded.engine._decoder._shared.texts == {}  # nothing public shows the cache
+    from eurasia_events._engine.rows import typed
+
+    one, two = (typed(row) for row in loaded.engine.rows() if typed(row).id in ("m-1", "m-2"))
+    assert one.location == "Vladivostok"
+    assert two.location is one.location
 
 
 CODED: dict[str, Any] = {

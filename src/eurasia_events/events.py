@@ -107,6 +107,9 @@ def _field(codec: str, doc: str, convert: Callable[[Any, Any, attrs.Attribute[An
         "day": kwargs.pop("day", False),  # a date that must be one day (see is_day)
         "by": kwargs.pop("by", None),  # the choice field choosing a code's form
         "forms": kwargs.pop("forms", {}),  # that choice's values -> the code's pattern
+        # A value many events repeat (a place, a slug naming an agreement): loaded rows share one
+        # object per distinct value instead of holding a copy each (see eurasia_events._engine).
+        "repeated": kwargs.pop("repeated", False),
     }
     return attrs.field(
         converter=attrs.Converter(convert, takes_self=True, takes_field=True),
@@ -115,7 +118,7 @@ def _field(codec: str, doc: str, convert: Callable[[Any, Any, attrs.Attribute[An
     )
 
 
-def _text(doc: str, *, default: str | None = None, required: bool = True) -> Any:
+def _text(doc: str, *, default: str | None = None, required: bool = True, repeated: bool = False) -> Any:
     def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str:
         if not isinstance(value, str):
             raise _fail(instance, field, f"expected text, got {value!r}")
@@ -124,17 +127,17 @@ def _text(doc: str, *, default: str | None = None, required: bool = True) -> Any
         return value
 
     if default is None:
-        return _field("text", doc, convert)
-    return _field("text", doc, convert, default=default)
+        return _field("text", doc, convert, repeated=repeated)
+    return _field("text", doc, convert, default=default, repeated=repeated)
 
 
-def _slug(doc: str) -> Any:
+def _slug(doc: str, *, repeated: bool = True) -> Any:
     def convert(value: Any, instance: Any, field: attrs.Attribute[Any]) -> str:
         if not isinstance(value, str) or not _SLUG.fullmatch(value):
             raise _fail(instance, field, f"expected a lowercase slug like 'gazprom-cnpc-2014', got {value!r}")
         return value
 
-    return _field("text", doc, convert, shape="slug")
+    return _field("text", doc, convert, shape="slug", repeated=repeated)
 
 
 def _slugs(doc: str) -> Any:
@@ -459,7 +462,7 @@ class Event:
     TYPE: ClassVar[str] = ""
     """The ``type`` tag written in the log."""
 
-    id: str = _slug("Stable slug, unique in the log, e.g. `2014-05-21-eastern-route-contract`.")
+    id: str = _slug("Stable slug, unique in the log, e.g. `2014-05-21-eastern-route-contract`.", repeated=False)
     date: PartialDate = _date("When it happened (EDTF). For a plan or announcement: when it was announced.")
     title: str = _text("Short human title.")
     sources: tuple[Citation, ...] = _field(
@@ -520,7 +523,7 @@ class Meeting(Event):
 
     TYPE: ClassVar[str] = "meeting"
     kind: str = _choice("What sort of meeting.", ("summit", "visit", "talks", "call"))
-    location: str = _text("Where (city), if known.", default="", required=False)
+    location: str = _text("Where (city), if known.", default="", required=False, repeated=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -530,7 +533,7 @@ class Forum(Event):
     TYPE: ClassVar[str] = "forum"
     name: str = _text("The forum's name.")
     edition: int | None = _number("Which edition (1 for the first), if numbered.")
-    location: str = _text("Where (city), if known.", default="", required=False)
+    location: str = _text("Where (city), if known.", default="", required=False, repeated=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -852,7 +855,7 @@ class TradeStatistic(Event):
     importer: str | None = _entity("Importing side, for a one-way flow.", optional=True)
     change: Quantity | None = _quantity("Year-on-year change, e.g. `29.5 %`.", dimensions=("share",), positive=False)
     reporter: str | None = _entity("Who reported it (e.g. `china-customs`).", optional=True)
-    commodity: str = _text("Goods covered, if not all trade.", default="", required=False)
+    commodity: str = _text("Goods covered, if not all trade.", default="", required=False, repeated=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -861,7 +864,7 @@ class Announcement(Event):
 
     TYPE: ClassVar[str] = "announcement"
     status: Status = _field("status", "`planned` (default) or `unconfirmed`.", _status, default=Status.PLANNED)
-    subject: str = _text("What it is about: an entity id or an agreement slug.")
+    subject: str = _text("What it is about: an entity id or an agreement slug.", repeated=True)
     expected: str = _text("What was expected, in words.")
     expected_by: PartialDate | None = _date("When it was expected, if stated.", optional=True)
     amount: Quantity | None = _quantity(
@@ -879,7 +882,7 @@ class Statement(Event):
 
     TYPE: ClassVar[str] = "statement"
     speaker: str = _entity("Who said it (a person, state, company or organisation).")
-    subject: str = _text("What it is about: an entity id, an agreement slug or a few words.")
+    subject: str = _text("What it is about: an entity id, an agreement slug or a few words.", repeated=True)
     claim: str = _text("What was claimed, in words.")
     figure: Quantity | None = _quantity(
         "A figure stated, if any, e.g. `200 billion USD` or `25 %`.",
@@ -1058,8 +1061,8 @@ class Amendment:
     """Base of :class:`Correction` and :class:`Retraction`: records about other records."""
 
     TYPE: ClassVar[str] = ""
-    id: str = _slug("Stable slug of the amendment itself.")
-    target: str = _slug("Id of the event amended.")
+    id: str = _slug("Stable slug of the amendment itself.", repeated=False)
+    target: str = _slug("Id of the event amended.", repeated=False)
     reason: str = _text("Why.")
     sources: tuple[Citation, ...] = _field(
         "citations", "Sources for the amendment, if any.", lambda v, i, f: _citations(v, i, f) if v else (), default=()

@@ -179,6 +179,8 @@ def _finisher(type_: str) -> Callable[..., tuple[Any, ...]]:
             lines.append(f"    v_{name} = c.entities(s.{name})")
         elif shape in ("slugs", "choices"):
             lines.append(f"    v_{name} = c.shared(s.{name})")
+        elif field.metadata.get("repeated"):
+            lines.append(f"    v_{name} = s.{name} if s.{name} is None else c.text(s.{name})")
         else:
             lines.append(f"    v_{name} = s.{name}")
         values.append(f"v_{name}")
@@ -241,6 +243,7 @@ class Shared:
         self._days: dict[str, bool] = {}
         self._quantities: dict[tuple[str, tuple[str, ...], bool], str] = {}
         self._tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.texts: dict[str, str] = {}
         self._entities: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def date(self, text: str) -> tuple[str, int, int]:
@@ -258,6 +261,11 @@ class Shared:
         key = (text, dimensions, positive)
         found = self._quantities.get(key)
         return _kept(self._quantities, key, _quantity(*key)) if found is None else found
+
+    def text(self, value: str) -> str:
+        """A repeated text (a field declared ``repeated``): the first equal one seen."""
+        found = self.texts.get(value)
+        return _kept(self.texts, value, value) if found is None else found
 
     def shared(self, items: tuple[Any, ...]) -> tuple[Any, ...]:
         found = self._tuples.get(items)
@@ -347,6 +355,11 @@ class RecordDecoder:
         except Exception:  # any surprise: the slow path names the problem
             return None
         return record.seq, micros, record.prev, tag, row
+
+    def settle(self) -> None:
+        """Forget the repeated texts seen so far: the rows hold one of each, and the cache would
+        hold a slot for each (a batch of records shares its texts; batches need not)."""
+        self._shared.texts.clear()
 
     def data(self, type_: str, data: Any, seq: int) -> tuple[Any, ...] | None:
         """The row of one type's JSON data (a correction's merge), or ``None`` if the fast path declines."""

@@ -127,6 +127,7 @@ class Engine:
                     self.ingest(item, file=file)
         finally:
             self._changed()
+            self._decoder.settle()
 
     def _changed(self) -> None:
         self._sorted = None
