@@ -204,17 +204,20 @@ def test_known_at_between_two_corrections_shows_only_the_first_in_views_and_sket
     assert [s.title for s in log.sketches(T3)] == ["Fixed again"]
 
 
-def test_a_stored_amendment_recorded_before_its_target_is_read_in_log_order() -> None:
-    """A log written with a retraction recorded before its target (append refuses that now; a log
+@pytest.mark.parametrize("amendment", [ee.Retraction(id="gone", target="m-1", reason="r"),
+                                       ee.Correction(id="fix", target="m-1", reason="r", changes={"title": "T"})])
+def test_a_stored_amendment_recorded_before_its_target_is_read_in_log_order(amendment: ee.Amendment) -> None:
+    """A log written with an amendment recorded before its target (append refuses that now; a log
     written otherwise still loads): as known in between, neither is known, and nothing fails."""
     store = ee.MemoryStore()
     first, digest = encode_record(1, ee.Instant.parse(T3), meeting(1), GENESIS)
-    second, _ = encode_record(2, ee.Instant.parse(T1), ee.Retraction(id="gone", target="m-1", reason="r"), digest)
+    second, _ = encode_record(2, ee.Instant.parse(T1), amendment, digest)
     store.append_lines([first, second])
     log = new_log(store)
     assert log.events(T2) == []
     assert log.as_of("2030-01-01", known_at=T2).meetings().rows == ()
-    assert log.events(T3) == []
+    corrected = isinstance(amendment, ee.Correction)
+    assert [e.title for e in log.events(T3)] == (["T"] if corrected else [])
 
 
 @pytest.mark.parametrize(("changes", "problem"), [

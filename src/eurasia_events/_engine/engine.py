@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import array
 import collections
+import itertools
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol
 
@@ -77,11 +79,14 @@ class Engine:
 
         self._decoder = RecordDecoder(entities, sources)
         self._entries: list[tuple[Any, ...]] = []  # per record: its row as recorded
+        self._amendments: list[int] = []  # the records (from 0) that are corrections or retractions
+        self._latest: int | None = None  # the latest recorded instant, once asked for
         self.recorded = array.array("q")  # per record: when it was appended, in microseconds
         # Every live event as currently known (corrections applied), and the ids no longer live.
         self._current: dict[str, tuple[Any, ...]] = {}
         self._retired: set[str] = set()
         self._corrections: dict[str, list[int]] = {}  # event id -> seqs of its corrections
+        self._originals: dict[str, tuple[Any, ...]] = {}  # a corrected event's id -> its row as recorded
         self._built: dict[str, Event] = {}  # full events built so far, as currently known
         self._sorted: list[tuple[Any, ...]] | None = None
         self._index: Index | None = None  # the live index, kept up to date once a query built it
@@ -115,6 +120,8 @@ class Engine:
             self._current[row[1]] = row
             if self._index is not None:
                 self._index.add_event(row)
+        if amends:
+            self._amendments.append(len(self._entries))
         self._entries.append(row)
         self.recorded.append(micros)
 
@@ -131,6 +138,7 @@ class Engine:
 
     def _changed(self) -> None:
         self._sorted = None
+        self._latest = None
         self._past.clear()
 
     def _check_identity(self, event_id: str, target: str | None, *, file: str | None, line: int | None) -> None:
@@ -172,6 +180,7 @@ class Engine:
         self._built.pop(target, None)
         if tag == "correction":
             self._corrections.setdefault(target, []).append(seq)
+            self._originals.setdefault(target, old)  # its row as recorded, for a replay (the first correction's)
             try:
                 new = self._corrected(old)
             except InvalidEventError as error:  # a stored correction that breaks its target
@@ -291,36 +300,54 @@ class Engine:
         found = self._past.get(limit)
         if found is None:
             with paused():
-                found = (sorted(self._replay(limit).values(), key=sort_key), None)
+                found = (sorted(self._replay(limit), key=sort_key), None)
             self._past[limit] = found
             if len(self._past) > _KNOWN_AT_KEPT:
                 self._past.popitem(last=False)
         self._past.move_to_end(limit)
         return found
 
-    def _replay(self, limit: int) -> dict[str, tuple[Any, ...]]:
-        """The live rows as the log stood at ``limit`` microseconds."""
-        current: dict[str, tuple[Any, ...]] = {}
-        first: dict[str, tuple[Any, ...]] = {}
-        corrected: set[str] = set()
-        for entry, micros in zip(self._entries, self.recorded, strict=True):
-            if micros > limit:
-                continue
-            tag = entry[0]
+    def _replay(self, limit: int) -> list[tuple[Any, ...]]:
+        """The live rows as the log stood at ``limit`` microseconds, in record order.
+
+        Every record is an event or an amendment with an id of its own, and an event's record
+        is its only one: the rows recorded by then, less the amendments, less the events they
+        retracted, with the corrected ones merged again, is the log replayed. The records are
+        filtered by C-level passes (a rebuild replays a million); only the amendments, a few
+        in a hundred, are gone through one by one.
+        """
+        recorded = self.recorded
+        if self._latest is None:
+            self._latest = max(recorded, default=limit)
+        if self._latest <= limit:  # every record (as a rebuild asks): no instant to compare
+            entries, amendments = self._entries, self._amendments
+        else:
+            entries = list(itertools.compress(self._entries, map(limit.__ge__, recorded)))
+            amendments = [i for i in self._amendments if recorded[i] <= limit]
+        gone: set[str] = set()  # amendments, and the events retracted or to merge again
+        corrected: dict[str, None] = {}
+        for record in amendments:
+            tag, amendment_id, target, _seq = self._entries[record]
+            gone.add(amendment_id)
             if tag == "correction":
-                if entry[2] in current:
-                    corrected.add(entry[2])
-            elif tag == "retraction":
-                current.pop(entry[2], None)
+                corrected[target] = None
             else:
-                current[entry[1]] = first[entry[1]] = entry
-        for target in corrected.intersection(current):
-            # Merged once, after the loop: the row as known now when every correction was
-            # recorded by then (the same merge), else its record and the corrections until then.
+                gone.add(target)
+        merged = []
+        for target in corrected:
+            original = self._originals[target]
+            if target in gone or recorded[seq_of(original) - 1] > limit:
+                continue  # retracted by then, or recorded after its correction and after ``limit``
+            gone.add(target)
+            # The row as known now when every correction was recorded by then (the same
+            # merge), else its record and the corrections until then.
             now = self._current.get(target)
-            every = all(self.recorded[seq - 1] <= limit for seq in self._corrections[target])
-            current[target] = now if now is not None and every else self._corrected(first[target], until=limit)
-        return current
+            every = all(recorded[seq - 1] <= limit for seq in self._corrections[target])
+            merged.append(now if now is not None and every else self._corrected(original, until=limit))
+        if not gone:
+            return list(entries)
+        kept = map(operator.not_, map(gone.__contains__, map(operator.itemgetter(1), entries)))
+        return [*itertools.compress(entries, kept), *merged]
 
     def index(self, known_at: Instant | None = None) -> Index:
         """The checkpoint index as known at ``known_at`` (the live one, kept up to date, for ``None``)."""
