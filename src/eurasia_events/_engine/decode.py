@@ -29,7 +29,7 @@ from eurasia_events.quantities import Quantity
 from eurasia_events.sources import Source, citation_kind_problem
 
 from .codegen import compile_function
-from .rows import DROPPED, SEQ_BITS, kept_fields, row_class
+from .rows import DROPPED, kept_fields, packed, row_class
 
 __all__ = ["Decline", "RecordDecoder"]
 
@@ -150,7 +150,7 @@ def _finisher(type_: str) -> Callable[..., tuple[Any, ...]]:
         return functools.partial(_amendment, type_)
     cls = EVENT_TYPES[type_]
     namespace: dict[str, Any] = {"Decline": Decline, "TAG": type_, "ROW": row_class(type_), "SLUG": _SLUG_CHARS,
-                                "SEQ_BITS": SEQ_BITS}  # the key, inline (see rows.packed)
+                                "PACKED": packed}
     lines = ["def finish(s, seq, c):"]
     for field in attrs.fields(cls):
         name, shape, codec = field.name, field.metadata.get("shape"), field.metadata.get("codec")
@@ -187,7 +187,7 @@ def _finisher(type_: str) -> Callable[..., tuple[Any, ...]]:
     lines += ["    disputed = ()",
               "    if s.disputes:",
               "        lo, hi, disputed = c.widened(s.disputes, lo, hi)",
-              f"    row = (TAG, {', '.join(values)}, (lo << SEQ_BITS) | seq, lo, hi, disputed)"]
+              f"    row = (TAG, {', '.join(values)}, PACKED(lo, seq), lo, hi, disputed)"]
     if hasattr(cls, "__attrs_post_init__"):  # the type's own cross-field rule, read off the row
         namespace["POST_INIT"] = cls.__attrs_post_init__
         lines.append("    POST_INIT(tuple.__new__(ROW, row))")

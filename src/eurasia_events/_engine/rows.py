@@ -28,7 +28,7 @@ from eurasia_events.dates import PartialDate
 from eurasia_events.events import EVENT_TYPES, Event, Status
 from eurasia_events.quantities import Quantity
 
-__all__ = ["DROPPED", "SEQ_BITS", "AmendmentRow", "Row", "event_id", "packed", "renumbered", "row_class", "row_of",
+__all__ = ["DROPPED", "AmendmentRow", "Row", "event_id", "packed", "renumbered", "row_class", "row_of",
            "seq_of", "sort_key", "typed"]
 
 DROPPED: Final = frozenset({"sources", "notes", "disputes", "related", "expected", "purpose",
@@ -39,8 +39,8 @@ last four are a coded interaction's dataset text: a million of them in an import
 Row = Any
 """A row: a plain tuple as stored, or its named-tuple view (see :func:`typed`)."""
 
-SEQ_BITS: Final = 40  # a sort key's low bits: the sequence number (logs of up to 2**40 records)
-_AFTER_EVERY_SEQ: Final = (1 << SEQ_BITS) - 1
+_SEQ_BITS: Final = 40  # a sort key's low bits: the sequence number (logs of up to 2**40 records)
+_AFTER_EVERY_SEQ: Final = (1 << _SEQ_BITS) - 1
 
 
 class AmendmentRow(NamedTuple):
@@ -76,7 +76,7 @@ def packed(lo: int, seq: int) -> int:
     """The sort key of an event whose earliest possible day is ``lo``, read from record ``seq``:
     fold order, (earliest possible day, seq), packed in one int. It sorts and bisects several
     times faster than a tuple, and takes less memory."""
-    return (lo << SEQ_BITS) | seq
+    return (lo << _SEQ_BITS) | seq
 
 
 sort_key: Final[Callable[[tuple[Any, ...]], int]] = operator.itemgetter(-4)
@@ -86,7 +86,7 @@ sort_key: Final[Callable[[tuple[Any, ...]], int]] = operator.itemgetter(-4)
 
 def key_after(day: int) -> int:
     """The sort key just after every event whose earliest possible day is ``day``."""
-    return (day << SEQ_BITS) | _AFTER_EVERY_SEQ
+    return (day << _SEQ_BITS) | _AFTER_EVERY_SEQ
 
 
 _CLASS_ATTRS: Final = ("binding", "in_force_on_signature", "term_from")
