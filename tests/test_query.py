@@ -133,6 +133,24 @@ def test_sanctions_count_from_their_effective_date(memory_log: ee.Log) -> None:
     assert memory_log.as_of("2030-01-01").sanctions(in_force_only=False).get(measure="swift").status == "lifted"
 
 
+def test_a_target_s_sanctions_work_out_each_measure_s_designations_once() -> None:
+    """Choosing the measures that designate a target reads their designations on the day; the
+    rows shown reuse them rather than working them out again (per measure, once a call)."""
+    log = ee.load()
+    worked_out: list[str] = []
+    designated = State._designated
+
+    def counted(state: State, measure: Any) -> Any:
+        worked_out.append(measure.measure)
+        return designated(state, measure)
+
+    with mock.patch.object(State, "_designated", counted):
+        rows = log.as_of("2022-12-31").sanctions(target="vtb").rows
+    assert rows
+    assert {row.measure for row in rows} <= set(worked_out)
+    assert sorted(worked_out) == sorted(set(worked_out))
+
+
 def test_partial_dates_make_rows_uncertain(memory_log: ee.Log) -> None:
     """A month-precision start is absent before the month, uncertain during it, certain after."""
     add(memory_log, ee.SupplyStarted(id="first-gas", date="2019-12", title="first gas", sources=Q,

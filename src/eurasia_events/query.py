@@ -627,7 +627,7 @@ class State:
         status: tuple[str, bool, frozenset[str], Span | None] = found[3]
         return status
 
-    def _designated(self, m: MeasureState) -> dict[str, tuple[bool, Span, tuple[str, ...]]]:
+    def _designated(self, m: MeasureState) -> _Designated:
         """Entities possibly designated under a measure on the day: whether certainly, since when, by which events.
 
         Designated possibly when a listing may be the last change by the day, certainly when a
@@ -698,7 +698,7 @@ class State:
                 return self._sanction_rows(chosen)
 
         return View("sanctions", make, fields_of(SanctionRow), title=self._title("Sanctions"),
-                    sure=sum(certain for *_, certain in chosen), size=len(chosen))
+                    sure=sum(certain for _, _, certain, _ in chosen), size=len(chosen))
 
     def _sanctions_count(self) -> Count:
         """How many sanctions measures certainly, and possibly, are in force on the day: the
@@ -715,8 +715,9 @@ class State:
         return Count(certain, possible)
 
     def _sanctions_chosen(self, who: str | None, by: str | None, *, in_force_only: bool
-                          ) -> list[tuple[MeasureState, str, bool]]:
-        """The measures :meth:`sanctions` shows, each with the status its row says and whether certain."""
+                          ) -> list[tuple[MeasureState, str, bool, _Designated | None]]:
+        """The measures :meth:`sanctions` shows, each with the status its row says, whether certain,
+        and its designations on the day when choosing it read them (for ``target``)."""
         chosen = []
         for m in self._fold.measures.values():
             if (by is not None and m.imposer != by) or is_pending(m):
@@ -726,26 +727,30 @@ class State:
                 if "in force" not in found:
                     continue
                 status, certain = "in force", len(found) == 1
+            designations = None
             if who is not None:  # designating the target on the day
                 if status == "adopted":
                     if who not in m.targets:
                         continue
                 else:
-                    designated = self._designated(m).get(who)
-                    if designated is None:
+                    designations = self._designated(m)
+                    if who not in designations:
                         continue
-                    certain = certain and designated[0]
-            chosen.append((m, status, certain))
+                    certain = certain and designations[who][0]
+            chosen.append((m, status, certain, designations))
         return chosen
 
-    def _sanction_rows(self, chosen: list[tuple[MeasureState, str, bool]]) -> tuple[SanctionRow, ...]:
+    def _sanction_rows(self, chosen: list[tuple[MeasureState, str, bool, _Designated | None]]
+                       ) -> tuple[SanctionRow, ...]:
         rows = []
-        for m, status, certain in chosen:
+        for m, status, certain, designations in chosen:
             until = self._measure_status(m)[3]
             persons = self._persons(m)
+            if status != "adopted" and designations is None:
+                designations = self._designated(m)
             rows.append(SanctionRow(
                 measure=m.measure, imposer=m.imposer, status=status, certain=certain,
-                targets=m.targets if status == "adopted" else tuple(self._designated(m)),
+                targets=m.targets if designations is None else tuple(designations),
                 adopted=span_text(m.adopted), effective=span_text(m.effective),
                 until=None if until is None else span_text(until), sectors=m.sectors,
                 description=m.description, events=m.events, persons=None if persons is None else persons.certain,
@@ -1204,6 +1209,8 @@ _AgreementFacts = tuple[AgreementState, int, int, Any, tuple[str, bool, Span | N
 """What :meth:`State._facts` remembers of an agreement: its fold row, the days ``lo <= d < hi``
 it holds on, the term anchor it was worked out with (:data:`_NO_ANCHOR` if it never has one),
 its status and its possible statuses (:func:`agreement_facts`)."""
+_Designated = dict[str, tuple[bool, Span, tuple[str, ...]]]
+"""Per entity possibly designated under a measure on a day: whether certainly, since when, by which events."""
 _NO_ANCHOR: Final[Any] = object()
 _SHARED: Final = object()
 """Its id is the memo's key for :attr:`State._shared` (no fold row can have it: it lives as long as the module)."""
