@@ -60,7 +60,7 @@ from .events import (
 )
 from .quantities import Quantity
 
-__all__ = ["Projection", "Span", "span_of"]
+__all__ = ["Projection", "Span", "certainly_after", "span_of"]
 
 Relation = tuple[str, str, "Span", Quantity | None]
 """How a later agreement relates to an earlier one: ``(relation, later agreement, span, part)``."""
@@ -1016,17 +1016,33 @@ def hull(spans: Iterable[Span | None]) -> Span | None:
     return (min(lo for lo, _ in found), max(hi for _, hi in found)) if found else None
 
 
+def certainly_after(later: Span, earlier: Span, *, tie: bool) -> bool:
+    """Whether ``later`` certainly comes after ``earlier``: it starts after ``earlier`` ends or,
+    both being one same single day, ``tie`` says so (the rule that orders such a pair: fold
+    order, stage rank, the greater id).
+
+    >>> certainly_after((5, 9), (1, 4), tie=False), certainly_after((4, 9), (1, 4), tie=True)
+    (True, False)
+    >>> certainly_after((3, 3), (3, 3), tie=True), certainly_after((3, 3), (3, 3), tie=False)
+    (True, False)
+    """
+    return later[0] > earlier[1] or (tie and later[0] == later[1] == earlier[0] == earlier[1])
+
+
 def may_be_last(items: Sequence[tuple[Span, T]], day: int) -> list[tuple[Span, T]]:
     """The items (records of one fact, in fold order) that may be the last made by ``day``: no
     other certainly made by then certainly comes after it (later days, or on one same single
     day, later in fold order). One that certainly comes after but may not be made yet leaves
-    the earlier standing until it is."""
-    def after(later: Span, earlier: Span, listed_later: bool) -> bool:
-        return later[1] <= day and (
-            later[0] > earlier[1] or (listed_later and later[0] == later[1] == earlier[0] == earlier[1]))
+    the earlier standing until it is.
 
+    >>> may_be_last([((3, 3), "first"), ((3, 3), "second"), ((1, 2), "before")], 10)
+    [((3, 3), 'second')]
+    >>> may_be_last([((3, 3), "first"), ((5, 20), "maybe later")], 10)
+    [((3, 3), 'first'), ((5, 20), 'maybe later')]
+    """
     return [item for i, item in enumerate(items)
-            if not any(after(other[0], item[0], j > i) for j, other in enumerate(items) if j != i)]
+            if not any(other[0][1] <= day and certainly_after(other[0], item[0], tie=j > i)
+                       for j, other in enumerate(items) if j != i)]
 
 
 _FAR: Final = 1 << 62  # beyond every day

@@ -37,6 +37,7 @@ from .projections import (
     Trail,
     add_possible,
     agreement_facts,
+    certainly_after,
     fold,
     furthest,
     is_pending,
@@ -1237,9 +1238,9 @@ def _restate_on_route(heads: list[str], docs: dict[str, _Doc],
     after may be the newest and possibly counts; the route certainly counts the least of them
     (kept on the one that is newest by first days). An older one possibly counts until one
     certainly signed after it is certainly in force (or since superseded). Linear in the heads
-    (a synthetic route holds thousands): "certainly after" is a later first day than the last
-    day, or the same single day and a greater id, so the latest first day and, per single day,
-    the greatest id answer it for all."""
+    (a synthetic route holds thousands): "certainly after" (:func:`certainly_after`, the tie
+    broken by the greater id) is a later first day than the last day, or the same single day and
+    a greater id, so the latest first day and, per single day, the greatest id answer it for all."""
     signed = {head: docs[head][0].signed for head in heads}
     firm = [head for head in heads if docs[head][3] <= {"in force", "superseded"}]
 
@@ -1354,17 +1355,11 @@ def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine
     # reached certainly before this one (on the same single day, the more advanced counts).
     certain = bool(reached(span, day)) and all(
         reached(s, day) is not None for st, s, _ in stages if st not in ("announced", "delivering")
-    ) and all(st == stage or _before(s, span) for st, s, _ in real)
+    ) and all(st == stage or certainly_after(span, s, tie=True) for st, s, _ in real)
     openings = [s for st, s, _ in possible if st == "opened"]
     surely = any(reached(s, day) for _, s, _ in possible)
     return (stage, span, bool(certain), min(openings) if openings else None, bool(surely),
             tuple(eid for _, _, eid in possible))
-
-
-def _before(earlier: Span, later: Span) -> bool:
-    """Whether ``earlier`` certainly comes before ``later``; on one same single day, the rule that
-    orders them (stage rank, fold order) decides, so that counts too."""
-    return earlier[1] < later[0] or earlier[0] == earlier[1] == later[0] == later[1]
 
 
 def _levels(supply: SupplyState, day: int) -> list[LevelReached]:
@@ -1378,7 +1373,7 @@ def _level_certain(supply: SupplyState, level: LevelReached, day: int) -> bool:
     """Whether a level is certainly the latest reached by ``day``: reached, and every other
     level possibly reached certainly before it."""
     return bool(reached(level.span, day)) and all(
-        other is level or _before(other.span, level.span) for other in _levels(supply, day))
+        other is level or certainly_after(level.span, other.span, tie=True) for other in _levels(supply, day))
 
 
 def _halted(supply: SupplyState, day: int) -> tuple[bool, bool]:
