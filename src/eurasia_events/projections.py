@@ -60,7 +60,7 @@ from .events import (
 )
 from .quantities import Quantity
 
-__all__ = ["Projection", "Span", "certainly_after", "span_of"]
+__all__ = ["Projection", "Span", "span_of"]
 
 Relation = tuple[str, str, "Span", Quantity | None]
 """How a later agreement relates to an earlier one: ``(relation, later agreement, span, part)``."""

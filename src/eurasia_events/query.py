@@ -747,11 +747,12 @@ class State:
         for m, status, certain, designations in chosen:
             until = self._measure_status(m)[3]
             persons = self._persons(m)
-            if status != "adopted" and designations is None:
-                designations = self._designated(m)
+            if status == "adopted":
+                targets = m.targets
+            else:  # designated on the day, as choosing it read them (for a target) or read now
+                targets = tuple(self._designated(m) if designations is None else designations)
             rows.append(SanctionRow(
-                measure=m.measure, imposer=m.imposer, status=status, certain=certain,
-                targets=m.targets if designations is None else tuple(designations),
+                measure=m.measure, imposer=m.imposer, status=status, certain=certain, targets=targets,
                 adopted=span_text(m.adopted), effective=span_text(m.effective),
                 until=None if until is None else span_text(until), sectors=m.sectors,
                 description=m.description, events=m.events, persons=None if persons is None else persons.certain,
