@@ -523,6 +523,63 @@ def test_a_later_checkpoint_build_freezes_only_on_the_users_opt_in(opt_in: bool)
             gc.unfreeze()
 
 
+def built_in_a_bulk_block(count: int, **options: Any) -> tuple[list[list[int]], set[int]]:
+    """``count`` tracked objects made alive inside :func:`paused`, with the ids of the objects in
+    the oldest generation just after it. A full collection first: the next one is then a young
+    one, which moves nothing there (and the ids are read with the collector off)."""
+    from eurasia_events._engine.gc import paused
+
+    gc.collect()
+    with paused(**options):
+        made = [[n] for n in range(count)]
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        oldest = {id(thing) for thing in gc.get_objects(generation=2)}
+    finally:
+        if collecting:
+            gc.enable()
+    return made, oldest
+
+
+def test_a_bulk_block_that_leaves_many_objects_hands_them_to_the_oldest_generation() -> None:
+    """Two young collections would scan them only to move them there (they are alive); a block
+    that leaves few, or reads rows (``promote=False``: a young pass untracks exact tuples),
+    leaves them to the collector. Nothing is left frozen, and the collector is enabled again."""
+    from eurasia_events._engine.gc import PROMOTE_AFTER
+
+    assert not gc.get_freeze_count()
+    assert gc.isenabled()
+    many, oldest = built_in_a_bulk_block(PROMOTE_AFTER + 1000)
+    assert all(id(thing) in oldest for thing in many)
+    assert not gc.get_freeze_count()
+    assert gc.isenabled()
+    for made, oldest in (built_in_a_bulk_block(100), built_in_a_bulk_block(PROMOTE_AFTER + 1000, promote=False)):
+        assert not any(id(thing) in oldest for thing in made)
+
+
+def test_a_bulk_block_leaves_what_the_user_froze_frozen_and_a_disabled_collector_alone() -> None:
+    """Moving objects by freezing and unfreezing would release the user's frozen ones: with any
+    frozen the block moves nothing; with the collector disabled by the user it stays so."""
+    from eurasia_events._engine.gc import PROMOTE_AFTER
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        made, oldest = built_in_a_bulk_block(PROMOTE_AFTER + 1000)
+        assert gc.get_freeze_count() == frozen
+        assert not any(id(thing) in oldest for thing in made)
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        made, oldest = built_in_a_bulk_block(PROMOTE_AFTER + 1000)
+        assert not gc.isenabled()
+        assert not any(id(thing) in oldest for thing in made)
+    finally:
+        gc.enable()
+
+
 def supply_data(capacity: str) -> dict[str, Any]:
     """The JSON data of a route's first gas with ``capacity`` (written as is, unchecked)."""
     event = ee.SupplyStarted(id="first", date="2019-12-02", title="first gas", sources=Q, commodity="pipeline_gas",

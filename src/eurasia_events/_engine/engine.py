@@ -129,7 +129,7 @@ class Engine:
         """:meth:`ingest` for many records, with the collector paused; the caches of sorted
         rows and past ``known_at`` instants are dropped once, after (even if one is refused)."""
         try:
-            with paused(freeze=self.freeze_gc):
+            with paused(freeze=self.freeze_gc, promote=False):  # one young pass untracks rows
                 for item in incoming:
                     self.ingest(item, file=file)
         finally:
