@@ -580,6 +580,24 @@ def test_a_bulk_block_leaves_what_the_user_froze_frozen_and_a_disabled_collector
         gc.enable()
 
 
+def test_loading_leaves_its_rows_to_a_young_pass_rather_than_the_oldest_generation(tmp_path: Path) -> None:
+    """Rows are exact tuples of text and numbers: the first young collection untracks them, so
+    the load does not move them to the oldest generation, where they would stay tracked until a
+    full collection (``promote=False``; 12,000 rows, over the threshold)."""
+    copy_registries(tmp_path)
+    new_log(ee.FileStore(tmp_path / "log.jsonl")).append([meeting(n) for n in range(12_000)])
+    gc.unfreeze()
+    gc.collect()
+    rows = ee.load(tmp_path).engine.rows()
+    gc.disable()
+    try:
+        oldest = {id(thing) for thing in gc.get_objects(generation=2)}
+    finally:
+        gc.enable()
+    assert len(rows) == 12_000
+    assert not any(id(row) in oldest for row in rows)
+
+
 def supply_data(capacity: str) -> dict[str, Any]:
     """The JSON data of a route's first gas with ``capacity`` (written as is, unchecked)."""
     event = ee.SupplyStarted(id="first", date="2019-12-02", title="first gas", sources=Q, commodity="pipeline_gas",
