@@ -702,6 +702,52 @@ def test_a_retroactive_ratification_is_patched_from_the_checkpoint_before_it(ret
         assert answers(log.as_of(day)) == answers(fresh.as_of(day))
 
 
+def test_an_earlier_retroactive_change_extends_the_touching_map_back_to_it() -> None:
+    """The events touching each key are listed from the first retroactive change on; a later
+    change dated earlier lists those in between too, in order before those listed already: the
+    treaty's ratifications on both sides of the first change are refolded, as in a fresh log."""
+    signed = ee.TreatySigned(id="t", date="2010-01-01", title="t", sources=Q, agreement="t")
+    other = ee.TreatySigned(id="u", date="2010-01-02", title="u", sources=Q, agreement="u")
+    ratified = [ee.Ratified(id=f"r-{party.lower()}", date=f"{year}-02-01", title="r", sources=Q, agreement="t",
+                            party=party, body="parliament")
+                for party, year in (("RU", 2012), ("CN", 2014), ("AM", 2017))]
+    items = [signed, other, *fillers(3, 2011), ratified[0], *fillers(3, 2013), ratified[1], *fillers(3, 2015),
+             ratified[2], *fillers(3, 2017)]
+    log = checkpointed(*items)
+    late = ee.Ratified(id="r-late", date="2016-06-01", title="r", sources=Q, agreement="u", party="KZ",
+                       body="parliament")
+    early = ee.Ratified(id="r-early", date="2011-06-01", title="r", sources=Q, agreement="t", party="KG",
+                        body="parliament")
+    middle = ee.Ratified(id="r-middle", date="2013-06-01", title="r", sources=Q, agreement="t", party="BY",
+                         body="parliament")
+    for event in (late, early, middle):  # the last refolds from a checkpoint inside what the second listed
+        log.append([event])
+    fresh = log_of(*items, late, early, middle)
+    for day in ("2011-12-01", "2012-06-01", "2013-12-01", "2014-06-01", "2016-12-01", "2018-01-01"):
+        assert answers(log.as_of(day)) == answers(fresh.as_of(day))
+
+
+def test_a_retroactive_change_lists_the_events_touching_keys_only_from_the_checkpoint_before_it() -> None:
+    """Twenty agreements signed a year apart (a checkpoint every two), then one more dated in
+    2017: what touches which key is read off the events from the checkpoint before it on, not
+    off every event of the log (0.65-0.8 s at a million); a second one there reads none again,
+    and one dated in 2015 only those between its checkpoint and the first one's."""
+    from eurasia_events._engine import index
+    from eurasia_events.projections import touched
+
+    items = [ee.TreatySigned(id=f"s-{n}", date=f"{2000 + n}-01-01", title="t", sources=Q, agreement=f"s-{n}")
+             for n in range(20)]
+    log = checkpointed(*items)
+    late = [ee.TreatySigned(id=f"late-{n}", date=f"{year}-0{n}-01", title="t", sources=Q, agreement=f"late-{n}")
+            for year, n in ((2017, 6), (2017, 7), (2015, 8))]
+    expected = ({"s-16", "s-17", "s-18", "s-19", "late-6"}, {"late-7"}, {"s-14", "s-15", "late-8"})
+    for event, read in zip(late, expected, strict=True):
+        with mock.patch.object(index, "touched", wraps=touched) as asked:
+            log.append([event])
+        assert {call.args[0][1] for call in asked.call_args_list} == read
+    assert answers(log.as_of("2020-01-01")) == answers(log_of(*items, *late).as_of("2020-01-01"))
+
+
 def test_an_event_on_a_retracted_agreement_is_patched_from_the_agreement_being_gone() -> None:
     """A treaty retracted after checkpoints were built (its key patched as gone from the later
     ones), then an entry into force naming it appended, dated after some of them: the patch
