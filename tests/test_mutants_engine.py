@@ -871,3 +871,68 @@ def test_the_engine_drops_its_sorted_rows_once_the_index_holds_them_and_copies_t
     now = log.engine.rows()
     assert [row[1] for row in now] == [row[1] for row in log_of(*items, retro).engine.rows()]
     assert "retro" in {row[1] for row in now}
+
+
+def memoranda(count: int, year: int, *, parties: tuple[str, ...] = ("RU", "CN")) -> list[ee.Event]:
+    return [ee.Memorandum(id=f"mou-{year}-{n}", date=f"{year}-0{1 + n % 9}-1{n % 9}", title=f"mou {n}", sources=Q,
+                          agreement=f"mou-{year}-{n}", parties=list(parties)) for n in range(count)]
+
+
+def test_a_day_asked_again_after_a_retroactive_change_brings_its_agreement_counts_up_to_date() -> None:
+    """On a day asked before, the agreements shown, the status tally and the sanctions count are
+    what the fold before them gave, with the keys the change touched taken out and put back
+    (State._patched): no pass over every agreement, and the answers of a plain fold."""
+    from eurasia_events.query import State
+
+    items = [*memoranda(30, 2010), *memoranda(10, 2012, parties=("RU", "KZ")),
+             ee.SanctionsImposed(id="swift", date="2014-03-02", title="SWIFT", sources=Q, measure="swift",
+                                 imposer="eu", targets=["vtb"], description="SWIFT ban")]
+    log = checkpointed(*items)
+    day = "2030-01-01"
+    before = log.as_of(day)
+    for view in (before.agreements(), before.agreements(party="KZ"), before.agreements(status="signed"),
+                 before.summary()):
+        len(view)
+    sizes: list[tuple[State, int]] = []
+    chosen = State._chosen
+
+    def counted(state: State, rows: Any, *options: Any) -> Any:
+        rows = list(rows)
+        sizes.append((state, len(rows)))
+        return chosen(state, rows, *options)
+
+    changes = [ee.Memorandum(id="late", date="2011-02-02", title="late", sources=Q, agreement="late",
+                             parties=["RU", "KZ"]),
+               ee.Correction(id="fix", target="mou-2010-3", reason="KZ signed too", changes={"parties": ["RU", "KZ"]}),
+               ee.Retraction(id="gone", target="mou-2012-4", reason="never signed"),
+               ee.SanctionsLifted(id="lift", date="2015-01-01", title="lifted", sources=Q, measure="swift")]
+    with mock.patch.object(State, "_chosen", counted):
+        for change in changes:
+            log.append([change])
+            sizes.clear()
+            after, plain = log.as_of(day), State(log, day, naive=True)
+            for options in ({}, {"party": "KZ"}, {"status": "signed"}):
+                assert after.agreements(**options).to_records() == plain.agreements(**options).to_records()
+                assert after.agreements(**options).count == plain.agreements(**options).count
+            assert after.summary().to_records() == plain.summary().to_records()
+            read = [size for state, size in sizes if state is after]
+            assert read and max(read) <= 1, read  # the changed agreement's rows only, in the fold before and now
+
+
+def test_a_day_asked_again_after_deliveries_begin_reads_every_contract_term_again() -> None:
+    """A contract's term may run from the start of deliveries on its route: a delivery recorded
+    later moves its status with no change to its own row, so the counts a change to the supply
+    state leaves are worked out again, not patched."""
+    contract = ee.SupplyContract(id="c", date="2010-01-01", title="c", sources=Q, agreement="c", seller="gazprom",
+                                 buyer="cnpc", commodity="pipeline_gas", annual_volume="5 bcm/yr", term="5 years",
+                                 route="power-of-siberia", start="2012", term_from="start", in_force_on_signature=True)
+    log = checkpointed(contract, *fillers(6, 2011))
+    day = "2020-01-01"
+    before = log.as_of(day)
+    assert before.agreements(status="in force").count == ee.Count(1, 1)  # deliveries not begun: the term not run
+    len(before.summary())
+    log.append([ee.SupplyStarted(id="d", date="2012-06-01", title="d", sources=Q, route="power-of-siberia",
+                                 commodity="pipeline_gas")])
+    after = log.as_of(day)
+    assert after.agreements(status="in force").count == ee.Count(0, 0)  # from June 2012: expired in 2017
+    assert after.summary().get(item="agreements in force").value == "0"

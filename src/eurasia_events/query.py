@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
+
+import attrs
 
 from ._engine.gc import bulk, paused
 from ._engine.index import DayView
@@ -201,7 +203,8 @@ class State:
             if not isinstance(party, str):
                 raise EurasiaEventsError(f"party: expected an entity's id, name or alias, got {party!r}")
             party = self.log.entities.resolve(party).id
-        chosen, sure = self._once(("agreements", status, party), lambda: self._chosen(status, party))
+        chosen: _Shown = self._once(("agreements", status, party),
+                                    lambda: _Shown(*self._chosen(self._fold.agreements.values(), status, party)))
 
         def make() -> tuple[AgreementRow, ...]:
             with paused():
@@ -222,15 +225,16 @@ class State:
                 rows.sort(key=lambda r: (r.signed, r.agreement))
                 return tuple(rows)
 
-        return View("agreements", make, fields_of(AgreementRow), title=self._title("Agreements"), sure=sure,
+        return View("agreements", make, fields_of(AgreementRow), title=self._title("Agreements"), sure=chosen.sure,
                     size=len(chosen))
 
-    def _chosen(self, status: str | None, party: str | None) -> tuple[list[AgreementState], int]:
-        """The fold rows :meth:`agreements` shows (in fold order), and how many are certain."""
+    def _chosen(self, rows: Iterable[AgreementState], status: str | None, party: str | None
+                ) -> tuple[list[AgreementState], int]:
+        """Those of the fold rows that :meth:`agreements` shows, and how many are certain."""
         day = self._ordinal
         chosen: list[AgreementState] = []
         sure = 0
-        for row in self._fold.agreements.values():
+        for row in rows:
             signed = row.signed
             if day < signed[0] or (party is not None and party not in row.parties):
                 continue  # certainly not signed by the day, or another party's
@@ -282,10 +286,49 @@ class State:
         address never passes for it.
         """
         fold, memo = self._fold, self._memo
+        made = None if self._view is None else self._view.made
         found = memo.get(id(_SHARED))
         if found is None or found[0]() is not fold or found[1] != self._ordinal:
-            found = memo[id(_SHARED)] = (weakref.ref(fold), self._ordinal, {})
+            patched: dict[Hashable, Any] = {}
+            if (found is not None and made is not None and made.changed is not None and found[1] == self._ordinal
+                    and found[3] == made.earlier):
+                patched = self._patched(found[2], made.changed)
+            serial = None if made is None else made.serial
+            found = memo[id(_SHARED)] = (weakref.ref(fold), self._ordinal, patched, serial)
         shared: dict[Hashable, Any] = found[2]
+        return shared
+
+    def _patched(self, earlier: dict[Hashable, Any], changed: dict[str, dict[Any, Any]]) -> dict[Hashable, Any]:
+        """What :attr:`_shared` held for the fold made just before this one, on the same day,
+        brought up to date by the keys whose values may differ (each with its value in that
+        fold, see :attr:`~eurasia_events._engine.index.Made.changed`): the entries worked out
+        row by row, from what each row gives; the others are worked out again when asked.
+
+        An agreement's status may count its term from the start of deliveries on its route:
+        a change to the supply state leaves no agreement's entry to patch.
+        """
+        def rows(field: str) -> tuple[list[Any], list[Any]]:  # the changed keys' rows: in the earlier fold, in this one
+            found = getattr(self._fold, field)
+            return ([row for row in changed[field].values() if row is not None],
+                    [found[key] for key in changed[field] if key in found])
+
+        shared: dict[Hashable, Any] = {}
+        for key, value in earlier.items():
+            if key == "sanctions count":
+                gone, came = map(self._sanctions_count_now, rows("measures"))
+                shared[key] = Count(value.certain - gone.certain + came.certain,
+                                    value.possible - gone.possible + came.possible)
+            elif changed["supply"]:
+                continue
+            elif key == "status tally":
+                tally = dict(value)
+                less, more = map(self._status_tally, rows("agreements"))
+                for found, n in (*((found, -n) for found, n in less.items()), *more.items()):
+                    tally[found] = tally.get(found, 0) + n
+                shared[key] = {found: n for found, n in tally.items() if n}
+            elif isinstance(key, tuple) and key[0] == "agreements":
+                old_rows, new_rows = rows("agreements")
+                shared[key] = value.patched(self._chosen(old_rows, *key[1:]), self._chosen(new_rows, *key[1:]))
         return shared
 
     def _once(self, key: Hashable, work: Callable[[], _T]) -> _T:
@@ -307,23 +350,24 @@ class State:
     def _agreement_counts(self, *statuses: str) -> list[Count]:
         """How many agreements certainly and possibly have each status on the day."""
         certain, possible = [0] * len(statuses), [0] * len(statuses)
-        for found, n in self._once("status tally", self._status_tally).items():
+        for found, n in self._once("status tally", lambda: self._status_tally(self._fold.agreements.values())).items():
             for at, status in enumerate(statuses):
                 if status in found:
                     possible[at] += n
                     certain[at] += n if len(found) == 1 else 0
         return [Count(*pair) for pair in zip(certain, possible, strict=True)]
 
-    def _status_tally(self) -> dict[frozenset[str], int]:
-        """How many agreements have each set of possible statuses on the day: a handful of sets (one pass)."""
+    def _status_tally(self, rows: Iterable[AgreementState]) -> dict[frozenset[str], int]:
+        """How many of the agreements have each set of possible statuses on the day: a handful
+        of sets (one pass; those not signed yet are not counted)."""
         day = self._ordinal
         recall, facts = self._recall, self._facts
         tally: dict[frozenset[str], int] = {}
-        for row in self._fold.agreements.values():
+        for row in rows:
+            if day < row.signed[0]:
+                continue  # not signed yet: no status counted
             found = recall(row)
             if found is None or found[3] is not _NO_ANCHOR:
-                if day < row.signed[0]:
-                    continue  # not signed yet: no status counted
                 found = facts(row)
             tally[found[5]] = tally.get(found[5], 0) + 1
         return tally
@@ -704,11 +748,12 @@ class State:
     def _sanctions_count(self) -> Count:
         """How many sanctions measures certainly, and possibly, are in force on the day: the
         count of :meth:`sanctions` (all imposers and targets), without its rows."""
-        return self._once("sanctions count", self._sanctions_count_now)
+        return self._once("sanctions count", lambda: self._sanctions_count_now(self._fold.measures.values()))
 
-    def _sanctions_count_now(self) -> Count:
+    def _sanctions_count_now(self, measures: Iterable[MeasureState]) -> Count:
+        """How many of the measures certainly, and possibly, are in force on the day."""
         certain = possible = 0
-        for m in self._fold.measures.values():  # (a row of acts awaiting their imposition is never in force)
+        for m in measures:  # (a row of acts awaiting their imposition is never in force)
             found = self._measure_status(m)[2]
             if "in force" in found:
                 possible += 1
@@ -1177,6 +1222,39 @@ def _stages(stages: Iterable[str]) -> str:
 def _date_text(text: str) -> str:
     """A stored date's text as the rows show it (:class:`PartialDate`'s own spelling)."""
     return str(PartialDate.parse(text))
+
+
+@attrs.frozen
+class _Shown:
+    """The fold rows a view shows (in no set order) and how many certainly: those chosen from
+    a fold, less those ``dropped`` (by key) and with those ``added`` since, as later folds
+    changed them (see :meth:`State._patched`): not copied whole for each change."""
+
+    rows: list[AgreementState]
+    sure: int
+    dropped: frozenset[str] = frozenset()
+    added: dict[str, AgreementState] = attrs.field(factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows) - len(self.dropped) + len(self.added)
+
+    def __iter__(self) -> Iterator[AgreementState]:
+        if self.dropped:
+            yield from (row for row in self.rows if row.agreement not in self.dropped)
+        else:
+            yield from self.rows
+        yield from self.added.values()
+
+    def patched(self, gone: tuple[list[AgreementState], int], came: tuple[list[AgreementState], int]) -> _Shown:
+        """Less the rows ``gone`` (shown, so among them; with how many were certain), plus
+        those that ``came``; the lists merged once the changes are a large share of them."""
+        added, dropped = dict(self.added), set(self.dropped)
+        for row in gone[0]:
+            if added.pop(row.agreement, None) is None:
+                dropped.add(row.agreement)  # shown from the list
+        added.update((row.agreement, row) for row in came[0])
+        shown = _Shown(self.rows, self.sure - gone[1] + came[1], frozenset(dropped), added)
+        return shown if len(dropped) + len(added) <= len(self.rows) // 8 else _Shown(list(shown), shown.sure)
 
 
 class _Sum(NamedTuple):

@@ -23,7 +23,7 @@ from eurasia_events.projections import TOUCHES, FoldState, fold, touched
 from .gc import paused
 from .rows import Row, key_after, row_class, sort_key, typed
 
-__all__ = ["CHECKPOINT_EVERY", "MERGE_EVERY", "SNAPSHOT_EVERY", "SNAPSHOT_SHARE", "DayView", "Index", "flatten"]
+__all__ = ["CHECKPOINT_EVERY", "MERGE_EVERY", "SNAPSHOT_EVERY", "SNAPSHOT_SHARE", "DayView", "Index", "Made", "flatten"]
 
 CHECKPOINT_EVERY: Final = 256
 """Events between two checkpoints."""
@@ -99,7 +99,8 @@ class Index:
         self.freeze = freeze  # freeze what a long build made (see eurasia_events._engine.gc)
         self.builds = 0  # how many times checkpoints were built (see state_at)
         # The last day view's fold, for the next one on the same events and layers (see fold_of).
-        self._top: tuple[tuple[int, int], tuple[FoldState, ...], FoldState] | None = None
+        self._top: Made | None = None
+        self._made = 0  # folds made so far: each one's serial
         self.memo: dict[int, Any] = {}
         """Per fold row (by id, the row kept in the entry): what a query worked out from it,
         valid over a stretch of days (see :mod:`eurasia_events.query`); cleared when it grows."""
@@ -178,19 +179,22 @@ class Index:
         slot = bisect.bisect_right(self.bounds, limit) - 1
         return self._layers(slot), bisect.bisect_left(self.keys, self.bounds[slot])
 
-    def fold_of(self, view: DayView) -> FoldState:
+    def fold_of(self, view: DayView) -> Made:
         """A day view's fold: its checkpoint's layers flattened, the events since folded on top;
-        kept for the next view on the same events and layers (shared: do not change it)."""
+        kept for the next view on the same events and layers (shared: do not change it), and
+        compared with the fold made before it (see :attr:`Made.changed`)."""
         key = (view.count, view.version)
         top = self._top
-        if top is not None and top[0] == key and _same(top[1], view.layers):
-            return top[2]
+        if top is not None and top.key == key and _same(top.layers, view.layers):
+            return top
         with paused():
             state = flatten(view.layers)
-            since = self.events if view.version == self.version else view.rows()
-            fold(state, since[view.start:view.count])
-        self._top = (key, view.layers, state)
-        return state
+            since = (self.events if view.version == self.version else view.rows())[view.start:view.count]
+            fold(state, since)
+        self._made += 1
+        earlier, changed = (None, None) if top is None else (top.serial, _changed(top, view.layers, since))
+        self._top = Made(key, view.layers, since, state, self._made, earlier, changed)
+        return self._top
 
     def _build_until(self, count: int) -> None:
         """Build checkpoints while a whole stretch of ``every`` events fits in the first ``count``.
@@ -446,6 +450,62 @@ def flatten(layers: tuple[FoldState, ...]) -> FoldState:
     return FoldState(**merged)
 
 
+@attrs.frozen(eq=False)
+class Made:
+    """A fold the index made for day views, and how it differs from the fold made before it."""
+
+    key: tuple[int, int]  # (count, version) of the views it serves
+    layers: tuple[FoldState, ...]  # the checkpoint's
+    since: list[Row]  # the rows folded on top of them
+    state: FoldState
+    serial: int
+    earlier: int | None  # the serial of the fold made before it
+    changed: dict[str, dict[Any, Any]] | None
+    """Per state field, every key whose value may differ from the earlier fold's, with that
+    value (``None``: it had no such key); ``None`` when they may differ in more than
+    :data:`_CHANGED_LIMIT` keys. What a query worked out row by row on the earlier fold is
+    brought up to date from it (see :meth:`eurasia_events.query.State._shared`)."""
+
+
+_CHANGED_LIMIT: Final = 10_000
+
+
+def _changed(before: Made, layers: tuple[FoldState, ...], since: list[Row]) -> dict[str, dict[Any, Any]] | None:
+    """The keys whose values may differ between ``before`` and the fold of ``layers`` with the
+    rows ``since`` on top, each with its value in ``before`` (see :attr:`Made.changed`).
+
+    The layers both folds share (the oldest, the same objects) give both the same values; a
+    key can differ only where a layer of one of them holds it, or where a row folded on top
+    of one of them touches it: a row only one of them folds, or one touching a key that
+    differs (it reads it; later rows are read in order, so what it writes is then counted).
+    """
+    shared = 0
+    while shared < min(len(layers), len(before.layers)) and layers[-1 - shared] is before.layers[-1 - shared]:
+        shared += 1
+    apart = [getattr(layer, name) for layer in (*before.layers[: len(before.layers) - shared],
+                                                *layers[: len(layers) - shared]) for name in _FIELDS]
+    if not shared or sum(map(len, apart)) > _CHANGED_LIMIT:
+        return None  # another snapshot under them, or checkpoints built since: too much to patch
+    keys: set[tuple[str, Any]] = set()
+    for name, layer in zip(_FIELDS * (len(apart) // len(_FIELDS)), apart, strict=True):
+        keys.update((name, key) for key in layer)
+    now = {id(row) for row in since}
+    for row in before.since:
+        if id(row) not in now:
+            keys.update(touched(row))
+    was = {id(row) for row in before.since}
+    for row in since:
+        touches = touched(row)
+        if id(row) not in was or not keys.isdisjoint(touches):
+            keys.update(touches)
+    if len(keys) > _CHANGED_LIMIT:
+        return None
+    found: dict[str, dict[Any, Any]] = {name: {} for name in _FIELDS}
+    for name, key in keys:
+        found[name][key] = getattr(before.state, name).get(key)
+    return found
+
+
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     """Whether two tuples hold the very same objects."""
     return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
@@ -553,7 +613,12 @@ class DayView:
         """The index's memo of what queries worked out from fold rows (see :attr:`Index.memo`)."""
         return self._index.memo
 
-    @functools.cached_property
+    @property
     def fold(self) -> FoldState:
         """The keyed views' fold state on the day (shared with later queries on the same events: do not change it)."""
+        return self.made.state
+
+    @functools.cached_property
+    def made(self) -> Made:
+        """The fold, with how it differs from the one the index made before it."""
         return self._index.fold_of(self)
