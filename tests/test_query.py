@@ -120,6 +120,27 @@ def test_members_list_the_events_of_founding_treaties_in_one_order_whatever_the_
         assert every_view(fast) == every_view(naive)
 
 
+def test_a_volume_total_is_in_the_unit_of_its_first_row_whatever_the_fold_order(memory_log: ee.Log) -> None:
+    """Documents of one dimension in two units (bcm/yr, m3/yr): the total is in the unit of the
+    view's first row counted in it, in the index (a corrected contract keeps its key's place)
+    as in a plain fold (where the correction's earlier date puts it first) and after loading
+    again; it once followed the document the fold met first."""
+    add(memory_log, gas("b", "2014-01-01", "5000000000 m3/yr", "espo-pipeline"),
+        gas("a", "2014-06-01", "10 bcm/yr", "power-of-siberia"),
+        *[gas(f"c{i}", f"20{16 + i}-01-01", "1 bcm/yr", None) for i in range(6)])
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
+        len(memory_log.as_of("2030-01-01").agreements())
+        add(memory_log, ee.Correction(id="fix-a", target="a", reason="signed earlier", changes={"date": "2013-06-01"}))
+        fast, naive = memory_log.as_of("2030-01-01"), State(memory_log, "2030-01-01", naive=True)
+        assert list(fast.fold.agreements)[:2] == ["b", "a"]
+        assert list(naive.fold.agreements)[:2] == ["a", "b"]
+        for state in (fast, naive):
+            assert [row.agreement for row in state.volumes()][0] == "c0"  # no route: first
+            assert str(state.contracted()) == "21 bcm/yr"
+            assert state.volumes().totals == fast.volumes().totals
+        assert every_view(fast) == every_view(naive)
+
+
 def test_sanctions_count_from_their_effective_date(memory_log: ee.Log) -> None:
     """Adopted on one day, in force from the effective date, gone when lifted."""
     add(memory_log,

@@ -55,7 +55,7 @@ from .projections import (
     trail_items,
     walk,
 )
-from .quantities import Quantity
+from .quantities import UNITS, Quantity
 from .views import (
     AgreementRow,
     Count,
@@ -1374,6 +1374,12 @@ def _least(volumes: list[Quantity | None]) -> Quantity | None:
     return min(v for v in volumes if v is not None)
 
 
+def _magnitude(value: Quantity) -> tuple[Decimal, str, str]:
+    """A volume's size in its dimension's base unit, then its bound and unit: of two equal
+    volumes in different units or bounds, which is greater does not depend on their order."""
+    return value.value * UNITS[value.unit].factor, value.bound, value.unit
+
+
 def _volume_totals(docs: dict[str, _Doc], counted: dict[str, tuple[Quantity | None, Quantity | None]],
                    shown: Callable[[AgreementState], bool]) -> dict[str, Any]:
     """The totals of :meth:`State.volumes`: per unit dimension (never mixed), the certain and
@@ -1381,9 +1387,15 @@ def _volume_totals(docs: dict[str, _Doc], counted: dict[str, tuple[Quantity | No
 
     On one route, whatever the dates turn out to be, one document counts (the newest in force
     restates the others, see :func:`_restate_on_route`): the route adds the greatest volume
-    any of them possibly counts, not their sum."""
+    any of them possibly counts, not their sum.
+
+    Each total is in the unit of the first row counted in it, in the view's order (``bcm/yr``
+    and ``m3/yr`` are one dimension): never that of whichever document the fold met first, an
+    order that depends on how the log was queried.
+    """
     sums: dict[str, tuple[Quantity | None, Quantity | None]] = {}  # dimension -> (certain, possible)
     highs: dict[tuple[str, str | None, str], Quantity] = {}  # (dimension, route, document) -> greatest
+    units: dict[str, tuple[tuple[str, str], str]] = {}  # dimension -> (the first row counted in it, its unit)
     first: tuple[str, str] | None = None
     main = ""
     for name, (row, *_) in docs.items():
@@ -1394,22 +1406,25 @@ def _volume_totals(docs: dict[str, _Doc], counted: dict[str, tuple[Quantity | No
         if first is None or order < first:
             first, main = order, row.annual_volume.dimension
         low, high = counted.get(name, (None, None))
+        for value in (low, high):
+            if value is not None and (value.dimension not in units or order < units[value.dimension][0]):
+                units[value.dimension] = (order, value.unit)
         if low is not None:
             certain, possible = sums.get(low.dimension, (None, None))
             sums[low.dimension] = (_add(certain, low), possible)
         if high is not None:
             sums.setdefault(high.dimension, (None, None))
             key = (high.dimension, row.route, "" if row.route is not None else name)
-            highs[key] = max(highs.get(key, high), high)
+            highs[key] = high if key not in highs else max(highs[key], high, key=_magnitude)
     for (dimension, _, _), high in highs.items():
         certain, possible = sums[dimension]
         sums[dimension] = (certain, _add(possible, high))
     totals: dict[str, Any] = {}
     if first is not None:
         # One total in the commodity's usual unit; a document in another unit gets its own.
-        for _, (low, high) in sorted(sums.items(), key=lambda item: item[0] != main):
-            some = high if high is not None else low
-            unit = "" if some is None else some.unit
+        for dimension, (low, high) in sorted(sums.items(), key=lambda item: item[0] != main):
+            unit = units[dimension][1]
+            low, high = (value if value is None or value.unit == unit else value.to(unit) for value in (low, high))
             totals["annual volume" if not totals else f"annual volume ({unit})"] = Total(low, high)
         totals.setdefault("annual volume", Total(None, None))
     return totals
