@@ -59,6 +59,7 @@ from eurasia_events import (
     TradeStatistic,
     TreatySigned,
 )
+from eurasia_events.quantities import UNITS
 
 FIRST_DAY = dt.date.min.toordinal()
 LAST_DAY = dt.date.max.toordinal()
@@ -633,6 +634,12 @@ class Reference:
         # Whatever the dates, one document on a route counts (the newest in force): a route's
         # possible share is the greatest of its documents', not their sum.
         route_high: dict[tuple[str, str], Quantity] = {}
+        units: dict[str, str] = {}  # dimension -> the unit of the first row (in the view's order) counted in it
+        for name, doc in sorted(docs.items(), key=lambda item: (item[1]["route"] or "", item[0])):
+            if shown(doc):
+                for value in counted.get(name, (None, None)):
+                    if value is not None:
+                        units.setdefault(value.dimension, value.unit)
         for name, doc in docs.items():
             if not shown(doc):
                 continue
@@ -648,7 +655,9 @@ class Reference:
                     pair = sums.setdefault(value.dimension, [None, None])
                     if at == 1:
                         key = (doc["route"] or f"no route: {name}", value.dimension)
-                        route_high[key] = max(route_high.get(key, value), value)
+                        # Of equal volumes, the greater by bound, then unit: not by order.
+                        route_high[key] = max(route_high.get(key, value), value,
+                                              key=lambda q: (q.value * UNITS[q.unit].factor, q.bound, q.unit))
                     else:
                         pair[at] = add(pair[at], value)
         for (_, dimension), value in route_high.items():
@@ -657,9 +666,9 @@ class Reference:
         totals: dict[str, tuple[Any, Any]] = {}
         if rows:
             main = rows[0]["annual_volume"].dimension
-            for _dimension, (low, high) in sorted(sums.items(), key=lambda item: item[0] != main):
-                some = high if high is not None else low
-                key = "annual volume" if not totals else f"annual volume ({'' if some is None else some.unit})"
+            for dimension, (low, high) in sorted(sums.items(), key=lambda item: item[0] != main):
+                low, high = (None if value is None else value.to(units[dimension]) for value in (low, high))
+                key = "annual volume" if not totals else f"annual volume ({units[dimension]})"
                 totals[key] = (low, high)
             totals.setdefault("annual volume", (None, None))
         return rows, totals
