@@ -916,7 +916,8 @@ def test_a_day_asked_again_after_a_retroactive_change_brings_its_agreement_count
                 assert after.agreements(**options).count == plain.agreements(**options).count
             assert after.summary().to_records() == plain.summary().to_records()
             read = [size for state, size in sizes if state is after]
-            assert read and max(read) <= 1, read  # the changed agreement's rows only, in the fold before and now
+            assert read, "agreements() read no rows"
+            assert max(read) <= 1, read  # the changed agreement's rows only, in the fold before and now
 
 
 def test_a_day_asked_again_after_deliveries_begin_reads_every_contract_term_again() -> None:

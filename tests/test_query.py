@@ -135,7 +135,7 @@ def test_a_volume_total_is_in_the_unit_of_its_first_row_whatever_the_fold_order(
         assert list(fast.fold.agreements)[:2] == ["b", "a"]
         assert list(naive.fold.agreements)[:2] == ["a", "b"]
         for state in (fast, naive):
-            assert [row.agreement for row in state.volumes()][0] == "c0"  # no route: first
+            assert state.volumes().rows[0].agreement == "c0"  # no route: first
             assert str(state.contracted()) == "21 bcm/yr"
             assert state.volumes().totals == fast.volumes().totals
         assert every_view(fast) == every_view(naive)
