@@ -329,6 +329,12 @@ class State:
             elif isinstance(key, tuple) and key[0] == "agreements":
                 old_rows, new_rows = rows("agreements")
                 shared[key] = value.patched(self._chosen(old_rows, *key[1:]), self._chosen(new_rows, *key[1:]))
+            elif isinstance(key, tuple) and key[0] == "volume documents":
+                docs = dict(value)  # the plan reads them in no set order (see _volume_plan)
+                for name in changed["agreements"]:
+                    docs.pop(name, None)
+                docs.update(self._volume_documents(rows("agreements")[1], key[1]))
+                shared[key] = docs
         return shared
 
     def _once(self, key: Hashable, work: Callable[[], _T]) -> _T:
@@ -415,16 +421,15 @@ class State:
             Callable[[AgreementState], bool]]:
         """What :meth:`volumes` shows, without its rows: the documents (fold row, status,
         whether certain, possible statuses), the volume each lineage head counts (certain,
-        possible), the notes, and which documents the view shows."""
+        possible), the notes, and which documents the view shows.
+
+        Nothing here depends on the order the documents come in (a retroactive change puts the
+        documents it touched last, see :meth:`_patched`): groups are sorted, the newest is
+        chosen by dates and ids, and totals are in the unit of the first row (see
+        :func:`_volume_totals`)."""
         day = self._ordinal
-        docs: dict[str, _Doc] = {}
-        for row in self._fold.agreements.values():
-            if row.annual_volume is None or row.commodity != commodity or reached(row.signed, day) is False:
-                continue
-            facts = self._facts(row)
-            (state, certain, _), found = facts[4], facts[5]
-            if found & {"in force", "superseded"}:
-                docs[row.agreement] = (row, state, certain, found)
+        docs: dict[str, _Doc] = self._once(("volume documents", commodity),
+                                           lambda: self._volume_documents(self._fold.agreements.values(), commodity))
 
         def shown(row: AgreementState) -> bool:
             return binding is None or (row.kind == "supply_contract" and row.binding) == binding
@@ -513,6 +518,20 @@ class State:
         for heads in on_route.values():
             _restate_on_route(heads, docs, counted_volume, notes)
         return docs, counted_volume, notes, shown
+
+    def _volume_documents(self, rows: Iterable[AgreementState], commodity: str) -> dict[str, _Doc]:
+        """Those of the fold rows that :meth:`volumes` reads for a commodity (whatever ``binding``):
+        each document stating a volume, signed possibly by the day, possibly in force or superseded."""
+        day = self._ordinal
+        docs: dict[str, _Doc] = {}
+        for row in rows:
+            if row.annual_volume is None or row.commodity != commodity or reached(row.signed, day) is False:
+                continue
+            facts = self._facts(row)
+            (state, certain, _), found = facts[4], facts[5]
+            if found & {"in force", "superseded"}:
+                docs[row.agreement] = (row, state, certain, found)
+        return docs
 
     @bulk
     def contracted(self, commodity: str = "pipeline_gas", *, binding: bool | None = True) -> Total:
@@ -1371,7 +1390,7 @@ def _least(volumes: list[Quantity | None]) -> Quantity | None:
     """The least of the volumes, ``None`` if any is (nothing certain) or their units differ."""
     if not volumes or any(v is None for v in volumes) or len({v.dimension for v in volumes if v}) > 1:
         return None
-    return min(v for v in volumes if v is not None)
+    return min((v for v in volumes if v is not None), key=_magnitude)
 
 
 def _magnitude(value: Quantity) -> tuple[Decimal, str, str]:
