@@ -141,6 +141,27 @@ def test_a_volume_total_is_in_the_unit_of_its_first_row_whatever_the_fold_order(
         assert every_view(fast) == every_view(naive)
 
 
+def test_of_equal_volumes_in_two_bounds_the_one_counted_does_not_depend_on_the_fold_order(
+        memory_log: ee.Log) -> None:
+    """Two contracts on one route whose dates leave open which is newer, "~10 bcm/yr" and "10
+    bcm/yr": the route certainly counts the least (the exact one) and possibly the greatest
+    (the approximate one, by bound), in the index (a corrected contract keeps its key's place)
+    as in a plain fold; the first met once won either tie."""
+    add(memory_log, gas("b", "2014", "~10 bcm/yr", "power-of-siberia"),
+        gas("a", "2014-06-01", "10 bcm/yr", "power-of-siberia"),
+        *[gas(f"c{i}", f"20{16 + i}-01-01", "1 bcm/yr", None) for i in range(6)])
+    with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
+        len(memory_log.as_of("2030-01-01").agreements())
+        add(memory_log, ee.Correction(id="fix-a", target="a", reason="year only", changes={"date": "2014?"}))
+        fast, naive = memory_log.as_of("2030-01-01"), State(memory_log, "2030-01-01", naive=True)
+        assert list(fast.fold.agreements)[:2] == ["b", "a"]
+        assert list(naive.fold.agreements)[:2] == ["a", "b"]
+        for state in (fast, naive):
+            total = state.contracted()
+            assert (str(total.certain), str(total.possible)) == ("16 bcm/yr", "~16 bcm/yr")
+        assert every_view(fast) == every_view(naive)
+
+
 def test_sanctions_count_from_their_effective_date(memory_log: ee.Log) -> None:
     """Adopted on one day, in force from the effective date, gone when lifted."""
     add(memory_log,
