@@ -77,12 +77,16 @@ def dates(draw: st.DrawFn) -> str:
     return f"{first}/{second}"
 
 
-def volumes(units: tuple[str, ...] = ("bcm/yr", "bcm/yr", "bcm/yr", "Mt/yr")) -> st.SearchStrategy[str]:
-    return st.builds(lambda n, u: f"{n} {u}", st.sampled_from((5, 10, 20, 38, 48)), st.sampled_from(units))
+def volumes(units: tuple[str, ...] = ("bcm/yr", "bcm/yr", "bcm/yr", "Mt/yr"), bounds: tuple[str, ...] = ("",)
+            ) -> st.SearchStrategy[str]:
+    return st.builds(lambda b, n, u: f"{b}{n} {u}", st.sampled_from(bounds), st.sampled_from((5, 10, 20, 38, 48)),
+                     st.sampled_from(units))
 
 
 ANNUAL = ("bcm/yr", "bcm/yr", "m3/yr", "Mt/yr", "t/yr")
 """Documents' annual volumes: two dimensions, each in two units (a total is in one of them)."""
+BOUNDS = ("", "", "", "~", ">", "<")
+"""And their bounds: a sum of volumes in different bounds is about (``~``)."""
 
 
 def money() -> st.SearchStrategy[str]:
@@ -157,11 +161,11 @@ def fields(draw: st.DrawFn, cls: type[ee.Event], deals: tuple[str, ...]) -> dict
             maybe(draw, d, "binding", st.booleans())
             if draw(st.integers(0, 3)):
                 d["commodity"] = draw(st.sampled_from(("pipeline_gas", "pipeline_gas", "oil")))
-                d["annual_volume"] = draw(volumes(ANNUAL))
+                d["annual_volume"] = draw(volumes(ANNUAL, BOUNDS))
                 maybe(draw, d, "route", st.sampled_from(ROUTES))
         elif cls is ee.SupplyContract:
             d["commodity"] = draw(st.sampled_from(("pipeline_gas", "pipeline_gas", "oil")))
-            d["annual_volume"] = draw(volumes(ANNUAL))
+            d["annual_volume"] = draw(volumes(ANNUAL, BOUNDS))
             d["seller"], d["buyer"] = "gazprom", "cnpc"
             maybe(draw, d, "route", st.sampled_from(ROUTES))
             maybe(draw, d, "start", dates())
