@@ -533,8 +533,8 @@ def test_views_past_fold_checkpoints_equal_the_reference(data: st.DataObject) ->
 def test_one_day_asked_between_batches_equals_the_reference(data: st.DataObject) -> None:
     """A day asked after each batch (retroactive events, corrections, retractions): what the
     answers on the fold before worked out row by row (the agreements shown, the status tally,
-    the sanctions count) is brought up to date by the keys the batch changed, and every view
-    equals the reference each time."""
+    the sanctions count, the documents of the volume plans) is brought up to date by the keys
+    the batch changed, and every view equals the reference each time."""
     day = data.draw(days())
     data.draw(logs(pad=data.draw(st.sampled_from((0, 300))), watch=day))
 

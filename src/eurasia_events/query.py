@@ -11,6 +11,7 @@ by the day and the fold state on it.
 
 from __future__ import annotations
 
+import collections
 import functools
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -321,10 +322,10 @@ class State:
             elif changed["supply"]:
                 continue
             elif key == "status tally":
-                tally = dict(value)
                 less, more = map(self._status_tally, rows("agreements"))
-                for found, n in (*((found, -n) for found, n in less.items()), *more.items()):
-                    tally[found] = tally.get(found, 0) + n
+                tally = collections.Counter(value)
+                tally.subtract(less)
+                tally.update(more)
                 shared[key] = {found: n for found, n in tally.items() if n}
             elif isinstance(key, tuple) and key[0] == "agreements":
                 old_rows, new_rows = rows("agreements")

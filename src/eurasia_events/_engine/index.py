@@ -482,13 +482,10 @@ def _changed(before: Made, layers: tuple[FoldState, ...], since: list[Row]) -> d
     shared = 0
     while shared < min(len(layers), len(before.layers)) and layers[-1 - shared] is before.layers[-1 - shared]:
         shared += 1
-    apart = [getattr(layer, name) for layer in (*before.layers[: len(before.layers) - shared],
-                                                *layers[: len(layers) - shared]) for name in _FIELDS]
-    if not shared or sum(map(len, apart)) > _CHANGED_LIMIT:
+    apart = (*before.layers[: len(before.layers) - shared], *layers[: len(layers) - shared])
+    if not shared or sum(len(getattr(layer, name)) for layer in apart for name in _FIELDS) > _CHANGED_LIMIT:
         return None  # another snapshot under them, or checkpoints built since: too much to patch
-    keys: set[tuple[str, Any]] = set()
-    for name, layer in zip(_FIELDS * (len(apart) // len(_FIELDS)), apart, strict=True):
-        keys.update((name, key) for key in layer)
+    keys = {(name, key) for layer in apart for name in _FIELDS for key in getattr(layer, name)}
     now = {id(row) for row in since}
     for row in before.since:
         if id(row) not in now:
