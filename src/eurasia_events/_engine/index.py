@@ -13,7 +13,7 @@ import array
 import bisect
 import functools
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 import attrs
@@ -70,8 +70,9 @@ class Index:
         # Sort keys as machine integers: an int object each would cost 32 bytes more a record.
         self.keys = array.array("q", map(sort_key, rows))
         self.events: list[Row] = list(rows)
-        self._touching: dict[tuple[str, Any], array.array[int]] = {}
-        self._touching_from = _AFTER_ALL  # the sort key from which `_touching` lists every event
+        # Per fold key: (since, until, the sort keys of the events from since to until touching
+        # it), made when a retroactive change first needs the key (see `_touching`).
+        self._lists: dict[tuple[str, Any], tuple[int, int, array.array[int]]] = {}
         # Per-event views read only their own types: their rows and keys, made on first
         # use and kept up to date as events come and go.
         self._groups: dict[frozenset[str], _Group] = {}
@@ -105,44 +106,50 @@ class Index:
         """Per fold row (by id, the row kept in the entry): what a query worked out from it,
         valid over a stretch of days (see :mod:`eurasia_events.query`); cleared when it grows."""
 
-    def touching(self, since: int) -> dict[tuple[str, Any], array.array[int]]:
-        """The sort keys of the events touching each fold key, in order, complete from sort key
-        ``since`` on. Made when a retroactive change first needs it, for the events after it
-        only (a pass over every event cost 0.65-0.8 s at a million; a change to recent history
-        needs few), and extended back when an earlier change comes. Arrays, not lists: no int
-        object per entry, and nothing for the collector to scan."""
-        if since < self._touching_from:
-            start, end = bisect.bisect_left(self.keys, since), bisect.bisect_left(self.keys, self._touching_from)
-            found: dict[tuple[str, Any], array.array[int]] = {}
-            for key, row in zip(self.keys[start:end], self.events[start:end], strict=True):
-                if row[0] not in TOUCHES:
-                    continue  # a per-event view's event (most of a log): it touches no fold key
-                touches = touched(row)
-                for touch in touches if len(touches) < 2 else dict.fromkeys(touches):
-                    keys = found.get(touch)
-                    if keys is None:
-                        keys = found[touch] = array.array("q")
-                    keys.append(key)
-            for touch, keys in found.items():
-                later = self._touching.get(touch)
-                self._touching[touch] = keys if later is None else keys + later
-            self._touching_from = since
-        return self._touching
+    def _touching(self, touch: tuple[str, Any], base: int) -> array.array[int]:
+        """The sort keys of the events touching fold key ``touch``, in order, complete from sort
+        key ``base`` to the last checkpoint. Read off the stretches whose delta wrote the key (a
+        handler writes every key it touches, see :data:`~eurasia_events.projections.TOUCHES`):
+        a key few events touch costs a lookup per checkpoint, not a pass over the log (0.65-0.8 s
+        at a million). Kept per key, and extended when an earlier change or new checkpoints need
+        more. An event inserted into a stretch after its delta was made is in no delta: the
+        change that inserts it lists each of its keys, then adds it (see :meth:`add_event`)."""
+        end = self.bounds[-1]
+        since, until, listed = self._lists.get(touch, (end, end, array.array("q")))
+        if base < since or until < end:
+            found = {*self._listed(touch, base, since), *self._listed(touch, until, end), *listed}
+            listed = array.array("q", sorted(found))
+            self._lists[touch] = (min(base, since), max(until, end), listed)
+        return listed
+
+    def _listed(self, touch: tuple[str, Any], start: int, end: int) -> Iterator[int]:
+        """The sort keys from ``start`` to ``end`` (below the last checkpoint) of the events
+        touching ``touch`` that the deltas of their stretches name."""
+        if start >= end:
+            return
+        name, key = touch
+        first, last = bisect.bisect_right(self.bounds, start), bisect.bisect_left(self.bounds, end)
+        for slot, delta in enumerate(self.deltas[first : last + 1], start=first):
+            if key in getattr(delta, name):  # stretch `slot` (from the checkpoint before it) wrote the key
+                lo = bisect.bisect_left(self.keys, max(start, self.bounds[slot - 1]))
+                hi = bisect.bisect_left(self.keys, min(end, self.bounds[slot]))
+                for sort, row in zip(self.keys[lo:hi], self.events[lo:hi], strict=True):
+                    if row[0] in TOUCHES and touch in touched(row):
+                        yield sort
 
     def _track(self, key: int, row: Row, *, add: bool) -> None:
-        """Keep :meth:`touching` up to date as an event comes or goes (where it lists them)."""
-        if key < self._touching_from:
-            return
+        """Keep the events listed per fold key (see :meth:`_touching`) up to date as an event comes
+        or goes. An event may be listed already as it comes: a correction that keeps its place in
+        fold order is found in the stretch whose delta its first version wrote."""
         for touch in dict.fromkeys(touched(row)):
-            keys = self._touching.get(touch)
-            if keys is None:
-                keys = self._touching[touch] = array.array("q")
-            if add:
-                bisect.insort(keys, key)
-            else:
-                del keys[bisect.bisect_left(keys, key)]
-                if not keys:
-                    del self._touching[touch]
+            since, until, listed = self._lists.get(touch, (0, 0, array.array("q")))
+            if since <= key < until:
+                at = bisect.bisect_left(listed, key)
+                listed_already = at < len(listed) and listed[at] == key
+                if add and not listed_already:
+                    listed.insert(at, key)
+                elif not add and listed_already:
+                    del listed[at]
 
     def group(self, tags: frozenset[str]) -> _Group:
         """The events of these types, as columns (do not change them)."""
@@ -158,7 +165,7 @@ class Index:
 
     def _layers(self, slot: int) -> tuple[FoldState, ...]:
         at = bisect.bisect_right(self.snapshot_slots, slot) - 1
-        snapshot = self.snapshot_slots[at]  # its own delta is empty
+        snapshot = self.snapshot_slots[at]  # its own delta is in the snapshot
         runs = snapshot + (slot - snapshot) // self.merge_every * self.merge_every  # the last run merged
         merged = self.merged[runs:snapshot:-self.merge_every]
         return (*self.patches[slot], *self.deltas[slot:runs:-1], *merged, self.snapshots[at])  # type: ignore[arg-type]  # a run's end holds its merge
@@ -218,10 +225,9 @@ class Index:
                     and self._written[-1] - self._written[last] >= self.snapshot_share * sum(map(len, maps))):
                 self.snapshots.append(FoldState(**{name: dict(m) for name, m in zip(_FIELDS, maps, strict=True)}))
                 self.snapshot_slots.append(slot + 1)
-                delta = FoldState()
-            else:
-                delta = FoldState(**{name: _layer({key: m.get(key, _GONE) for key in m.written})
-                                     for name, m in zip(_FIELDS, maps, strict=True)})
+            # A snapshot's own delta is never read as a layer, but says what its stretch wrote (see _listed).
+            delta = FoldState(**{name: _layer({key: m.get(key, _GONE) for key in m.written})
+                                 for name, m in zip(_FIELDS, maps, strict=True)})
             for m in maps:
                 m.written.clear()
             self.bounds.append(self.keys[end])
@@ -299,7 +305,7 @@ class Index:
         del self.keys[index]
         del self.events[index]
         self._changed(index, None, row)
-        self._track(key, row, add=False)
+        self._track(key, row, add=False)  # before the refold: no list names an event gone
         return key
 
     def _insert(self, event: Row) -> int:
@@ -308,7 +314,6 @@ class Index:
         self.keys.insert(index, key)
         self.events.insert(index, event)
         self._changed(index, event, None)
-        self._track(key, event, add=True)
         return key
 
     def _push(self, first: int, layers: list[FoldState]) -> None:
@@ -327,23 +332,24 @@ class Index:
                 found = (merged[ids],)
             self.patches[slot] = found
 
-    def _refold(self, touches: Iterable[tuple[str, Any]], start: int) -> None:
+    def _refold(self, touches: Iterable[tuple[str, Any]], start: int, inserted: int | None = None) -> None:
         """Patch the checkpoints after sort key ``start`` for a change there on these fold keys.
 
         The checkpoint before the change holds none of it: from its values of the keys, the
         events after it touching them (and the keys those events touch, until none is left
         out) are folded again, and each later checkpoint gets their keys' values there. A
         change no later event touches costs the few events of one stretch, and every later
-        checkpoint shares one patch layer.
+        checkpoint shares one patch layer. ``inserted``: the sort key of the event the change
+        inserts (the lists of :meth:`_touching` name it only once this is done).
         """
         first = bisect.bisect_right(self.bounds, start)
         keys = dict.fromkeys(touches)  # ordered, not a set: a patch's new keys land in one order in every process
         if first == len(self.bounds) or not keys:
             return  # no checkpoint after the change (so no need of touching), or no key changed
         base = self.bounds[first - 1]
-        touching, todo, found = self.touching(base), list(keys), set()
+        todo, found = list(keys), set() if inserted is None else {inserted}
         while todo:
-            listed = touching.get(todo.pop(), ())
+            listed = self._touching(todo.pop(), base)
             for key in listed[bisect.bisect_left(listed, base):]:
                 if key not in found:
                     found.add(key)
@@ -388,13 +394,16 @@ class Index:
 
     def add_event(self, row: Row) -> None:
         """Take in a newly appended event: patch the later checkpoints."""
-        self._refold(touched(row), self._insert(row))
+        key = self._insert(row)
+        self._refold(touched(row), key, key)
+        self._track(key, row, add=True)
 
     def replace(self, old: Row, corrected: Row) -> None:
         """Take in a corrected event (same id and seq): patch the checkpoints after either position."""
         before = self._remove(old)
         after = self._insert(corrected)
-        self._refold((*touched(old), *touched(corrected)), min(before, after))
+        self._refold((*touched(old), *touched(corrected)), min(before, after), after)
+        self._track(after, corrected, add=True)
 
     def remove(self, row: Row) -> None:
         """Take out a retracted event: patch the checkpoints after it."""
