@@ -20,7 +20,7 @@ import attrs
 
 from eurasia_events.projections import TOUCHES, FoldState, fold, touched
 
-from .gc import paused
+from .gc import held, paused
 from .rows import Row, key_after, row_class, sort_key, typed
 
 __all__ = ["CHECKPOINT_EVERY", "MERGE_EVERY", "SNAPSHOT_EVERY", "SNAPSHOT_SHARE", "DayView", "Index", "Made", "flatten"]
@@ -198,6 +198,7 @@ class Index:
             state = flatten(view.layers)
             since = (self.events if view.version == self.version else view.rows())[view.start:view.count]
             fold(state, since)
+            held(sum(len(getattr(state, name)) for name in _FIELDS))
         self._made += 1
         earlier, changed = (None, None) if top is None else (top.serial, _changed(top, view.layers, since))
         self._top = Made(key, view.layers, since, state, self._made, earlier, changed)
