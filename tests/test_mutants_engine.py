@@ -46,6 +46,21 @@ def fillers(count: int, year: int) -> list[ee.Event]:
     return [meeting(100 + n, id=f"f-{year}-{n}", date=f"{year}-0{1 + n % 9}-0{1 + n % 9}") for n in range(count)]
 
 
+def ratification(party: str, day: str, *, id: str | None = None, body: str = "parliament") -> ee.Ratified:
+    """Treaty ``t``'s ratification by ``party`` on ``day``."""
+    return ee.Ratified(id=id or f"r-{party.lower()}", date=day, title="r", sources=Q, agreement="t", party=party,
+                       body=body)
+
+
+def ratified_treaty(*parties: tuple[str, int]) -> list[ee.Event]:
+    """Treaty ``t`` signed in 2010 and ratified by each ``(party, year)`` on 1 February, with
+    three meetings the year before each ratification and three the year after the last."""
+    items: list[ee.Event] = [ee.TreatySigned(id="t", date="2010-01-01", title="t", sources=Q, agreement="t")]
+    for party, year in parties:
+        items += [*fillers(3, year - 1), ratification(party, f"{year}-02-01")]
+    return [*items, *fillers(3, parties[-1][1] + 1)]
+
+
 def checkpointed(*items: ee.Event | ee.Amendment, snapshot_every: int = 32) -> ee.Log:
     """A log of ``items`` whose index (checkpoints every 2 events, a full copy of the state every
     ``snapshot_every`` checkpoints whatever was written, runs of 2 deltas merged) is built to its end."""
@@ -730,41 +745,36 @@ def test_a_retroactive_ratification_is_patched_from_the_checkpoint_before_it(ret
     so the ratifications before it are neither lost nor listed twice, on every day, as in a fresh log.
     Also with every checkpoint a full copy of the state (the later ratifications found in the
     stretches of snapshots)."""
-    signed = ee.TreatySigned(id="t", date="2010-01-01", title="t", sources=Q, agreement="t")
-    ratified = [ee.Ratified(id=f"r-{party.lower()}", date=f"{year}-02-01", title="r", sources=Q, agreement="t",
-                            party=party, body="parliament")
-                for party, year in (("RU", 2012), ("CN", 2014), ("KZ", 2016))]
-    items = [signed, *fillers(3, 2011), ratified[0], *fillers(3, 2013), ratified[1], *fillers(3, 2015),
-             ratified[2], *fillers(3, 2017)]
+    items = ratified_treaty(("RU", 2012), ("CN", 2014), ("KZ", 2016))
     log = checkpointed(*items, snapshot_every=snapshot_every)
-    late = ee.Ratified(id="r-late", date=f"{retro_year}-06-01", title="r", sources=Q, agreement="t", party="KG",
-                       body="parliament")
+    late = ratification("KG", f"{retro_year}-06-01", id="r-late")
     log.append([late])
     fresh = log_of(*items, late)
     for day in ("2012-06-01", "2014-06-01", "2016-06-01", "2018-01-01"):
         assert answers(log.as_of(day)) == answers(fresh.as_of(day))
 
 
-def test_a_retracted_retroactive_event_is_not_refolded_again() -> None:
-    """A ratification inserted between checkpoints, then retracted: a later change to the same
-    treaty, dated before it, refolds the treaty's events without it and without the event that
-    took its place in fold order (the 2014 ratification, once), as in a fresh log."""
-    signed = ee.TreatySigned(id="t", date="2010-01-01", title="t", sources=Q, agreement="t")
-    ratified = [ee.Ratified(id=f"r-{party.lower()}", date=f"{year}-02-01", title="r", sources=Q, agreement="t",
-                            party=party, body="parliament")
-                for party, year in (("RU", 2012), ("CN", 2014))]
-    items = [signed, *fillers(3, 2011), ratified[0], *fillers(3, 2013), ratified[1], *fillers(3, 2015)]
+def test_an_inserted_event_is_listed_as_it_comes_moves_and_goes() -> None:
+    """A ratification inserted between checkpoints (in no stretch's delta), then corrected to a
+    later day, then retracted; after each, one more dated before it: each refold finds it where
+    it is (once), and after its retraction neither it nor the event that took its place in fold
+    order (the 2014 ratification, then folded twice), as in a fresh log."""
+    items = ratified_treaty(("RU", 2012), ("CN", 2014))
     log = checkpointed(*items)
-    inserted = ee.Ratified(id="r-x", date="2013-06-01", title="r", sources=Q, agreement="t", party="KZ",
-                           body="parliament")
-    earlier = ee.Ratified(id="r-y", date="2011-06-01", title="r", sources=Q, agreement="t", party="KG",
-                          body="parliament")
-    log.append([inserted])
-    log.append([ee.Retraction(id="no-x", target="r-x", reason="r")])
-    log.append([earlier])
-    fresh = log_of(*items, earlier)
-    for day in ("2012-06-01", "2013-12-01", "2014-06-01", "2016-06-01"):
-        assert answers(log.as_of(day)) == answers(fresh.as_of(day))
+    inserted = ratification("KZ", "2013-06-01", id="r-x")
+    moved = attrs.evolve(inserted, date=ee.PartialDate.parse("2013-07-01"))
+    steps = [([inserted, ratification("KG", "2011-06-01", id="r-y")], [inserted]),
+             ([ee.Correction(id="fix", target="r-x", reason="r", changes={"date": "2013-07-01"}),
+               ratification("AM", "2010-06-01", id="r-z")], [moved]),
+             ([ee.Retraction(id="no-x", target="r-x", reason="r"), ratification("BY", "2012-06-01", id="r-v")], [])]
+    appended: list[ee.Event] = []
+    for step, alive in steps:
+        for item in step:
+            log.append([item])
+        appended += [item for item in step if isinstance(item, ee.Ratified) and item is not inserted]
+        fresh = log_of(*items, *alive, *appended)
+        for day in ("2012-06-01", "2013-12-01", "2014-06-01", "2016-06-01"):
+            assert answers(log.as_of(day)) == answers(fresh.as_of(day))
 
 
 def test_a_correction_that_keeps_an_events_place_then_its_retraction_refold_each_event_once() -> None:
@@ -772,15 +782,12 @@ def test_a_correction_that_keeps_an_events_place_then_its_retraction_refold_each
     in the stretch its first version wrote, as the correction adds it: listed once, so its
     retraction leaves no trace of it, and the next ratification is not folded in its place
     (twice), as in a fresh log."""
-    signed = ee.TreatySigned(id="t", date="2010-01-01", title="t", sources=Q, agreement="t")
-    ratified = [ee.Ratified(id=f"r-{party.lower()}", date=f"2012-0{month}-01", title="r", sources=Q,
-                            agreement="t", party=party, body="parliament")
-                for party, month in (("RU", 2), ("CN", 3))]
-    items = [signed, *fillers(3, 2011), *ratified, *fillers(3, 2013), *fillers(3, 2015)]
-    log = checkpointed(*items)
+    items = ratified_treaty(("CN", 2012), ("KZ", 2014))
+    corrected = ratification("RU", "2012-01-02")  # just before the next ratification, in its stretch
+    log = checkpointed(*items[:4], corrected, *items[4:])
     log.append([ee.Correction(id="fix", target="r-ru", reason="r", changes={"body": "duma"})])
     log.append([ee.Retraction(id="no-ru", target="r-ru", reason="r")])
-    fresh = log_of(signed, *items[1:4], ratified[1], *items[6:])
+    fresh = log_of(*items)
     for day in ("2012-06-01", "2014-06-01", "2016-06-01"):
         assert answers(log.as_of(day)) == answers(fresh.as_of(day))
 
@@ -789,24 +796,18 @@ def test_a_key_listed_before_later_checkpoints_were_built_is_listed_on_into_them
     """A first query builds checkpoints only to its day; a retroactive ratification then lists
     the treaty's events up to there. Once later queries build the rest, a second one (dated
     after it) finds the ratifications in the stretches built since, as in a fresh log."""
-    signed = ee.TreatySigned(id="t", date="2010-01-01", title="t", sources=Q, agreement="t")
-    ratified = [ee.Ratified(id=f"r-{party.lower()}", date=f"{year}-02-01", title="r", sources=Q, agreement="t",
-                            party=party, body="parliament")
-                for party, year in (("RU", 2012), ("CN", 2014), ("KZ", 2016))]
-    items = [signed, *fillers(3, 2011), ratified[0], *fillers(3, 2013), ratified[1], *fillers(3, 2015),
-             ratified[2], *fillers(3, 2017)]
+    items = ratified_treaty(("RU", 2012), ("CN", 2014), ("KZ", 2016))
     log = new_log(ee.MemoryStore())
     log.append(items)
     with mock.patch("eurasia_events._engine.index.CHECKPOINT_EVERY", 2):
         log.as_of("2012-06-01").agreements()
     built = log.engine.index().bounds[:]
-    first = ee.Ratified(id="r-a", date="2011-06-01", title="r", sources=Q, agreement="t", party="KG", body="parliament")
+    first = ratification("KG", "2011-06-01", id="r-a")
     log.append([first])
     log.as_of("2040-01-01").agreements()
     log.as_of("2041-01-01").agreements()  # a second query builds to the end
     assert len(log.engine.index().bounds) > len(built)
-    second = ee.Ratified(id="r-b", date="2012-06-01", title="r", sources=Q, agreement="t", party="AM",
-                         body="parliament")
+    second = ratification("AM", "2012-06-01", id="r-b")
     log.append([second])
     fresh = log_of(*items, first, second)
     for day in ("2012-06-01", "2014-06-01", "2016-06-01", "2018-01-01"):
