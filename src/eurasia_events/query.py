@@ -308,6 +308,7 @@ class State:
         An agreement's status may count its term from the start of deliveries on its route:
         a change to the supply state leaves no agreement's entry to patch.
         """
+        @functools.cache  # each entry below reads the same rows
         def rows(field: str) -> tuple[list[Any], list[Any]]:  # the changed keys' rows: in the earlier fold, in this one
             found = getattr(self._fold, field)
             return ([row for row in changed[field].values() if row is not None],
