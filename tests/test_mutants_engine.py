@@ -992,10 +992,13 @@ def memoranda(count: int, year: int, *, parties: tuple[str, ...] = ("RU", "CN"))
                           agreement=f"mou-{year}-{n}", parties=list(parties)) for n in range(count)]
 
 
-def test_a_day_asked_again_after_a_retroactive_change_brings_its_agreement_counts_up_to_date() -> None:
+@pytest.mark.parametrize("between", [(), ("2011-06-01", "2013-01-01", "2010-03-01")])
+def test_a_day_asked_again_after_a_retroactive_change_brings_its_agreement_counts_up_to_date(
+        between: tuple[str, ...]) -> None:
     """On a day asked before, the agreements shown, the status tally and the sanctions count are
     what the fold before them gave, with the keys the change touched taken out and put back
-    (State._patched): no pass over every agreement, and the answers of a plain fold."""
+    (State._patched): no pass over every agreement, and the answers of a plain fold. Other days
+    asked in between (their folds made after the day's) keep their own answers apart."""
     from eurasia_events.query import State
 
     items = [*memoranda(30, 2010), *memoranda(10, 2012, parties=("RU", "KZ")),
@@ -1023,6 +1026,8 @@ def test_a_day_asked_again_after_a_retroactive_change_brings_its_agreement_count
     with mock.patch.object(State, "_chosen", counted):
         for change in changes:
             log.append([change])
+            for other in between:
+                asked(log, other)
             sizes.clear()
             after, plain = log.as_of(day), State(log, day, naive=True)
             for options in ({}, {"party": "KZ"}, {"status": "signed"}):
@@ -1032,6 +1037,92 @@ def test_a_day_asked_again_after_a_retroactive_change_brings_its_agreement_count
             read = [size for state, size in sizes if state is after]
             assert read, "agreements() read no rows"
             assert max(read) <= 1, read  # the changed agreement's rows only, in the fold before and now
+
+
+def asked(log: ee.Log, day: str) -> None:
+    """Ask ``day``'s agreements, checked against a plain fold."""
+    from eurasia_events.query import State
+
+    assert log.as_of(day).agreements().to_records() == State(log, day, naive=True).agreements().to_records()
+
+
+def worked_out_again(log: ee.Log, day: str, change: ee.Event | ee.Amendment, *between: str) -> int:
+    """How many agreements ``agreements()`` on ``day`` reads after it was asked, then ``change``
+    appended, then the days ``between`` asked (checked against a plain fold, as ``day`` is)."""
+    from eurasia_events.query import State
+
+    len(log.as_of(day).agreements())
+    log.append([change])
+    for other in between:
+        asked(log, other)
+    read: list[int] = []
+    chosen = State._chosen
+
+    def counted(state: State, rows: Any, *options: Any) -> Any:
+        rows = list(rows)
+        read.append(len(rows))
+        return chosen(state, rows, *options)
+
+    with mock.patch.object(State, "_chosen", counted):
+        after = log.as_of(day).agreements()
+    assert after.to_records() == State(log, day, naive=True).agreements().to_records()
+    return max(read, default=0)
+
+
+def test_the_memo_keeps_the_days_asked_last_and_works_a_day_out_again_once_it_is_dropped() -> None:
+    """Of the days asked, the memo keeps the last few (3 here): a day asked again after two others
+    is patched; after three others it is worked out again from every agreement. Asking a day
+    keeps it longer: the day least recently asked goes first."""
+    log = checkpointed(*memoranda(20, 2010), *fillers(6, 2012))
+    day, late = "2030-01-01", ee.Memorandum(id="late", date="2011-02-02", title="late", sources=Q, agreement="late")
+
+    def fix(n: int) -> ee.Correction:
+        return ee.Correction(id=f"fix-{n}", target=f"mou-2010-{n}", reason="r", changes={"title": "fixed"})
+
+    with mock.patch("eurasia_events.query._DAYS_KEPT", 3):
+        assert worked_out_again(log, day, late, "2011-06-01", "2013-01-01") == 1
+        assert worked_out_again(log, day, fix(1), "2011-06-01", "2013-01-01", "2010-03-01") == 21
+        len(log.as_of("2015-01-01").agreements())  # the day is now asked second to last
+        assert worked_out_again(log, day, fix(2), "2016-01-01", "2017-01-01") == 1
+
+
+def test_a_day_whose_checkpoint_was_dropped_since_it_was_asked_is_worked_out_again() -> None:
+    """A change refolding too many events drops the later checkpoints (see above): the layers the
+    fold a day was asked on was made of are gone but the first full copy of the state, which the
+    new fold shares; nothing is patched from it."""
+    imposed = ee.SanctionsImposed(id="m", date="2014-01-01", title="package", sources=Q, measure="m", imposer="eu",
+                                  targets=["RU"], description="d", until="2014-12-31")
+    later = [ee.SanctionsExtended(id=f"x{n}", date=f"{2015 + n}-01-01", title="more", sources=Q, measure="m",
+                                  until=f"{2015 + n}-12-31") for n in range(4)]
+    log = checkpointed(*memoranda(8, 2010), imposed, *fillers(2, 2014), *later, *fillers(4, 2020))
+    fix = ee.Correction(id="fix", target="m", reason="r", changes={"targets": ["RU", "sberbank"]})
+    with mock.patch("eurasia_events._engine.index._REFOLD_LIMIT", 2):
+        assert worked_out_again(log, "2030-01-01", fix, "2011-06-01") == 8
+
+
+def deliveries(id_: str, date: str, commodity: str) -> ee.SupplyStarted:
+    return ee.SupplyStarted(id=id_, date=date, title=id_, sources=Q, route="power-of-siberia", commodity=commodity)
+
+
+def test_what_changed_since_a_fold_gives_each_key_its_value_in_that_fold() -> None:
+    """DayView.changes names the keys a later fold may hold differently, each with its value in
+    the earlier fold, worked out from what that fold was made of once it is gone: here the
+    route's project, whose stages there came from deliveries folded after the checkpoint, which
+    read the pipeline gas already delivered (a second start on a route is a level, not an opening)."""
+    log = checkpointed(deliveries("gas", "2012-01-01", "pipeline_gas"), *fillers(5, 2013),
+                       deliveries("more-gas", "2020-01-01", "pipeline_gas"), deliveries("lng", "2021-01-01", "lng"))
+    day = dt.date(2030, 1, 1).toordinal()
+    before = log.engine.day(day).made
+    assert [row[1] for row in before.since] == ["more-gas", "lng"]  # folded on top of the last checkpoint
+    earlier, basis = before.state, before.basis()
+    log.append([ee.SupplyLevel(id="early-lng", date="2015-01-01", title="lng", sources=Q, commodity="lng",
+                               route="power-of-siberia", stage="ramp_up", level="1 Mt/yr")])
+    changed = log.engine.day(day).changes(basis)
+    assert changed is not None
+    assert "power-of-siberia" in changed["projects"]
+    for name, values in changed.items():
+        for key, value in values.items():
+            assert value == getattr(earlier, name).get(key), (name, key)
 
 
 def test_a_day_asked_again_after_deliveries_begin_reads_every_contract_term_again() -> None:

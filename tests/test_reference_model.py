@@ -313,7 +313,8 @@ def logs(draw: st.DrawFn, pad: int = 0, watch: dt.date | None = None) -> tuple[e
     """A log appended in batches at several instants, with corrections and retractions; with
     ``pad``, that many meetings first, and queries between the batches, so later batches are
     patched into (or drop) fold checkpoints already built. With ``watch``, those queries are
-    every view on that day, each checked against the reference (see :func:`check_state`)."""
+    every view on that day, each checked against the reference (see :func:`check_state`), and
+    some followed by a query on another day."""
     log = new_log(ee.MemoryStore())
     if pad:
         log.append(padding(pad), recorded=ee.Instant(BASE - DAY_MICROS))
@@ -361,8 +362,10 @@ def logs(draw: st.DrawFn, pad: int = 0, watch: dt.date | None = None) -> tuple[e
         instants.append(instant)
         if watch is not None:
             check_state(log, watch, None)
-        elif pad and draw(st.booleans()):
-            log.as_of(draw(days())).summary()  # builds the live index and its checkpoints
+        if (pad or watch is not None) and draw(st.booleans()):
+            # Builds the live index and its checkpoints; after a watched day, its fold is then
+            # not the last made: the next check patches what was worked out on it from it.
+            log.as_of(draw(days())).summary()
         for key, value in changed.items():
             if value is None:
                 alive.pop(key, None)

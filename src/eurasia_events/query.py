@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 import attrs
 
 from ._engine.gc import bulk, paused
-from ._engine.index import DayView
+from ._engine.index import Basis, DayView
 from ._engine.rows import Row, row_class, typed
 from .dates import DayLike, InstantLike, PartialDate, query_period, to_day, to_instant
 from .entities import EntityKind
@@ -280,29 +280,32 @@ class State:
     @functools.cached_property
     def _shared(self) -> dict[Hashable, Any]:
         """What was worked out from the fold and the day alone (counts, totals), for every state
-        on the same fold and day: kept in one slot of the memo, for the last fold and day asked.
+        on the same fold and day: kept in the memo for the last :data:`_DAYS_KEPT` days asked,
+        each for the last fold asked on it, and brought up to date when a later fold differs
+        from it in few keys (see :meth:`_patched`).
 
         A fold is never changed once the views read it (a retroactive event makes a new one).
-        The slot refers to it weakly: it keeps no fold alive, and a fold made later at the same
-        address never passes for it.
+        A day's slot refers to it weakly: it keeps no fold alive, and a fold made later at the
+        same address never passes for it.
         """
-        fold, memo = self._fold, self._memo
-        made = None if self._view is None else self._view.made
-        found = memo.get(id(_SHARED))
-        if found is None or found[0]() is not fold or found[1] != self._ordinal:
+        fold, view = self._fold, self._view
+        days: dict[int, _Slot] = self._memo.setdefault(id(_SHARED), {})
+        found = days.pop(self._ordinal, None)  # put back last: the most recently asked
+        if found is None or found.fold() is not fold:
             patched: dict[Hashable, Any] = {}
-            if (found is not None and made is not None and made.changed is not None and found[1] == self._ordinal
-                    and found[3] == made.earlier):
-                patched = self._patched(found[2], made.changed)
-            serial = None if made is None else made.serial
-            found = memo[id(_SHARED)] = (weakref.ref(fold), self._ordinal, patched, serial)
-        shared: dict[Hashable, Any] = found[2]
-        return shared
+            changed = None if found is None or found.basis is None or view is None else view.changes(found.basis)
+            if changed is not None and found is not None:
+                patched = self._patched(found.shared, changed)
+            found = _Slot(weakref.ref(fold), patched, None if view is None else view.made.basis())
+        days[self._ordinal] = found
+        if len(days) > _DAYS_KEPT:
+            del days[next(iter(days))]
+        return found.shared
 
     def _patched(self, earlier: dict[Hashable, Any], changed: dict[str, dict[Any, Any]]) -> dict[Hashable, Any]:
-        """What :attr:`_shared` held for the fold made just before this one, on the same day,
-        brought up to date by the keys whose values may differ (each with its value in that
-        fold, see :attr:`~eurasia_events._engine.index.Made.changed`): the entries worked out
+        """What :attr:`_shared` held for an earlier fold on the same day, brought up to date by
+        the keys whose values may differ (each with its value in that fold, see
+        :meth:`~eurasia_events._engine.index.DayView.changes`): the entries worked out
         row by row, from what each row gives; the others are worked out again when asked.
 
         An agreement's status may count its term from the start of deliveries on its route:
@@ -1315,6 +1318,20 @@ _Designated = dict[str, tuple[bool, Span, tuple[str, ...]]]
 _NO_ANCHOR: Final[Any] = object()
 _SHARED: Final = object()
 """Its id is the memo's key for :attr:`State._shared` (no fold row can have it: it lives as long as the module)."""
+_DAYS_KEPT: Final = 32
+"""Days whose :attr:`State._shared` slot the memo keeps (the least recently asked goes first):
+each holds what queries worked out on the day, at most a list of the fold's agreements for
+each filter asked (1.2 MB at 150,000 agreements)."""
+
+
+class _Slot(NamedTuple):
+    """A day's entry of :attr:`State._shared`: the fold (weakly), what was worked out on it, and what it was made of."""
+
+    fold: weakref.ref[FoldState]
+    shared: dict[Hashable, Any]
+    basis: Basis | None  # None for a naive state's fold (never patched)
+
+
 _PROJECTS: Final = object()
 """Its id is the memo's key for the project lines last worked out, by project (see :meth:`State._project_line`)."""
 _T = TypeVar("_T")

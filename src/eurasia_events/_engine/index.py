@@ -23,7 +23,8 @@ from eurasia_events.projections import TOUCHES, FoldState, fold, touched
 from .gc import held, paused
 from .rows import Row, key_after, row_class, sort_key, typed
 
-__all__ = ["CHECKPOINT_EVERY", "MERGE_EVERY", "SNAPSHOT_EVERY", "SNAPSHOT_SHARE", "DayView", "Index", "Made", "flatten"]
+__all__ = ["CHECKPOINT_EVERY", "MERGE_EVERY", "SNAPSHOT_EVERY", "SNAPSHOT_SHARE", "Basis", "DayView", "Index", "Made",
+           "flatten"]
 
 CHECKPOINT_EVERY: Final = 256
 """Events between two checkpoints."""
@@ -101,7 +102,6 @@ class Index:
         self.builds = 0  # how many times checkpoints were built (see state_at)
         # The last day view's fold, for the next one on the same events and layers (see fold_of).
         self._top: Made | None = None
-        self._made = 0  # folds made so far: each one's serial
         self.memo: dict[int, Any] = {}
         """Per fold row (by id, the row kept in the entry): what a query worked out from it,
         valid over a stretch of days (see :mod:`eurasia_events.query`); cleared when it grows."""
@@ -188,8 +188,7 @@ class Index:
 
     def fold_of(self, view: DayView) -> Made:
         """A day view's fold: its checkpoint's layers flattened, the events since folded on top;
-        kept for the next view on the same events and layers (shared: do not change it), and
-        compared with the fold made before it (see :attr:`Made.changed`)."""
+        kept for the next view on the same events and layers (shared: do not change it)."""
         key = (view.count, view.version)
         top = self._top
         if top is not None and top.key == key and _same(top.layers, view.layers):
@@ -199,9 +198,7 @@ class Index:
             since = (self.events if view.version == self.version else view.rows())[view.start:view.count]
             fold(state, since)
             held(sum(len(getattr(state, name)) for name in _FIELDS))
-        self._made += 1
-        earlier, changed = (None, None) if top is None else (top.serial, _changed(top, view.layers, since))
-        self._top = Made(key, view.layers, since, state, self._made, earlier, changed)
+        self._top = Made(key, view.layers, since, state)
         return self._top
 
     def _build_until(self, count: int) -> None:
@@ -380,18 +377,7 @@ class Index:
 
     def _values(self, slot: int, fields: dict[str, list[Any]]) -> FoldState:
         """Checkpoint ``slot``'s values of these keys (those it has), read through its layers."""
-        layers = self._layers(slot)
-        state = FoldState()
-        for name, keys in fields.items():
-            maps, into = [getattr(layer, name) for layer in layers], getattr(state, name)
-            for key in keys:
-                for found in maps:
-                    value = found.get(key, _ABSENT)
-                    if value is not _ABSENT:
-                        if value is not _GONE:
-                            into[key] = value
-                        break
-        return state
+        return _read(self._layers(slot), fields)
 
     def add_event(self, row: Row) -> None:
         """Take in a newly appended event: patch the later checkpoints."""
@@ -462,39 +448,48 @@ def flatten(layers: tuple[FoldState, ...]) -> FoldState:
 
 @attrs.frozen(eq=False)
 class Made:
-    """A fold the index made for day views, and how it differs from the fold made before it."""
+    """A fold the index made for day views."""
 
     key: tuple[int, int]  # (count, version) of the views it serves
     layers: tuple[FoldState, ...]  # the checkpoint's
     since: list[Row]  # the rows folded on top of them
     state: FoldState
-    serial: int
-    earlier: int | None  # the serial of the fold made before it
-    changed: dict[str, dict[Any, Any]] | None
-    """Per state field, every key whose value may differ from the earlier fold's, with that
-    value (``None``: it had no such key); ``None`` when they may differ in more than
-    :data:`_CHANGED_LIMIT` keys. What a query worked out row by row on the earlier fold is
-    brought up to date from it (see :meth:`eurasia_events.query.State._shared`)."""
+
+    def basis(self) -> Basis:
+        """What the fold was made of, to compare a later fold with it once it is gone (see :meth:`DayView.changes`)."""
+        return Basis(tuple(map(weakref.ref, self.layers)), self.since)
+
+
+@attrs.frozen(eq=False)
+class Basis:
+    """What a fold was made of, kept without the fold: the checkpoint's layers, weakly (a
+    checkpoint dropped since is not kept alive for it), and the rows folded on top of them."""
+
+    layers: tuple[weakref.ref[FoldState], ...]
+    since: list[Row]
 
 
 _CHANGED_LIMIT: Final = 10_000
 
 
-def _changed(before: Made, layers: tuple[FoldState, ...], since: list[Row]) -> dict[str, dict[Any, Any]] | None:
-    """The keys whose values may differ between ``before`` and the fold of ``layers`` with the
-    rows ``since`` on top, each with its value in ``before`` (see :attr:`Made.changed`).
+def _changed(before: Basis, after: Made) -> dict[str, dict[Any, Any]] | None:
+    """The keys whose values may differ between the fold ``before`` describes and ``after``,
+    each with its value in the former (see :meth:`DayView.changes`).
 
     The layers both folds share (the oldest, the same objects) give both the same values; a
     key can differ only where a layer of one of them holds it, or where a row folded on top
     of one of them touches it: a row only one of them folds, or one touching a key that
     differs (it reads it; later rows are read in order, so what it writes is then counted).
     """
+    old, layers, since = tuple(ref() for ref in before.layers), after.layers, after.since
     shared = 0
-    while shared < min(len(layers), len(before.layers)) and layers[-1 - shared] is before.layers[-1 - shared]:
+    while shared < min(len(layers), len(old)) and layers[-1 - shared] is old[-1 - shared]:
         shared += 1
-    apart = (*before.layers[: len(before.layers) - shared], *layers[: len(layers) - shared])
-    if not shared or sum(len(getattr(layer, name)) for layer in apart for name in _FIELDS) > _CHANGED_LIMIT:
-        return None  # another snapshot under them, or checkpoints built since: too much to patch
+    apart = (*old[: len(old) - shared], *layers[: len(layers) - shared])
+    if not shared or any(layer is None for layer in apart):
+        return None  # another snapshot under them, or a checkpoint since dropped
+    if sum(len(getattr(layer, name)) for layer in apart for name in _FIELDS) > _CHANGED_LIMIT:
+        return None  # checkpoints built since: too much to patch
     keys = {(name, key) for layer in apart for name in _FIELDS for key in getattr(layer, name)}
     now = {id(row) for row in since}
     for row in before.since:
@@ -507,10 +502,43 @@ def _changed(before: Made, layers: tuple[FoldState, ...], since: list[Row]) -> d
             keys.update(touches)
     if len(keys) > _CHANGED_LIMIT:
         return None
+    values = _fold_keys(old, before.since, keys)  # type: ignore[arg-type]  # none is None (above)
     found: dict[str, dict[Any, Any]] = {name: {} for name in _FIELDS}
     for name, key in keys:
-        found[name][key] = getattr(before.state, name).get(key)
+        found[name][key] = getattr(values, name).get(key)
     return found
+
+
+def _fold_keys(layers: tuple[FoldState, ...], rows: list[Row], keys: set[tuple[str, Any]]) -> FoldState:
+    """These keys' values in the fold of ``layers`` with ``rows`` on top, folding only the rows
+    that can change them: those touching one, and before each, those touching a key it touches."""
+    need, chosen = set(keys), []
+    for row in reversed(rows):
+        touches = touched(row)
+        if not need.isdisjoint(touches):
+            need.update(touches)
+            chosen.append(row)
+    fields: dict[str, list[Any]] = {name: [] for name in _FIELDS}
+    for name, key in need:
+        fields[name].append(key)
+    state = _read(layers, fields)
+    fold(state, chosen[::-1])
+    return state
+
+
+def _read(layers: tuple[FoldState, ...], fields: dict[str, list[Any]]) -> FoldState:
+    """These keys' values (those there are) in the state ``layers`` hold, newest first."""
+    state = FoldState()
+    for name, keys in fields.items():
+        maps, into = [getattr(layer, name) for layer in layers], getattr(state, name)
+        for key in keys:
+            for found in maps:
+                value = found.get(key, _ABSENT)
+                if value is not _ABSENT:
+                    if value is not _GONE:
+                        into[key] = value
+                    break
+    return state
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -627,5 +655,14 @@ class DayView:
 
     @functools.cached_property
     def made(self) -> Made:
-        """The fold, with how it differs from the one the index made before it."""
+        """The fold, and what it was made of."""
         return self._index.fold_of(self)
+
+    def changes(self, before: Basis) -> dict[str, dict[Any, Any]] | None:
+        """Per state field, every key whose value may differ between the fold ``before``
+        describes (see :meth:`Made.basis`) and this view's, with its value in the former
+        (``None``: it had no such key); ``None`` when they may differ in more than
+        :data:`_CHANGED_LIMIT` keys, or a checkpoint ``before`` read was dropped since. What
+        a query worked out row by row on the earlier fold is brought up to date from it (see
+        :attr:`eurasia_events.query.State._shared`)."""
+        return _changed(before, self.made)
