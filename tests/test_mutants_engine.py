@@ -1072,7 +1072,9 @@ def worked_out_again(log: ee.Log, day: str, change: ee.Event | ee.Amendment, *be
 def test_the_memo_keeps_the_days_asked_last_and_works_a_day_out_again_once_it_is_dropped() -> None:
     """Of the days asked, the memo keeps the last few (3 here): a day asked again after two others
     is patched; after three others it is worked out again from every agreement. Asking a day
-    keeps it longer: the day least recently asked goes first."""
+    keeps it longer: the day least recently asked goes first. Fewer days are kept when they hold
+    more than so many entries together (15 here: each day holds a list of 21 agreements shown)
+    but the last asked."""
     log = checkpointed(*memoranda(20, 2010), *fillers(6, 2012))
     day, late = "2030-01-01", ee.Memorandum(id="late", date="2011-02-02", title="late", sources=Q, agreement="late")
 
@@ -1084,6 +1086,9 @@ def test_the_memo_keeps_the_days_asked_last_and_works_a_day_out_again_once_it_is
         assert worked_out_again(log, day, fix(1), "2011-06-01", "2013-01-01", "2010-03-01") == 21
         len(log.as_of("2015-01-01").agreements())  # the day is now asked second to last
         assert worked_out_again(log, day, fix(2), "2016-01-01", "2017-01-01") == 1
+    with mock.patch("eurasia_events.query._ENTRIES_KEPT", 15):
+        assert worked_out_again(log, day, fix(3)) == 1  # no other day asked: the last is always kept
+        assert worked_out_again(log, day, fix(4), "2018-01-01", "2019-01-01") == 21
 
 
 def test_a_day_whose_checkpoint_was_dropped_since_it_was_asked_is_worked_out_again() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import collections
 import functools
 import weakref
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sized
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
@@ -280,9 +280,10 @@ class State:
     @functools.cached_property
     def _shared(self) -> dict[Hashable, Any]:
         """What was worked out from the fold and the day alone (counts, totals), for every state
-        on the same fold and day: kept in the memo for the last :data:`_DAYS_KEPT` days asked,
-        each for the last fold asked on it, and brought up to date when a later fold differs
-        from it in few keys (see :meth:`_patched`).
+        on the same fold and day: kept in the memo for the last :data:`_DAYS_KEPT` days asked
+        (fewer if they hold more than :data:`_ENTRIES_KEPT` entries), each for the last fold
+        asked on it, and brought up to date when a later fold differs from it in few keys (see
+        :meth:`_patched`).
 
         A fold is never changed once the views read it (a retroactive event makes a new one).
         A day's slot refers to it weakly: it keeps no fold alive, and a fold made later at the
@@ -298,7 +299,7 @@ class State:
                 patched = self._patched(found.shared, changed)
             found = _Slot(weakref.ref(fold), patched, None if view is None else view.made.basis())
         days[self._ordinal] = found
-        if len(days) > _DAYS_KEPT:
+        while len(days) > _DAYS_KEPT or (len(days) > 1 and sum(map(_entries, days.values())) > _ENTRIES_KEPT):
             del days[next(iter(days))]
         return found.shared
 
@@ -1319,9 +1320,11 @@ _NO_ANCHOR: Final[Any] = object()
 _SHARED: Final = object()
 """Its id is the memo's key for :attr:`State._shared` (no fold row can have it: it lives as long as the module)."""
 _DAYS_KEPT: Final = 32
-"""Days whose :attr:`State._shared` slot the memo keeps (the least recently asked goes first):
-each holds what queries worked out on the day, at most a list of the fold's agreements for
-each filter asked (1.2 MB at 150,000 agreements)."""
+"""Days whose :attr:`State._shared` slot the memo keeps at most (the least recently asked goes first)."""
+_ENTRIES_KEPT: Final = 1 << 19
+"""Entries the slots of the days kept may hold together (see :func:`_entries`); past that the
+least recently asked days go, all but the last: a list of agreements shown is one entry each
+(a million events hold about 150,000 agreements: three such lists, 1.2 MB each)."""
 
 
 class _Slot(NamedTuple):
@@ -1330,6 +1333,11 @@ class _Slot(NamedTuple):
     fold: weakref.ref[FoldState]
     shared: dict[Hashable, Any]
     basis: Basis | None  # None for a naive state's fold (never patched)
+
+
+def _entries(slot: _Slot) -> int:
+    """What a day's slot holds: the length of each list, dict or count worked out, 1 for anything else."""
+    return sum(len(value) if isinstance(value, Sized) else 1 for value in slot.shared.values())
 
 
 _PROJECTS: Final = object()
