@@ -294,9 +294,10 @@ class State:
         found = days.pop(self._ordinal, None)  # put back last: the most recently asked
         if found is None or found.fold() is not fold:
             patched: dict[Hashable, Any] = {}
-            changed = None if found is None or found.basis is None or view is None else view.changes(found.basis)
-            if changed is not None and found is not None:
-                patched = self._patched(found.shared, changed)
+            if found is not None and found.basis is not None and view is not None:
+                changed = view.changes(found.basis)  # None: too much changed to patch
+                if changed is not None:
+                    patched = self._patched(found.shared, changed)
             found = _Slot(weakref.ref(fold), patched, None if view is None else view.made.basis())
         days[self._ordinal] = found
         while len(days) > _DAYS_KEPT or (len(days) > 1 and sum(map(_entries, days.values())) > _ENTRIES_KEPT):
