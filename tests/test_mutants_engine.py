@@ -181,6 +181,26 @@ def test_a_retroactive_event_on_a_key_nothing_later_touches_is_folded_over_the_l
     assert log.as_of("2017-01-01").sanctions().get(measure="m").until == "2020-01-01"
 
 
+def test_checkpoints_given_the_same_patch_share_one_tuple_of_patches_and_one_merge() -> None:
+    """A retroactive memorandum no later event touches patches every later checkpoint with one
+    layer: they keep one tuple of patches between them, made once, and past 16 patches one merge."""
+    log = checkpointed(*fillers(4, 2010), *fillers(30, 2015))
+    index = log.engine.index()
+    first = 4  # the checkpoints after the 2012 memoranda: from the fourth, built after the 2010 fillers
+
+    def shared(count: int) -> None:
+        later = index.patches[first:]
+        assert len(later) >= 10
+        assert all(len(patches) == count for patches in later)
+        assert len({id(patches) for patches in later}) == 1
+
+    for n, memorandum in enumerate(memoranda(18, 2012), start=1):
+        log.append([memorandum])
+        shared(n if n <= 16 else n - 16)  # the 17th merges the 16 before it with it: one layer
+    assert answers(log.as_of("2020-01-01")) == answers(log_of(*fillers(4, 2010), *fillers(30, 2015),
+                                                              *memoranda(18, 2012)).as_of("2020-01-01"))
+
+
 def test_states_keep_their_answers_across_more_changes_than_the_index_keeps_undo_for() -> None:
     """Past 4096 changes the index stops keeping what undoes the older ones: States made before
     take their rows then, and States made after still undo the changes made after them."""

@@ -316,19 +316,25 @@ class Index:
 
     def _push(self, first: int, layers: list[FoldState]) -> None:
         """Put one patch layer on each checkpoint from ``first``; merge a checkpoint's patches
-        into one when they are too many (slots sharing the same patches share the merge)."""
+        into one when they are too many. Checkpoints that had the same patches and get the same
+        layer (most of them: a key no later event touches gets one layer for all) share one
+        tuple of patches, made once, and one merge."""
         self._running = None
-        merged: dict[tuple[int, ...], FoldState] = {}
+        patches = self.patches
+        # By id: every tuple looked up is alive from the start (still in ``patches``), so it
+        # never has the id of one replaced (and maybe freed) before it, unless it is that one.
+        made: dict[tuple[int, int], tuple[FoldState, ...]] = {}
         for slot, layer in enumerate(layers, start=first):
-            found = (layer, *self.patches[slot])
-            if len(found) > _MAX_PATCHES:
-                ids = tuple(map(id, found))
-                if ids not in merged:
-                    merged[ids] = FoldState(**{
+            old = patches[slot]
+            found = made.get((id(layer), id(old)))
+            if found is None:
+                found = (layer, *old)
+                if len(found) > _MAX_PATCHES:
+                    found = (FoldState(**{
                         name: _layer({k: v for p in reversed(found) for k, v in getattr(p, name).items()})
-                        for name in _FIELDS})
-                found = (merged[ids],)
-            self.patches[slot] = found
+                        for name in _FIELDS}),)
+                made[id(layer), id(old)] = found
+            patches[slot] = found
 
     def _refold(self, touches: Iterable[tuple[str, Any]], start: int, inserted: int | None = None) -> None:
         """Patch the checkpoints after sort key ``start`` for a change there on these fold keys.
