@@ -260,10 +260,12 @@ def test_the_same_log_given_twice_is_refused_by_any_of_its_names(logs: tuple[Pat
 
 
 def test_importing_the_package_leaves_the_new_modules_unloaded() -> None:
-    """Combined logs, the dataset readers, the interactions view and Arrow load on first use:
-    ``import eurasia_events`` pays for none of them (the import time target, issue 13)."""
+    """Combined logs, the dataset readers, the interactions view, Arrow and the SQLite and
+    PostgreSQL stores load on first use: ``import eurasia_events`` pays for none of them (the
+    import time target, issue 13)."""
     later = ("eurasia_events.combined", "eurasia_events.interchange", "eurasia_events.interactions",
-             "eurasia_events.arrow", "eurasia_events.cameo")
+             "eurasia_events.arrow", "eurasia_events.cameo", "eurasia_events.sqlite_store",
+             "eurasia_events.postgres_store", "sqlite3")
     script = f"import sys, eurasia_events\nprint(sorted(m for m in sys.modules if m.startswith({later!r})))\n"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip() == "[]"

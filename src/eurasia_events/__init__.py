@@ -70,21 +70,23 @@ from .events import (
     json_schema,
 )
 from .log import Log, bundled_path, load
-from .postgres_store import PostgresStore
 from .quantities import Quantity
 from .sources import Source, SourceRegistry
-from .sqlite_store import SQLiteStore
 from .stores import FileStore, MemoryStore, Store
 
 if _typing.TYPE_CHECKING:
     from .combined import CombinedLog
+    from .postgres_store import PostgresStore
     from .projections import Projection
     from .query import State
+    from .sqlite_store import SQLiteStore
     from .views import Count, Total, View
 
-# Imported on first use: queries, views, the fold and combined logs are not needed to import the package.
+# Imported on first use: queries, views, the fold, combined logs and the SQLite and PostgreSQL
+# stores are not needed to import the package.
 _LAZY: _typing.Final = {"CombinedLog": "combined", "Projection": "projections", "State": "query",
-                        "Count": "views", "Total": "views", "View": "views"}
+                        "Count": "views", "Total": "views", "View": "views",
+                        "PostgresStore": "postgres_store", "SQLiteStore": "sqlite_store"}
 
 
 def __getattr__(name: str) -> _typing.Any:

@@ -45,16 +45,16 @@ from .errors import (
     UnknownEventError,
 )
 from .events import Amendment, Correction, Event, Record
-from .postgres_store import PostgresStore, is_postgres_url
 from .sources import SourceRegistry
-from .sqlite_store import SQLITE_SUFFIXES, SQLiteStore, is_sqlite_file
 from .stores import FileStore, MemoryStore, Store
 
 if TYPE_CHECKING:
     from .history import HistoryRow, RangeRow
     from .interactions import InteractionRow
+    from .postgres_store import PostgresStore
     from .projections import Projection
     from .query import State
+    from .sqlite_store import SQLiteStore
     from .views import DiffRow, SeriesRow, TimelineRow, View
 
 __all__ = ["LOG_FILE", "SQLITE_LOG_FILE", "Log", "bundled_path", "load", "open_store", "parse_head", "registry_paths"]
@@ -128,6 +128,10 @@ def load(
 
         return CombinedLog.from_paths(*paths, create=create, expect_head=expect_head, upcasters=upcasters,
                                       freeze_gc=freeze_gc)
+    # The SQLite and PostgreSQL stores are imported when a log is opened, not with the package.
+    from .postgres_store import is_postgres_url
+    from .sqlite_store import SQLITE_SUFFIXES
+
     path = paths[0] if paths else None
     if is_postgres_url(path):
         assert isinstance(path, str)
@@ -163,6 +167,8 @@ def registry_paths(path: str | Path | None) -> tuple[Path, Path]:
     """The entity and source registry files of the log at ``path`` (as :func:`load` reads them):
     the ``entities.json`` and ``sources.json`` in its folder, or next to its file, each the bundled
     one where the log has none of its own (always, for PostgreSQL and for the bundled log)."""
+    from .postgres_store import is_postgres_url
+
     if path is None or is_postgres_url(path):
         default = bundled_path()
         return default / ENTITIES_FILE, default / SOURCES_FILE
@@ -181,6 +187,8 @@ def registry_paths(path: str | Path | None) -> tuple[Path, Path]:
 def _load_postgres(url: str, *, create: bool, expect_head: str | None, upcasters: Mapping[int, Upcaster] | None,
                    freeze_gc: bool | None) -> Log:
     """:func:`load` for a PostgreSQL URL: the log's tables, with the bundled registries."""
+    from .postgres_store import PostgresStore
+
     store = PostgresStore(url)
     if create:
         store.init()
@@ -200,6 +208,8 @@ def open_store(path: str | Path) -> FileStore | SQLiteStore | PostgresStore:
     exists it must be a regular file, or a symbolic link to one: a FIFO would block every
     read, and a link to nothing would make the first append write wherever it points.
     """
+    from .postgres_store import PostgresStore, is_postgres_url
+
     if is_postgres_url(path):
         assert isinstance(path, str)
         return PostgresStore(path)
@@ -208,6 +218,8 @@ def open_store(path: str | Path) -> FileStore | SQLiteStore | PostgresStore:
 
 def _open_file_store(path: Path) -> FileStore | SQLiteStore:
     """:func:`open_store` for a path on this machine."""
+    from .sqlite_store import SQLITE_SUFFIXES, SQLiteStore, is_sqlite_file
+
     if path.is_dir():
         jsonl, sqlite = path / LOG_FILE, path / SQLITE_LOG_FILE
         target = sqlite if not os.path.lexists(jsonl) and os.path.lexists(sqlite) else jsonl
