@@ -201,6 +201,29 @@ def test_checkpoints_given_the_same_patch_share_one_tuple_of_patches_and_one_mer
                                                               *memoranda(18, 2012)).as_of("2020-01-01"))
 
 
+def test_a_patch_leaves_the_running_state_to_the_next_build_to_replace() -> None:
+    """The state the index keeps running at its last checkpoint no longer serves once a patch
+    changes that checkpoint: it is freed when the next build makes its replacement, not by the
+    retroactive append (freeing it is a few ms at a million events), and that build starts over."""
+    import weakref
+
+    items = [*fillers(4, 2010), *fillers(6, 2015)]
+    log = checkpointed(*items)
+    index = log.engine.index()
+    assert index._running is not None
+    running = weakref.ref(index._running[1])
+    early = ee.Memorandum(id="early", date="2012-01-01", title="early", sources=Q, agreement="early")
+    log.append([early])
+    gc.collect()
+    assert running() is not None  # kept past the append
+    late = fillers(4, 2020)
+    log.append(late)
+    for day in ("2040-01-01", "2041-01-01"):  # the second query builds to the end
+        assert answers(log.as_of(day)) == answers(log_of(*items, early, *late).as_of(day))
+    gc.collect()
+    assert running() is None  # replaced by the build
+
+
 def test_states_keep_their_answers_across_more_changes_than_the_index_keeps_undo_for() -> None:
     """Past 4096 changes the index stops keeping what undoes the older ones: States made before
     take their rows then, and States made after still undo the changes made after them."""
