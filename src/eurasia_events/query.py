@@ -1327,6 +1327,10 @@ _ENTRIES_KEPT: Final = 1 << 19
 least recently asked days go, all but the last. A list of agreements shown is one entry each
 (8 bytes: a million events hold about 150,000 agreements), a document of a volume plan one
 (about 90 bytes): after the bench's queries at a million events, 22 days held 48 MB."""
+_PROJECTS: Final = object()
+"""Its id is the memo's key for the project lines last worked out, by project (see :meth:`State._project_line`)."""
+_T = TypeVar("_T")
+_MEMO_LIMIT: Final = 1 << 19  # entries of a query index's memo before it is cleared
 
 
 class _Slot(NamedTuple):
@@ -1340,12 +1344,6 @@ class _Slot(NamedTuple):
 def _entries(slot: _Slot) -> int:
     """What a day's slot holds: the length of each list, dict or count worked out, 1 for anything else."""
     return sum(len(value) if isinstance(value, Sized) else 1 for value in slot.shared.values())
-
-
-_PROJECTS: Final = object()
-"""Its id is the memo's key for the project lines last worked out, by project (see :meth:`State._project_line`)."""
-_T = TypeVar("_T")
-_MEMO_LIMIT: Final = 1 << 19  # entries of a query index's memo before it is cleared
 
 
 def _expired(until: Span | None) -> list[tuple[str, Span]]:

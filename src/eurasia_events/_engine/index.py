@@ -373,9 +373,7 @@ class Index:
                 return
         order = sorted(found)
         rows = [self.events[bisect.bisect_left(self.keys, key)] for key in order]
-        fields: dict[str, list[Any]] = {name: [] for name in _FIELDS}
-        for name, key in keys:
-            fields[name].append(key)
+        fields = _by_field(keys)
         state, done, layers = self._values(first - 1, fields), 0, []
         layer: FoldState | None = None
         for bound in self.bounds[first:]:
@@ -531,12 +529,17 @@ def _fold_keys(layers: tuple[FoldState, ...], rows: list[Row], keys: set[tuple[s
         if not need.isdisjoint(touches):
             need.update(touches)
             chosen.append(row)
-    fields: dict[str, list[Any]] = {name: [] for name in _FIELDS}
-    for name, key in need:
-        fields[name].append(key)
-    state = _read(layers, fields)
+    state = _read(layers, _by_field(need))
     fold(state, chosen[::-1])
     return state
+
+
+def _by_field(keys: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
+    """Fold keys ``(state field, key)`` as lists of keys per state field, in their order."""
+    fields: dict[str, list[Any]] = {name: [] for name in _FIELDS}
+    for name, key in keys:
+        fields[name].append(key)
+    return fields
 
 
 def _read(layers: tuple[FoldState, ...], fields: dict[str, list[Any]]) -> FoldState:
