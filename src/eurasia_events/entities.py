@@ -56,6 +56,17 @@ def _normal(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+# Converters are plain functions rather than the types themselves: attrs reads a converter's
+# signature, and a built-in's (``tuple``, an enum) is parsed from text, which costs the first
+# import about 15 ms (``tokenize`` compiles its patterns).
+def _kind(value: str) -> EntityKind:
+    return EntityKind(value)
+
+
+def _aliases(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Entity:
     """One actor: a state, an organisation, a company, a bank, a fund, a person, a project."""
@@ -64,9 +75,9 @@ class Entity:
     """``RU`` for a state (ISO 3166-1 alpha-2), a lowercase slug otherwise."""
     name: str
     """Display name."""
-    kind: EntityKind = attrs.field(converter=EntityKind)
+    kind: EntityKind = attrs.field(converter=_kind)
     """What sort of actor it is."""
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_aliases)
     """Other names, including garbled spellings found in sources."""
 
     def __attrs_post_init__(self) -> None:
