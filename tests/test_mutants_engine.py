@@ -224,6 +224,67 @@ def test_a_patch_leaves_the_running_state_to_the_next_build_to_replace() -> None
     assert running() is None  # replaced by the build
 
 
+def test_a_query_after_a_retroactive_change_brings_the_last_fold_up_to_date_in_place() -> None:
+    """When nothing but the index holds the last fold, the next query changes its dicts in place
+    (the keys the change may have changed) rather than copying the checkpoint's state again:
+    the answers are a fresh log's, with a key added and then, retracted, removed."""
+    import eurasia_events._engine.index as index_module
+
+    items = [*memoranda(60, 2011), *fillers(6, 2015)]  # a state of more keys than a change touches
+    log, day = checkpointed(*items), "2041-01-01"  # the day checkpointed() asked last
+    early = ee.Memorandum(id="early", date="2012-01-01", title="early", sources=Q, agreement="early")
+    gone = ee.Retraction(id="gone", target="early", reason="never signed")
+    for change, after in [(early, [*items, early]), (gone, items)]:
+        log.append([change])
+        fresh = answers(log_of(*after).as_of(day))
+        with mock.patch.object(index_module, "flatten", wraps=index_module.flatten) as copied:
+            assert answers(log.as_of(day)) == fresh
+        assert not copied.called
+    assert "early" not in log.engine.index()._top.state.agreements
+
+
+@pytest.mark.parametrize("held", ["state", "fold", "fold state", "fold dict"])
+def test_a_fold_still_held_is_copied_not_changed_by_the_next_query(held: str) -> None:
+    """A state kept from before a retroactive change keeps its answers: the next query copies the
+    checkpoint's state for its own fold rather than changing the one the kept state reads (and
+    so for anything else holding that fold, its state or one of its dicts)."""
+    import eurasia_events._engine.index as index_module
+
+    items = [*memoranda(60, 2011), *fillers(6, 2015)]
+    log, day = checkpointed(*items), "2041-01-01"
+    kept = log.as_of(day)
+    kept.supply()  # its fold made; the agreements read from it after the change
+    made = log.engine.index()._top
+    assert made is not None
+    kept_by = {"state": kept, "fold": made, "fold state": made.state, "fold dict": made.state.agreements}[held]
+    del kept, made
+    gc.collect()  # only `kept_by` holds it now (a state is freed by the collector)
+    log.append([ee.Memorandum(id="early", date="2012-01-01", title="early", sources=Q, agreement="early")])
+    with mock.patch.object(index_module, "flatten", wraps=index_module.flatten) as copied:
+        assert "early" in {row.agreement for row in log.as_of(day).agreements()}
+    assert copied.called
+    if held == "state":
+        assert answers(kept_by) == answers(log_of(*items).as_of(day))
+    elif held == "fold":
+        assert "early" not in kept_by.state.agreements
+    elif held == "fold state":
+        assert "early" not in kept_by.agreements
+    else:
+        assert "early" not in kept_by
+
+
+def test_a_query_on_a_day_far_from_the_last_fold_copies_its_checkpoint() -> None:
+    """Bringing the last fold to a day whose fold differs from it in many keys would read each
+    key through the checkpoint's layers: more than copying them, which the query does instead."""
+    import eurasia_events._engine.index as index_module
+
+    log = checkpointed(*memoranda(9, 2011), *memoranda(9, 2013), *fillers(6, 2015))
+    log.as_of("2041-01-01").agreements()
+    with mock.patch.object(index_module, "flatten", wraps=index_module.flatten) as copied:
+        assert len(log.as_of("2011-12-31").agreements()) == 9
+    assert copied.called
+
+
 def test_states_keep_their_answers_across_more_changes_than_the_index_keeps_undo_for() -> None:
     """Past 4096 changes the index stops keeping what undoes the older ones: States made before
     take their rows then, and States made after still undo the changes made after them."""
