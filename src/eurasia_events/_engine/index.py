@@ -12,6 +12,8 @@ from __future__ import annotations
 import array
 import bisect
 import functools
+import itertools
+import operator
 import sys
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -131,13 +133,15 @@ class Index:
             return
         name, key = touch
         first, last = bisect.bisect_right(self.bounds, start), bisect.bisect_left(self.bounds, end)
-        for slot, delta in enumerate(self.deltas[first : last + 1], start=first):
-            if key in getattr(delta, name):  # stretch `slot` (from the checkpoint before it) wrote the key
-                lo = bisect.bisect_left(self.keys, max(start, self.bounds[slot - 1]))
-                hi = bisect.bisect_left(self.keys, min(end, self.bounds[slot]))
-                for sort, row in zip(self.keys[lo:hi], self.events[lo:hi], strict=True):
-                    if row[0] in TOUCHES and touch in touched(row):
-                        yield sort
+        # The stretches (from the checkpoint before each) whose delta wrote the key, found by
+        # C-level passes: most never did, and a Python loop over 3,000 took 1.5 ms.
+        deltas = map(operator.attrgetter(name), self.deltas[first : last + 1])
+        for slot in itertools.compress(range(first, last + 1), map(operator.contains, deltas, itertools.repeat(key))):
+            lo = bisect.bisect_left(self.keys, max(start, self.bounds[slot - 1]))
+            hi = bisect.bisect_left(self.keys, min(end, self.bounds[slot]))
+            for sort, row in zip(self.keys[lo:hi], self.events[lo:hi], strict=True):
+                if row[0] in TOUCHES and touch in touched(row):
+                    yield sort
 
     def _track(self, key: int, row: Row, *, add: bool) -> None:
         """Keep the events listed per fold key (see :meth:`_touching`) up to date as an event comes
