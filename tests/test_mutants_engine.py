@@ -273,6 +273,23 @@ def test_a_fold_still_held_is_copied_not_changed_by_the_next_query(held: str) ->
         assert "early" not in kept_by
 
 
+def test_a_series_leaves_the_last_fold_to_the_query_that_follows_on_its_day() -> None:
+    """A series asks many days once each: the fold made before it stays the index's last, so a
+    query on that day after a retroactive change starts from it rather than copying its checkpoint."""
+    import eurasia_events._engine.index as index_module
+
+    items = [*memoranda(60, 2011), *fillers(6, 2015)]
+    log, day = checkpointed(*items), "2041-01-01"  # the day checkpointed() asked last
+    series = log.series("agreements", "2010-06-01", "2011-06-01")  # days whose folds are far from that day's
+    assert [row.value for row in series] == [0, len([n for n in range(60) if 1 + n % 9 <= 5])]  # January-May
+    early = ee.Memorandum(id="early", date="2012-01-01", title="early", sources=Q, agreement="early")
+    log.append([early])
+    fresh = answers(log_of(*items, early).as_of(day))
+    with mock.patch.object(index_module, "flatten", wraps=index_module.flatten) as copied:
+        assert answers(log.as_of(day)) == fresh
+    assert not copied.called
+
+
 def test_a_query_on_a_day_far_from_the_last_fold_copies_its_checkpoint() -> None:
     """Bringing the last fold to a day whose fold differs from it in many keys would read each
     key through the checkpoint's layers: more than copying them, which the query does instead."""

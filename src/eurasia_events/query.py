@@ -1715,14 +1715,15 @@ def series(log: Log, measure: str | Callable[[State], Any], start: DayLike, end:
                                  f"or a view name ({', '.join(VIEW_NAMES)})")
     rows = []
     day = first
-    while day <= last:
-        value = compute(State(log, day, known_at))
-        if isinstance(value, (Total, Count)):
-            rows.append(SeriesRow(day=day.isoformat(), value=value.certain, possible=value.possible,
-                                  certain=value.exact))
-        else:
-            rows.append(SeriesRow(day=day.isoformat(), value=value, possible=value, certain=True))
-        day = day.add(**{f"{every}s": 1})
+    with log.engine.sweep(None if known_at is None else to_instant(known_at)):
+        while day <= last:
+            value = compute(State(log, day, known_at))
+            if isinstance(value, (Total, Count)):
+                rows.append(SeriesRow(day=day.isoformat(), value=value.certain, possible=value.possible,
+                                      certain=value.exact))
+            else:
+                rows.append(SeriesRow(day=day.isoformat(), value=value, possible=value, certain=True))
+            day = day.add(**{f"{every}s": 1})
     return View("series", tuple(rows), fields_of(SeriesRow), title=f"{label} from {first} to {last} every {every}")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import array
 import collections
+import contextlib
 import itertools
 import operator
 from collections.abc import Iterable, Iterator, Mapping
@@ -368,6 +369,10 @@ class Engine:
             for limit in indexed[:-_KNOWN_AT_INDEXES]:  # the least recently used first
                 self._past[limit] = (self._past[limit][0], None)
         return found
+
+    def sweep(self, known_at: Instant | None = None) -> contextlib.AbstractContextManager[None]:
+        """A block of queries on many days, each asked once (see :meth:`Index.passing`)."""
+        return self.index(known_at).passing()
 
     def day(self, day: int, known_at: Instant | None = None) -> DayView:
         """What a query on ``day`` (an ordinal) reads, as known at ``known_at``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import contextlib
 import functools
 import itertools
 import operator
@@ -207,6 +208,17 @@ class Index:
                 held(sum(len(getattr(state, name)) for name in _FIELDS))
         self._top = Made(key, view.layers, since, state)
         return self._top
+
+    @contextlib.contextmanager
+    def passing(self) -> Iterator[None]:
+        """Folds made inside the block are not kept as the last fold: a sweep over many days (a
+        series) leaves the one made before it to the queries that follow on that day, which
+        then start from it (see :meth:`_reused`) rather than copying their checkpoint."""
+        kept = self._top
+        try:
+            yield
+        finally:
+            self._top = kept
 
     def _reused(self, layers: tuple[FoldState, ...], since: list[Row]) -> FoldState | None:
         """The last fold's dicts brought, in place, to the fold of ``layers`` with ``since`` on
