@@ -290,6 +290,20 @@ def test_a_series_leaves_the_last_fold_to_the_query_that_follows_on_its_day() ->
     assert not copied.called
 
 
+def test_the_first_events_inserted_into_the_index_find_room_in_its_list() -> None:
+    """The index's list of events is made with room to grow: a retroactive event inserted into
+    it does not grow it (at a million events, a copy of 8 MB into fresh pages)."""
+    import sys
+
+    log = checkpointed(*[meeting(n, date="2011-01-01") for n in range(80)])
+    events = log.engine.index().events
+    size = sys.getsizeof(events)
+    log.append([meeting(n, date="2010-01-01") for n in range(100, 110)])
+    assert log.engine.index().events is events
+    assert len(events) == 90
+    assert sys.getsizeof(events) == size
+
+
 def test_a_query_on_a_day_far_from_the_last_fold_copies_its_checkpoint() -> None:
     """Bringing the last fold to a day whose fold differs from it in many keys would read each
     key through the checkpoint's layers: more than copying them, which the query does instead."""

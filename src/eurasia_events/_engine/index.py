@@ -75,7 +75,7 @@ class Index:
         # Stored rows, sorted by (earliest possible day, seq), as Log._sorted gives them.
         # Sort keys as machine integers: an int object each would cost 32 bytes more a record.
         self.keys = array.array("q", map(sort_key, rows))
-        self.events: list[Row] = list(rows)
+        self.events: list[Row] = _roomy(rows)
         # Per fold key: (since, until, the sort keys of the events from since to until touching
         # it), made when a retroactive change first needs the key (see `_touching`).
         self._lists: dict[tuple[str, Any], tuple[int, int, array.array[int]]] = {}
@@ -619,6 +619,17 @@ def _read(layers: tuple[FoldState, ...], fields: dict[str, list[Any]]) -> FoldSt
                         into[key] = value
                     break
     return state
+
+
+def _roomy(rows: Sequence[Row]) -> list[Row]:
+    """The rows as a list with room for an eighth more, as CPython's own growth leaves. A list
+    made whole has none: the first event inserted later grew it, copying 8 MB at a million
+    events into fresh pages, 1-11 ms of a retroactive append (measured); a list shrunk by less
+    than half keeps its room."""
+    found, room = list(rows), len(rows) // 8
+    found.extend(itertools.repeat(None, room))  # taken out below
+    del found[len(found) - room :]
+    return found
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
