@@ -22,6 +22,7 @@ import attrs
 import pytest
 
 import eurasia_events as ee
+from eurasia_events._engine.index import _COUNTS_HOLDERS
 from eurasia_events.codec import GENESIS, encode_record
 from logkit import QUOTE, copy_registries, forge_line, log_of, meeting, meeting_data, new_log
 
@@ -224,6 +225,7 @@ def test_a_patch_leaves_the_running_state_to_the_next_build_to_replace() -> None
     assert running() is None  # replaced by the build
 
 
+@pytest.mark.skipif(not _COUNTS_HOLDERS, reason="no fold is reused where reference counts may leave holders out")
 def test_a_query_after_a_retroactive_change_brings_the_last_fold_up_to_date_in_place() -> None:
     """When nothing but the index holds the last fold, the next query changes its dicts in place
     (the keys the change may have changed) rather than copying the checkpoint's state again:
@@ -273,6 +275,7 @@ def test_a_fold_still_held_is_copied_not_changed_by_the_next_query(held: str) ->
         assert "early" not in kept_by
 
 
+@pytest.mark.skipif(not _COUNTS_HOLDERS, reason="no fold is reused where reference counts may leave holders out")
 def test_a_series_leaves_the_last_fold_to_the_query_that_follows_on_its_day() -> None:
     """A series asks many days once each: the fold made before it stays the index's last, so a
     query on that day after a retroactive change starts from it rather than copying its checkpoint."""

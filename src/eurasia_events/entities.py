@@ -58,7 +58,7 @@ def _normal(name: str) -> str:
 
 # Converters are plain functions rather than the types themselves: attrs reads a converter's
 # signature, and a built-in's (``tuple``, an enum) is parsed from text, which costs the first
-# import about 15 ms (``tokenize`` compiles its patterns).
+# import 2-3 ms (``tokenize`` compiles its patterns).
 def _kind(value: str) -> EntityKind:
     return EntityKind(value)
 

@@ -285,7 +285,8 @@ class State:
         asked on it, and brought up to date when a later fold differs from it in few keys (see
         :meth:`_patched`).
 
-        A fold is never changed once the views read it (a retroactive event makes a new one).
+        A fold is never changed while anything reads it (a retroactive event makes a new one,
+        or, once nothing holds the last one, changes its dicts under a new state object).
         A day's slot refers to it weakly: it keeps no fold alive, and a fold made later at the
         same address never passes for it.
         """

@@ -574,11 +574,18 @@ def _differing(old: tuple[FoldState | None, ...], old_since: list[Row],
     return None if len(keys) > _CHANGED_LIMIT else keys
 
 
+_COUNTS_HOLDERS: Final = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+"""Whether ``sys.getrefcount`` counts every holder here: CPython 3.11-3.13 (the counts below
+checked on each); 3.14 may leave references it borrows uncounted, so no fold is reused there."""
+
+
 def _held_here(made: Made) -> bool:
     """Whether nothing but the index holds its last fold ``made``, its state or the state's
     dicts, by CPython's reference counts: ``made`` is held by the index, the caller's name,
     this argument and ``getrefcount``'s own; the state by ``made``, the name below and
     ``getrefcount``'s; each dict by the state and ``getrefcount``'s."""
+    if not _COUNTS_HOLDERS:
+        return False
     state = made.state
     return (sys.getrefcount(made) <= 4 and sys.getrefcount(state) <= 3
             and all(sys.getrefcount(getattr(state, name)) <= 2 for name in _FIELDS))
