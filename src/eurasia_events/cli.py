@@ -345,7 +345,26 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    args = None
+    try:
+        args = _parser().parse_args(argv)
+        return _run(args)
+    except KeyboardInterrupt:  # Ctrl-C, even while the parser is made: one line, no traceback
+        print(_interrupted(args), file=sys.stderr)
+        return 130
+
+
+def _interrupted(args: argparse.Namespace | None) -> str:
+    """What an interrupted command says: an import appends in one batch, so interrupted it wrote
+    nothing; before the arguments were read, nothing was done."""
+    if args is None:
+        return "interrupted: nothing was done"
+    if args.command == "import":
+        return f"interrupted: nothing was imported; {args.into} is as it was"
+    return f"eurasia-events {args.command}: interrupted"
+
+
+def _run(args: argparse.Namespace) -> int:
     handler = globals()["_cmd_" + args.command.replace("-", "_")]
     _COLUMNS.set(getattr(args, "columns", None))
     _OUTPUT.set(getattr(args, "rows_output", None))
@@ -721,7 +740,7 @@ def coverage_by_year(log: Log) -> list[dict[str, Any]]:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     progress = _Progress(f"importing {len(args.files)} {args.dataset} file(s) into {args.into}")
-    try:  # Ctrl-C while the readers are imported (compiled, on a first run) is an interruption too
+    try:
         from .dates import query_period
         from .interchange.importer import import_files  # the readers are needed by this command only
 
@@ -729,11 +748,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         end = None if args.end is None else query_period(args.end)[1]
         report = import_files(args.files, args.dataset, into=args.into, dyad=tuple(args.between), start=start,
                               end=end, version=args.dataset_version, skip_bad=args.skip_bad)
-    except KeyboardInterrupt:  # the import appends in one batch: interrupted, it wrote nothing
-        progress.close()
-        print(f"interrupted: nothing was imported; {args.into} is as it was", file=sys.stderr)
-        return 130
-    finally:
+    finally:  # interrupted, the progress line is cleared before main says so (see _interrupted)
         progress.close()
     if args.report == "json":
         print(dumps(report.to_json()))
