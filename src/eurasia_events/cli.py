@@ -355,13 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _interrupted(args: argparse.Namespace | None) -> str:
-    """What an interrupted command says: an import appends in one batch, so interrupted it wrote
-    nothing; before the arguments were read, nothing was done."""
-    if args is None:
-        return "interrupted: nothing was done"
-    if args.command == "import":
-        return f"interrupted: nothing was imported; {args.into} is as it was"
-    return f"eurasia-events {args.command}: interrupted"
+    """What a command interrupted outside its own handling says: before the arguments were read,
+    nothing was done; after, only that it was interrupted (``import`` says more itself)."""
+    return "interrupted: nothing was done" if args is None else f"eurasia-events {args.command}: interrupted"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -739,8 +735,9 @@ def coverage_by_year(log: Log) -> list[dict[str, Any]]:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    progress = _Progress(f"importing {len(args.files)} {args.dataset} file(s) into {args.into}")
+    progress = None
     try:
+        progress = _Progress(f"importing {len(args.files)} {args.dataset} file(s) into {args.into}")
         from .dates import query_period
         from .interchange.importer import import_files  # the readers are needed by this command only
 
@@ -748,12 +745,20 @@ def _cmd_import(args: argparse.Namespace) -> int:
         end = None if args.end is None else query_period(args.end)[1]
         report = import_files(args.files, args.dataset, into=args.into, dyad=tuple(args.between), start=start,
                               end=end, version=args.dataset_version, skip_bad=args.skip_bad)
-    finally:  # interrupted, the progress line is cleared before main says so (see _interrupted)
-        progress.close()
-    if args.report == "json":
-        print(dumps(report.to_json()))
-    else:
-        print(report.summary(), file=sys.stderr)
+    except KeyboardInterrupt:  # the import appends in one batch (see import_files): interrupted, it wrote nothing
+        if progress is not None:
+            progress.close()
+        print(f"interrupted: nothing was imported; {args.into} is as it was", file=sys.stderr)
+        return 130
+    progress.close()
+    try:
+        if args.report == "json":
+            print(dumps(report.to_json()))
+        else:
+            print(report.summary(), file=sys.stderr)
+    except KeyboardInterrupt:  # the import is done: say what it did
+        print(f"interrupted after the import: {report.summary()}", file=sys.stderr)
+        return 130
     if not report.version:
         print("note: the dataset's version was not given: pass --version to record which release this is",
               file=sys.stderr)
