@@ -463,11 +463,14 @@ def import_files(
     seq = log.last_seq
     try:
         log.append(batch, recorded=recorded)
+        done = report(seconds=time.perf_counter() - began)
     except KeyboardInterrupt:
         if not _committed_past(log, seq):
             raise  # the batch is not in the log: it is as it was
-        # else the interrupt came while the log read its new records back: the import is done
-    return report(seconds=time.perf_counter() - began)
+        # else the interrupt came while the log read its new records back, or as the report was
+        # made: the import is done
+        done = report(seconds=time.perf_counter() - began)
+    return done
 
 
 def _committed_past(log: Log, seq: int) -> bool:
