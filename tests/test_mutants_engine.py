@@ -1268,6 +1268,50 @@ def test_what_changed_since_a_fold_gives_each_key_its_value_in_that_fold() -> No
             assert value == getattr(earlier, name).get(key), (name, key)
 
 
+def delivered_contract() -> list[ee.Event]:
+    """Memoranda, a contract whose five-year term runs from the start of deliveries on its route,
+    which began in June 2012 (expired in 2017), with milestones of the route's project, and one
+    on a route with no deliveries recorded (its term not yet run)."""
+    contract = ee.SupplyContract(id="c", date="2010-01-01", title="c", sources=Q, agreement="c", seller="gazprom",
+                                 buyer="cnpc", commodity="pipeline_gas", annual_volume="5 bcm/yr", term="5 years",
+                                 route="power-of-siberia", start="2012", term_from="start", in_force_on_signature=True)
+    opened = ee.SupplyStarted(id="d", date="2012-06-01", title="d", sources=Q, route="power-of-siberia",
+                              commodity="pipeline_gas")
+    built = [ee.ProjectMilestone(id=f"m-{year}", date=f"{year}-05-05", title="m", sources=Q, project="power-of-siberia",
+                                 stage="construction_started") for year in (2011, 2013, 2014)]
+    shipped = ee.SupplyContract(id="c2", date="2010-01-01", title="c2", sources=Q, agreement="c2", seller="novatek",
+                                buyer="cnpc", commodity="lng", annual_volume="3 Mt/yr", term="3 years",
+                                route="yamal-lng", start="2012", term_from="start", in_force_on_signature=True)
+    return [*memoranda(5, 2009), contract, shipped, *fillers(4, 2011), opened, *built, *fillers(4, 2013)]
+
+
+@pytest.mark.parametrize(("change", "patched"), [
+    (ee.ProjectMilestone(id="retro", date="2010-05-05", title="m", sources=Q, project="power-of-siberia",
+                         stage="proposed"), True),
+    (ee.SupplyLevel(id="retro", date="2013-01-01", title="level", sources=Q, route="power-of-siberia",
+                    commodity="pipeline_gas", stage="ramp_up", level="10 bcm/yr"), True),
+    (ee.SupplyStarted(id="retro", date="2016-01-01", title="later", sources=Q, route="power-of-siberia",
+                      commodity="pipeline_gas"), True),
+    (ee.SupplyStarted(id="retro", date="2015-01-01", title="earlier", sources=Q, route="power-of-siberia",
+                      commodity="pipeline_gas"), True),
+    (ee.SupplyStarted(id="retro", date="2011-01-01", title="earliest", sources=Q, route="power-of-siberia",
+                      commodity="pipeline_gas"), False),
+    (ee.SupplyLevel(id="retro", date="2013-01-01", title="level", sources=Q, route="yamal-lng", commodity="lng",
+                    stage="plateau", level="5 Mt/yr"), False),
+], ids=["milestone", "level", "second-opening", "opening-after", "opening-moved", "levels-only"])
+def test_a_change_to_the_supply_state_that_leaves_each_routes_opening_keeps_the_agreements_patched(
+        change: ee.Event, patched: bool) -> None:
+    """A retroactive milestone of a route's project refolds the route's deliveries with it (the
+    same event touches both): their state is made again, with the same opening. A level reached,
+    or a later delivery event, changes the state but not its opening. None of them moves a term,
+    so the agreements shown on a day asked before are patched (no agreement read again); an
+    earlier opening moves the contract's term, and so do levels on a route that had no state (its
+    term then runs from its planned start): every agreement is worked out again (the answers
+    checked against a plain fold each time)."""
+    log = checkpointed(*delivered_contract())
+    assert worked_out_again(log, "2016-06-01", change) == (0 if patched else 7)
+
+
 def test_a_day_asked_again_after_deliveries_begin_reads_every_contract_term_again() -> None:
     """A contract's term may run from the start of deliveries on its route: a delivery recorded
     later moves its status with no change to its own row, so the counts a change to the supply

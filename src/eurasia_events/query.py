@@ -311,8 +311,11 @@ class State:
         :meth:`~eurasia_events._engine.index.DayView.changes`): the entries worked out
         row by row, from what each row gives; the others are worked out again when asked.
 
-        An agreement's status may count its term from the start of deliveries on its route:
-        a change to the supply state leaves no agreement's entry to patch.
+        An agreement's status may count its term from the start of deliveries on its route
+        (:func:`~eurasia_events.projections.term_anchor`): a change to the supply state that
+        opens, closes or moves a route's opening leaves no agreement's entry to patch. Other
+        changes to it (a level reached, or a route's state folded again with the same opening,
+        as a retroactive milestone of its project does) leave the agreements as they were.
         """
         @functools.cache  # each entry below reads the same rows
         def rows(field: str) -> tuple[list[Any], list[Any]]:  # the changed keys' rows: in the earlier fold, in this one
@@ -320,13 +323,15 @@ class State:
             return ([row for row in changed[field].values() if row is not None],
                     [found[key] for key in changed[field] if key in found])
 
+        supply = self._fold.supply
+        openings_moved = any(_opening(before) != _opening(supply.get(key)) for key, before in changed["supply"].items())
         shared: dict[Hashable, Any] = {}
         for key, value in earlier.items():
             if key == "sanctions count":
                 gone, came = map(self._sanctions_count_now, rows("measures"))
                 shared[key] = Count(value.certain - gone.certain + came.certain,
                                     value.possible - gone.possible + came.possible)
-            elif changed["supply"]:
+            elif openings_moved:
                 continue
             elif key == "status tally":
                 less, more = map(self._status_tally, rows("agreements"))
@@ -1501,6 +1506,12 @@ def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine
     surely = any(reached(s, day) for _, s, _ in possible)
     return (stage, span, bool(certain), min(openings) if openings else None, bool(surely),
             tuple(eid for _, _, eid in possible))
+
+
+def _opening(supply: SupplyState | None) -> tuple[Span | None] | None:
+    """What :func:`~eurasia_events.projections.term_anchor` reads of a route's supply state:
+    whether the log holds it, and its opening (``None`` while it holds levels only)."""
+    return None if supply is None else (supply.since,)
 
 
 def _levels(supply: SupplyState, day: int) -> list[LevelReached]:
