@@ -146,6 +146,27 @@ def test_a_retroactive_event_refolds_the_keys_its_later_events_also_touch_with_a
         assert answers(log.as_of(day)) == answers(log_of(milestone, *later).as_of(day))
 
 
+@pytest.mark.parametrize("later", [
+    ee.ProjectMilestone(id="later", date="2020-05-05", title="done", sources=Q, project="power-of-siberia",
+                        stage="completed"),
+    ee.Announcement(id="later", date="2020-05-05", title="plan", sources=Q, subject="power-of-siberia",
+                    expected="a second line"),
+    ee.SupplyStarted(id="later", date="2020-05-05", title="first gas", sources=Q, route="power-of-siberia",
+                     commodity="pipeline_gas"),
+], ids=lambda event: event.TYPE)
+def test_a_retroactive_milestone_is_refolded_with_every_kind_of_later_event_on_its_project(later: ee.Event) -> None:
+    """Each event type whose handler writes a project's state is found among the later events a
+    retroactive milestone of the project refolds (the index picks them by type first), and every
+    day answers as a fresh log."""
+    items = [*fillers(6, 2010), later, *fillers(6, 2021)]
+    log = checkpointed(*items)
+    milestone = ee.ProjectMilestone(id="built", date="2014-09-01", title="built", sources=Q, project="power-of-siberia",
+                                    stage="construction_started")
+    log.append([milestone])
+    for day in ("2015-01-01", "2020-06-01", "2030-01-01"):
+        assert answers(log.as_of(day)) == answers(log_of(milestone, *items).as_of(day))
+
+
 def test_many_corrections_after_checkpoints_merge_their_patch_layers_per_checkpoint() -> None:
     """More corrections than a checkpoint keeps patch layers (16), of an extension between
     checkpoints: each checkpoint's layers are merged into its own, and every day answers as a fresh log."""
