@@ -65,6 +65,7 @@ def test_a_1k_run_produces_every_metric(tmp_path: Path, capsys: object) -> None:
     assert len(measured["retro_all_ms"]) == 5  # one of each kind of retroactive event
     assert {kind for _, kind in measured["retro_all_ms"]} == {
         "meeting", "memorandum", "entered_into_force", "sanctions_imposed", "correction"}
+    assert len(measured["retro_busy_all_ms"]) == 2  # the busiest project's key: listed, then kept
     if with_peer:
         samples = measured["rebuild_samples"]
         assert len(samples["ours"]) == len(samples["peer"]) == 2
