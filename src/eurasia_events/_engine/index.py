@@ -406,13 +406,15 @@ class Index:
         if first == len(self.bounds) or not keys:
             return  # no checkpoint after the change (so no need of touching), or no key changed
         base = self.bounds[first - 1]
-        todo, found = list(keys), set() if inserted is None else {inserted}
+        # The events to fold again, by sort key, each looked up once.
+        found = {} if inserted is None else {inserted: self.events[bisect.bisect_left(self.keys, inserted)]}
+        todo = list(keys)
         while todo:
             listed = self._touching(todo.pop(), base)
             for key in listed[bisect.bisect_left(listed, base):]:
                 if key not in found:
-                    found.add(key)
-                    for touch in touched(self.events[bisect.bisect_left(self.keys, key)]):
+                    row = found[key] = self.events[bisect.bisect_left(self.keys, key)]
+                    for touch in touched(row):
                         if touch not in keys:
                             keys[touch] = None
                             todo.append(touch)
@@ -420,16 +422,16 @@ class Index:
                 self._invalidate(start)
                 return
         order = sorted(found)
-        rows = [self.events[bisect.bisect_left(self.keys, key)] for key in order]
-        fields = _by_field(keys)
+        rows = list(map(found.__getitem__, order))
+        fields = {name: names for name, names in _by_field(keys).items() if names}
         state, done, layers = self._values(first - 1, fields), 0, []
         layer: FoldState | None = None
         for bound in self.bounds[first:]:
             end = bisect.bisect_left(order, bound, lo=done)
             if layer is None or end > done:
                 fold(state, rows[done:end])
-                layer = FoldState(**{name: _layer({key: getattr(state, name).get(key, _GONE) for key in fields[name]})
-                                     for name in _FIELDS})
+                layer = FoldState(**{name: _layer({key: getattr(state, name).get(key, _GONE) for key in names})
+                                     for name, names in fields.items()})
                 done = end
             layers.append(layer)
         self._push(first, layers)
