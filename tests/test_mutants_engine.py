@@ -1333,6 +1333,57 @@ def test_a_change_to_the_supply_state_that_leaves_each_routes_opening_keeps_the_
     assert worked_out_again(log, "2016-06-01", change) == (0 if patched else 7)
 
 
+def founded_union() -> list[ee.Event]:
+    """A union founded by a treaty in force from 2015, joined by Armenia, beside a delivered contract."""
+    return [ee.TreatySigned(id="sign", date="2014-05-29", title="union", sources=Q, agreement="union", kind="treaty",
+                            parties=["RU", "BY", "KZ"], founds="eaeu"),
+            ee.EnteredIntoForce(id="force", date="2015-01-01", title="in force", sources=Q, agreement="union"),
+            ee.MembershipJoined(id="am", date="2015-01-02", title="Armenia", sources=Q, organisation="eaeu",
+                                member="AM"),
+            *delivered_contract()]
+
+
+@pytest.mark.parametrize(("change", "again"), [
+    (ee.Memorandum(id="retro", date="2011-02-02", title="late", sources=Q, agreement="retro"), set()),
+    (ee.SupplyLevel(id="retro", date="2013-01-01", title="level", sources=Q, route="power-of-siberia",
+                    commodity="pipeline_gas", stage="ramp_up", level="10 bcm/yr"), {"supply"}),
+    (ee.Correction(id="retro", target="sign", reason="Kyrgyzstan too", changes={"parties": ["RU", "BY", "KZ", "KG"]}),
+     {"founding"}),
+    (ee.TreatySigned(id="retro", date="2013-01-01", title="union 2", sources=Q, agreement="union-2", kind="treaty",
+                     parties=["RU", "AM"], founds="eaeu", in_force_on_signature=True), {"founding"}),
+], ids=["memorandum", "level", "founding-corrected", "founding-added"])
+def test_a_day_asked_again_keeps_the_supply_lines_and_founding_treaties_no_change_touched(
+        change: ee.Event | ee.Amendment, again: set[str]) -> None:
+    """What the supply view reads off the supply state, and the founding treaties the members
+    view reads, are kept for a day asked before when a retroactive change touches neither; worked
+    out again when it touches them. Every view answers as a plain fold."""
+    from eurasia_events.query import State
+
+    log = checkpointed(*founded_union())
+    day = "2016-06-01"
+    before = log.as_of(day)
+    len(before.summary()), len(before.supply()), len(before.members("eaeu"))
+    log.append([change])
+    made: list[str] = []
+    lines, founding = State._supply_lines_now, State._founding_now
+
+    def counted_lines(state: State) -> Any:
+        made.append("supply")
+        return lines(state)
+
+    def counted_founding(state: State, organisation: str) -> Any:
+        made.append("founding")
+        return founding(state, organisation)
+
+    with mock.patch.object(State, "_supply_lines_now", counted_lines), \
+            mock.patch.object(State, "_founding_now", counted_founding):
+        after = log.as_of(day)
+        shown = answers(after), after.summary().to_records()
+    plain = State(log, day, naive=True)
+    assert shown == (answers(plain), plain.summary().to_records())
+    assert set(made) == again
+
+
 def test_a_day_asked_again_after_deliveries_begin_reads_every_contract_term_again() -> None:
     """A contract's term may run from the start of deliveries on its route: a delivery recorded
     later moves its status with no change to its own row, so the counts a change to the supply

@@ -309,7 +309,8 @@ class State:
         """What :attr:`_shared` held for an earlier fold on the same day, brought up to date by
         the keys whose values may differ (each with its value in that fold, see
         :meth:`~eurasia_events._engine.index.DayView.changes`): the entries worked out
-        row by row, from what each row gives; the others are worked out again when asked.
+        row by row, from what each row gives, and those read off state no changed key is
+        in; the others are worked out again when asked.
 
         An agreement's status may count its term from the start of deliveries on its route
         (:func:`~eurasia_events.projections.term_anchor`): a change to the supply state that
@@ -331,6 +332,13 @@ class State:
                 gone, came = map(self._sanctions_count_now, rows("measures"))
                 shared[key] = Count(value.certain - gone.certain + came.certain,
                                     value.possible - gone.possible + came.possible)
+            elif key == "supply lines":  # read off the supply state alone
+                if not changed["supply"]:
+                    shared[key] = value
+            elif isinstance(key, tuple) and key[0] == "founding":  # the founding treaties, read off their rows
+                old_rows, new_rows = rows("agreements")
+                if not any(row.founds == key[1] for row in (*old_rows, *new_rows)):
+                    shared[key] = value
             elif openings_moved:
                 continue
             elif key == "status tally":
@@ -620,16 +628,18 @@ class State:
         return View("members", tuple(rows), fields_of(MemberRow),
                     title=self._title(f"Members of {self.log.entities[organisation].name}"))
 
+    def _founding_now(self, organisation: str) -> list[AgreementState]:
+        """The treaties founding an organisation, by agreement id, not in the fold's key order
+        (which a retroactive event can change): their items on one day stay in one order through
+        the stable sort of :meth:`_member_lines`."""
+        return sorted((row for row in self._fold.agreements.values() if row.founds == organisation),
+                      key=lambda row: row.agreement)
+
     def _member_lines(self, organisation: str) -> list[tuple[str, Span, bool, tuple[str, ...]]]:
         """What :meth:`members` shows, unsorted, without its rows: per member, since when,
         whether certain, and the events read."""
         changes: dict[str, list[tuple[str, Span, str]]] = {}
-        # By agreement id, not in the fold's key order (which a retroactive event can change):
-        # the founding treaties' items on one day stay in one order through the stable sort below.
-        founding = self._once(("founding", organisation), lambda: sorted(
-            (row for row in self._fold.agreements.values() if row.founds == organisation),
-            key=lambda row: row.agreement))
-        for row in founding:
+        for row in self._once(("founding", organisation), lambda: self._founding_now(organisation)):
             if row.in_force is not None:
                 for party in row.parties:
                     if self.log.entities.get(party) and self.log.entities[party].kind is EntityKind.STATE:
