@@ -78,13 +78,13 @@ class Engine:
         self.freeze_gc = freeze_gc
         from .decode import RecordDecoder  # msgspec and the generated structs: not needed to import the package
 
-        self._decoder = RecordDecoder(entities, sources)
         self._entries: list[tuple[Any, ...]] = []  # per record: its row as recorded
         self._amendments: list[int] = []  # the records (from 0) that are corrections or retractions
         self._latest: int | None = None  # the latest recorded instant, once asked for
         self.recorded = array.array("q")  # per record: when it was appended, in microseconds
         # Every live event as currently known (corrections applied), and the ids no longer live.
         self._current: dict[str, tuple[Any, ...]] = {}
+        self._decoder = RecordDecoder(entities, sources, ids=self._current)  # rows share the ids' strings
         self._retired: set[str] = set()
         self._corrections: dict[str, list[int]] = {}  # event id -> seqs of its corrections
         self._originals: dict[str, tuple[Any, ...]] = {}  # a corrected event's id -> its row as recorded
