@@ -15,7 +15,7 @@ import inspect
 import json
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from unittest import mock
 
 import attrs
@@ -138,12 +138,20 @@ def test_a_retroactive_event_refolds_the_keys_its_later_events_also_touch_with_a
                               route="power-of-siberia", capacity="38 bcm/yr")
     later = [opened, level("ramp", "2021-01-01", "ramp_up", "10 bcm/yr"), *fillers(6, 2022),
              level("plateau", "2023-01-01", "plateau", "38 bcm/yr"), *fillers(6, 2024)]
-    log = checkpointed(*later)
-    milestone = ee.ProjectMilestone(id="built", date="2014-09-01", title="built", sources=Q, project="power-of-siberia",
-                                    stage="construction_started")
-    log.append([milestone])
-    for day in ("2021-06-01", "2023-06-01", "2030-01-01"):
-        assert answers(log.as_of(day)) == answers(log_of(milestone, *later).as_of(day))
+    assert_answers_as_fresh(later, BUILT, "2021-06-01", "2023-06-01", "2030-01-01")
+
+
+BUILT: Final = ee.ProjectMilestone(id="built", date="2014-09-01", title="built", sources=Q, project="power-of-siberia",
+                                   stage="construction_started")
+
+
+def assert_answers_as_fresh(items: list[ee.Event], change: ee.Event, *days: str) -> None:
+    """``change`` appended to a log of ``items`` whose checkpoints are built: each day answers as
+    a fresh log of both."""
+    log = checkpointed(*items)
+    log.append([change])
+    for day in days:
+        assert answers(log.as_of(day)) == answers(log_of(change, *items).as_of(day))
 
 
 @pytest.mark.parametrize("later", [
@@ -158,13 +166,8 @@ def test_a_retroactive_milestone_is_refolded_with_every_kind_of_later_event_on_i
     """Each event type whose handler writes a project's state is found among the later events a
     retroactive milestone of the project refolds (the index picks them by type first), and every
     day answers as a fresh log."""
-    items = [*fillers(6, 2010), later, *fillers(6, 2021)]
-    log = checkpointed(*items)
-    milestone = ee.ProjectMilestone(id="built", date="2014-09-01", title="built", sources=Q, project="power-of-siberia",
-                                    stage="construction_started")
-    log.append([milestone])
-    for day in ("2015-01-01", "2020-06-01", "2030-01-01"):
-        assert answers(log.as_of(day)) == answers(log_of(milestone, *items).as_of(day))
+    assert_answers_as_fresh([*fillers(6, 2010), later, *fillers(6, 2021)], BUILT, "2015-01-01", "2020-06-01",
+                            "2030-01-01")
 
 
 def test_many_corrections_after_checkpoints_merge_their_patch_layers_per_checkpoint() -> None:
