@@ -1387,6 +1387,53 @@ def test_a_day_asked_again_keeps_the_supply_lines_and_founding_treaties_no_chang
     assert set(made) == again
 
 
+def volume_documents() -> list[ee.Event]:
+    """Two gas contracts, a protocol implementing 4 bcm/yr of the first, an oil contract and memoranda."""
+    def contract(name: str, year: int, commodity: str, volume: str) -> ee.SupplyContract:
+        return ee.SupplyContract(id=name, date=f"{year}-01-01", title=name, sources=Q, agreement=name,
+                                 seller="gazprom", buyer="cnpc", commodity=commodity, annual_volume=volume,
+                                 in_force_on_signature=True)
+
+    protocol = ee.Memorandum(id="p", date="2011-06-01", title="protocol", sources=Q, agreement="p")
+    implements = ee.AgreementRelated(id="p-a", date="2011-06-01", title="implements", sources=Q, agreement="p",
+                                     relation="implements", earlier="a", part="4 bcm/yr")
+    return [*memoranda(5, 2009), contract("a", 2010, "pipeline_gas", "10 bcm/yr"),
+            contract("b", 2012, "pipeline_gas", "5 bcm/yr"), protocol, implements,
+            contract("o", 2010, "oil", "3 Mt/yr"), *fillers(6, 2013)]
+
+
+@pytest.mark.parametrize(("change", "again"), [
+    (ee.Memorandum(id="retro", date="2011-02-02", title="late", sources=Q, agreement="retro"), []),
+    (ee.Correction(id="retro", target="o", reason="more", changes={"annual_volume": "4 Mt/yr"}), ["oil"]),
+    (ee.Correction(id="retro", target="b", reason="more", changes={"annual_volume": "6 bcm/yr"}), ["pipeline_gas"]),
+    (ee.Retraction(id="retro", target="p", reason="never signed"), ["pipeline_gas"]),
+], ids=["memorandum", "oil", "gas", "implementing-retracted"])
+def test_a_day_asked_again_keeps_each_commodity_total_no_change_touched(
+        change: ee.Event | ee.Amendment, again: list[str]) -> None:
+    """The contracted total of a commodity a day's summary worked out is kept when no changed
+    agreement is of that commodity or named by a relation of one of its documents (an agreement
+    implementing part of a contract takes that part over while it stands: retracted, the part is
+    the contract's again); worked out again, for that commodity only, when one is. The summary
+    answers as a plain fold."""
+    from eurasia_events.query import State
+
+    log = checkpointed(*volume_documents())
+    day = "2016-06-01"
+    len(log.as_of(day).summary())
+    log.append([change])
+    planned: list[str] = []
+    plan = State._volume_plan
+
+    def counted(state: State, commodity: str, binding: bool | None) -> Any:
+        planned.append(commodity)
+        return plan(state, commodity, binding)
+
+    with mock.patch.object(State, "_volume_plan", counted):
+        shown = log.as_of(day).summary().to_records()
+    assert shown == State(log, day, naive=True).summary().to_records()
+    assert planned == again
+
+
 def test_a_day_asked_again_after_deliveries_begin_reads_every_contract_term_again() -> None:
     """A contract's term may run from the start of deliveries on its route: a delivery recorded
     later moves its status with no change to its own row, so the counts a change to the supply

@@ -350,6 +350,10 @@ class State:
             elif isinstance(key, tuple) and key[0] == "agreements":
                 old_rows, new_rows = rows("agreements")
                 shared[key] = value.patched(self._chosen(old_rows, *key[1:]), self._chosen(new_rows, *key[1:]))
+            elif isinstance(key, tuple) and key[0] == "contracted":  # a commodity's total: its plan's documents
+                if not _volumes_touched(earlier.get(("volume documents", key[1])), key[1],
+                                        [*rows("agreements")[0], *rows("agreements")[1]]):
+                    shared[key] = value
             elif isinstance(key, tuple) and key[0] == "volume documents":
                 docs = dict(value)  # the plan reads them in no set order (see _volume_plan)
                 for name in changed["agreements"]:
@@ -1516,6 +1520,17 @@ def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine
     surely = any(reached(s, day) for _, s, _ in possible)
     return (stage, span, bool(certain), min(openings) if openings else None, bool(surely),
             tuple(eid for _, _, eid in possible))
+
+
+def _volumes_touched(docs: dict[str, _Doc] | None, commodity: str, changed: list[AgreementState]) -> bool:
+    """Whether agreements changed (their rows before and after the change) may change what a
+    commodity's volume plan worked out from ``docs`` (see :meth:`State._volume_plan`): one of
+    the commodity (a document of the plan, or one that may become one), or one a document's
+    relation names (a restating or implementing agreement whose status counts there)."""
+    if docs is None or any(row.commodity == commodity for row in changed):
+        return True
+    names = {row.agreement for row in changed}
+    return any(later in names for row, *_ in docs.values() for _, later, _, _ in row.relations)
 
 
 def _opening(supply: SupplyState | None) -> tuple[Span | None] | None:
