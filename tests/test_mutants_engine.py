@@ -1413,8 +1413,8 @@ def test_a_day_asked_again_keeps_each_commodity_total_no_change_touched(
     """The contracted total of a commodity a day's summary worked out is kept when no changed
     agreement is of that commodity or named by a relation of one of its documents (an agreement
     implementing part of a contract takes that part over while it stands: retracted, the part is
-    the contract's again); worked out again, for that commodity only, when one is. The summary
-    answers as a plain fold."""
+    the contract's again); worked out again, for that commodity only, when one is. What keeps it
+    is kept with it, for the change after. The summary answers as a plain fold."""
     from eurasia_events.query import State
 
     log = checkpointed(*volume_documents())
@@ -1428,10 +1428,14 @@ def test_a_day_asked_again_keeps_each_commodity_total_no_change_touched(
         planned.append(commodity)
         return plan(state, commodity, binding)
 
-    with mock.patch.object(State, "_volume_plan", counted):
-        shown = log.as_of(day).summary().to_records()
-    assert shown == State(log, day, naive=True).summary().to_records()
-    assert planned == again
+    for step, expected in enumerate((again, [])):  # then a change touching no document: both kept
+        if step:
+            log.append([ee.Memorandum(id="later", date="2011-03-03", title="late", sources=Q, agreement="later")])
+            planned.clear()
+        with mock.patch.object(State, "_volume_plan", counted):
+            shown = log.as_of(day).summary().to_records()
+        assert shown == State(log, day, naive=True).summary().to_records()
+        assert planned == expected, step
 
 
 def test_a_day_asked_again_after_deliveries_begin_reads_every_contract_term_again() -> None:

@@ -350,8 +350,8 @@ class State:
             elif isinstance(key, tuple) and key[0] == "agreements":
                 old_rows, new_rows = rows("agreements")
                 shared[key] = value.patched(self._chosen(old_rows, *key[1:]), self._chosen(new_rows, *key[1:]))
-            elif isinstance(key, tuple) and key[0] == "contracted":  # a commodity's total: its plan's documents
-                if not _volumes_touched(earlier.get(("volume documents", key[1])), key[1],
+            elif isinstance(key, tuple) and key[0] in ("contracted", "volume names"):  # a commodity's plan
+                if not _volumes_touched(earlier.get(("volume names", key[1])), key[1],
                                         [*rows("agreements")[0], *rows("agreements")[1]]):
                     shared[key] = value
             elif isinstance(key, tuple) and key[0] == "volume documents":
@@ -567,6 +567,7 @@ class State:
         def work() -> Total:
             docs, counted_volume, _, shown = self._volume_plan(commodity, binding)
             total: Total = _volume_totals(docs, counted_volume, shown).get("annual volume", Total(None, None))
+            self._once(("volume names", commodity), lambda: _names_related(docs))  # what keeps it (see _patched)
             return total
 
         return self._once(("contracted", commodity, binding), work)
@@ -1522,15 +1523,18 @@ def _project_line(stages: list[tuple[str, Span, str]], day: int) -> _ProjectLine
             tuple(eid for _, _, eid in possible))
 
 
-def _volumes_touched(docs: dict[str, _Doc] | None, commodity: str, changed: list[AgreementState]) -> bool:
+def _names_related(docs: dict[str, _Doc]) -> frozenset[str]:
+    """The agreements the relations of a volume plan's documents name (see :func:`_volumes_touched`)."""
+    return frozenset(later for row, *_ in docs.values() for _, later, _, _ in row.relations)
+
+
+def _volumes_touched(related: frozenset[str] | None, commodity: str, changed: list[AgreementState]) -> bool:
     """Whether agreements changed (their rows before and after the change) may change what a
-    commodity's volume plan worked out from ``docs`` (see :meth:`State._volume_plan`): one of
-    the commodity (a document of the plan, or one that may become one), or one a document's
-    relation names (a restating or implementing agreement whose status counts there)."""
-    if docs is None or any(row.commodity == commodity for row in changed):
-        return True
-    names = {row.agreement for row in changed}
-    return any(later in names for row, *_ in docs.values() for _, later, _, _ in row.relations)
+    commodity's volume plan worked out (see :meth:`State._volume_plan`): one of the commodity (a
+    document of the plan, or one that may become one), or one the relations of its documents
+    name (``related``: a restating or implementing agreement whose status counts there)."""
+    return (related is None or any(row.commodity == commodity for row in changed)
+            or not related.isdisjoint(row.agreement for row in changed))
 
 
 def _opening(supply: SupplyState | None) -> tuple[Span | None] | None:
