@@ -324,6 +324,11 @@ class State:
             return ([row for row in changed[field].values() if row is not None],
                     [found[key] for key in changed[field] if key in found])
 
+        @functools.cache
+        def agreements_changed() -> list[AgreementState]:  # the changed agreements' rows, before and after
+            before, after = rows("agreements")
+            return [*before, *after]
+
         supply = self._fold.supply
         openings_moved = any(_opening(before) != _opening(supply.get(key)) for key, before in changed["supply"].items())
         shared: dict[Hashable, Any] = {}
@@ -336,8 +341,7 @@ class State:
                 if not changed["supply"]:
                     shared[key] = value
             elif isinstance(key, tuple) and key[0] == "founding":  # the founding treaties, read off their rows
-                old_rows, new_rows = rows("agreements")
-                if not any(row.founds == key[1] for row in (*old_rows, *new_rows)):
+                if not any(row.founds == key[1] for row in agreements_changed()):
                     shared[key] = value
             elif openings_moved:
                 continue
@@ -351,8 +355,7 @@ class State:
                 old_rows, new_rows = rows("agreements")
                 shared[key] = value.patched(self._chosen(old_rows, *key[1:]), self._chosen(new_rows, *key[1:]))
             elif isinstance(key, tuple) and key[0] in ("contracted", "volume names"):  # a commodity's plan
-                if not _volumes_touched(earlier.get(("volume names", key[1])), key[1],
-                                        [*rows("agreements")[0], *rows("agreements")[1]]):
+                if not _volumes_touched(earlier.get(("volume names", key[1])), key[1], agreements_changed()):
                     shared[key] = value
             elif isinstance(key, tuple) and key[0] == "volume documents":
                 docs = dict(value)  # the plan reads them in no set order (see _volume_plan)
